@@ -1,0 +1,66 @@
+/**
+ * `npm start`: the whole system on a laptop. AWS's DynamoDB Local holds the table, and the very
+ * Lambda handlers serve the route list over HTTP as API Gateway would call them.
+ */
+import { randomBytes } from 'node:crypto';
+import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
+import { startLocalServer } from './local/server.ts';
+
+const log = (entry: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify({ level: 'INFO', service: 'local-stack', timestamp: new Date().toISOString(), ...entry })}\n`);
+};
+
+/** Values the developer did not set are generated for this run and shown once, so the API can be tried at once. */
+const withDefaults = (): Record<string, string> => {
+  const generated: Record<string, string> = {};
+  const setDefault = (name: string, make: () => string) => {
+    if (process.env[name]) return;
+    process.env[name] = make();
+    generated[name] = process.env[name];
+  };
+  const secret = () => randomBytes(16).toString('hex');
+  setDefault('WHATSAPP_APP_SECRET', secret);
+  setDefault('WHATSAPP_VERIFY_TOKEN', secret);
+  setDefault('API_TOKEN', secret);
+  setDefault('WHATSAPP_ACCESS_TOKEN', secret);
+  setDefault('WHATSAPP_PHONE_NUMBER_ID', () => '100000000000001');
+  process.env.TABLE_NAME ??= 'whatsapp-session-engine';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return generated;
+};
+
+const main = async (): Promise<void> => {
+  const generated = withDefaults();
+  const port = Number(process.env.PORT ?? 3000);
+  let dynamoDb: DynamoDbLocal | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log({ message: 'stopping', signal });
+    await dynamoDb?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  dynamoDb = await startDynamoDbLocal(process.env.DYNAMODB_DATA_DIR ? { dbPath: process.env.DYNAMODB_DATA_DIR } : {});
+  log({ message: 'DynamoDB Local started', endpoint: dynamoDb.endpoint, pid: dynamoDb.pid, persistent: Boolean(process.env.DYNAMODB_DATA_DIR) });
+  process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
+  await createSessionTable(dynamoDb.endpoint, process.env.TABLE_NAME as string);
+
+  const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
+  if (Object.keys(generated).length > 0) {
+    process.stdout.write(
+      `\nGenerated for this run (set them in the environment to choose your own):\n${Object.entries(generated)
+        .map(([name, value]) => `  ${name}=${value}`)
+        .join('\n')}\n\n`,
+    );
+  }
+  log({ message: 'listening', url, tableName: process.env.TABLE_NAME });
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

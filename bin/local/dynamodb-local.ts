@@ -1,0 +1,174 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { createTableInput, tableSchema } from '../../functions/commons/store/table-schema.ts';
+
+/** AWS's own DynamoDB Local, from the jar that the amplify-dynamodb-simulator npm package ships. */
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** the java process; the watchdog shell around it is this process's child */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** keep data between runs in this folder instead of memory */
+  dbPath?: string;
+  port?: number;
+  /** how long to wait for the first answer */
+  startTimeoutMs?: number;
+}
+
+export const JAVA_MISSING =
+  'DynamoDB Local needs Java 17 or newer and `java` was not found: install it ' +
+  '(Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17).';
+
+const emulatorDir = (): string => {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  if (!existsSync(join(dir, 'DynamoDBLocal.jar'))) {
+    throw new Error(`DynamoDBLocal.jar not found in ${dir}: run npm ci to install the dev dependencies`);
+  }
+  return dir;
+};
+
+export const assertJava = (): void => {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new Error(JAVA_MISSING);
+};
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Local clients need some credentials and a region; DynamoDB Local accepts any. */
+export const localClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+
+const waitUntilAnswering = async (endpoint: string, process: ChildProcess, timeoutMs: number): Promise<void> => {
+  const client = localClient(endpoint);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      if (process.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${process.exitCode}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * Starts DynamoDB Local and returns once it answers. Java runs under a small shell watchdog that
+ * holds our stdin pipe: when this Node process exits for any reason (Ctrl-C, a crash, jest's end),
+ * the pipe closes, `read` returns and the watchdog kills java, so no java process outlives us.
+ */
+export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
+  assertJava();
+  const dir = emulatorDir();
+  const port = options.port ?? (await freePort());
+  const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  const javaArgs = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    ...storage,
+    '-sharedDb',
+    '-disableTelemetry',
+    '-port',
+    String(port),
+  ];
+  const watchdog =
+    'java "$@" >/dev/null 2>&1 & java_pid=$!; echo "$java_pid"; ' +
+    'trap \'kill "$java_pid" 2>/dev/null; wait "$java_pid"; exit 0\' TERM INT HUP; ' +
+    'read -r _ignored; kill "$java_pid" 2>/dev/null; wait "$java_pid"';
+  const child = spawn('sh', ['-c', watchdog, 'dynamodb-local', ...javaArgs], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: dir,
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin?.end();
+    const killed = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+    if (!killed) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  try {
+    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, pid, stop };
+};
+
+/** Creates the session table from the one schema declaration (if absent) with TTL on `expiresAt`. */
+export const createSessionTable = async (endpoint: string, tableName: string): Promise<void> => {
+  const client = localClient(endpoint);
+  try {
+    const exists = await client
+      .send(new DescribeTableCommand({ TableName: tableName }))
+      .then(() => true)
+      .catch((error: Error) => {
+        if (error.name === 'ResourceNotFoundException') return false;
+        throw error;
+      });
+    if (exists) return;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: tableSchema.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+};

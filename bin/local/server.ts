@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { routes, type RouteDefinition } from '../../functions/routes.ts';
+import { toHttpApiEvent } from './api-gateway-event.ts';
+import { compileRoutes, matchRoute } from './router.ts';
+
+/** API Gateway's payload limit for HTTP APIs. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/** Loads the exact `handler` export that Lambda would call for a route's function folder. */
+export type HandlerLoader = (handlerName: string) => Promise<LambdaHandler>;
+
+export const importHandler: HandlerLoader = async (handlerName) => {
+  const module = (await import(`../../functions/${handlerName}/index.ts`)) as { handler: LambdaHandler };
+  return module.handler;
+};
+
+const lambdaContext = (functionName: string, requestId: string): Context => {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+const sendJsonError = (res: ServerResponse, status: number, code: string, message: string): void => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code, message } }));
+};
+
+class BodyTooLarge extends Error {}
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/** Writes a Lambda result back as API Gateway does, including its shorthand for non-structured results. */
+const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(typeof result === 'string' ? result : JSON.stringify(result));
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body ?? '';
+  res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+};
+
+export interface LocalServerOptions {
+  port: number;
+  host?: string;
+  routes?: readonly RouteDefinition[];
+  loadHandler?: HandlerLoader;
+  /** structured log line per request */
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/** Serves the route list over HTTP by turning each request into the event API Gateway would send. */
+export const startLocalServer = async (options: LocalServerOptions): Promise<{ server: Server; url: string }> => {
+  const compiled = compileRoutes(options.routes ?? routes);
+  const loadHandler = options.loadHandler ?? importHandler;
+  const handlers = new Map<string, Promise<LambdaHandler>>();
+  const handlerFor = (name: string): Promise<LambdaHandler> => {
+    let loaded = handlers.get(name);
+    if (!loaded) {
+      loaded = loadHandler(name);
+      handlers.set(name, loaded);
+    }
+    return loaded;
+  };
+
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const match = matchRoute(compiled, method, path);
+    const finish = (status: number) =>
+      options.log?.({ message: 'request', method, route: match?.routeKey ?? null, status, ms: Date.now() - started });
+    if (!match) {
+      req.resume();
+      sendJsonError(res, 404, 'NOT_FOUND', `No route for ${method} ${path}. See README.md for the API.`);
+      finish(404);
+      return;
+    }
+    void (async () => {
+      try {
+        const body = await readBody(req);
+        const event = toHttpApiEvent(
+          { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+          match,
+        );
+        const handler = await handlerFor(match.route.handler);
+        const result = await handler(event, lambdaContext(match.route.handler, event.requestContext.requestId));
+        writeResult(res, result);
+        finish(res.statusCode);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+          finish(413);
+          return;
+        }
+        // Lambda answers 500 when the handler itself throws; API Gateway reports it as an internal error.
+        options.log?.({ message: 'handler failed', route: match.routeKey, error: String(error) });
+        if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_ERROR', 'Internal Server Error');
+        finish(500);
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+};

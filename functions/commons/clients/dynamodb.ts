@@ -1,0 +1,22 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * Module scope, so a warm Lambda container reuses the connection. `DYNAMODB_ENDPOINT` points it at
+ * DynamoDB Local (npm start, tests); on AWS it is unset and the SDK's defaults apply.
+ */
+export const dynamoDbConfig = (env: NodeJS.ProcessEnv = process.env): DynamoDBClientConfig => {
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  if (!endpoint) return {};
+  return {
+    endpoint,
+    region: env.AWS_REGION ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+};
+
+export const dynamoDbClient = new DynamoDBClient(dynamoDbConfig());
+
+export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
+  marshallOptions: { removeUndefinedValues: true },
+});

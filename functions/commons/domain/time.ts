@@ -1,0 +1,19 @@
+/** Epoch seconds: Meta's webhook timestamps, DynamoDB TTL and every 24-hour rule use this unit. */
+export type EpochSeconds = number;
+
+/** Injected everywhere a rule needs "now", so boundaries can be tested at the second. */
+export type Clock = () => EpochSeconds;
+
+export const systemClock: Clock = () => Math.floor(Date.now() / 1000);
+
+export const HOUR = 3600;
+export const DAY = 24 * HOUR;
+
+export const toIso = (at: EpochSeconds): string => new Date(at * 1000).toISOString();
+
+/**
+ * An item with an expiry is live only while now is strictly before it. DynamoDB's TTL deletion lags
+ * (often by a day or more), so every read applies this instead of trusting the item's presence.
+ */
+export const isLive = (expiresAt: EpochSeconds | undefined, now: EpochSeconds): boolean =>
+  expiresAt !== undefined && expiresAt > now;

@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { logger } from '#commons/logger';
+import { ApiError, isStorageError } from './errors';
+import { jsonError, type HttpResponse } from './responses';
+
+export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+
+export interface ApiHandlerOptions {
+  /** Status for a failing DynamoDB call: 503 for API callers; the webhook uses 500 so Meta retries. */
+  storageFailureStatus?: number;
+}
+
+/**
+ * Every HTTP Lambda is this middy stack around a thin route handler: Powertools' logger context,
+ * then errors mapped to the JSON error shape of the HTTP contract. Written here rather than with
+ * @middy/http-error-handler because that one answers plain text, not our `{ error: { code, message } }`.
+ */
+export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {}) =>
+  middy<APIGatewayProxyEventV2, HttpResponse>(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (error instanceof ApiError) {
+          request.response = jsonError(error.status, error.code, error.message, error.headers);
+          return;
+        }
+        if (isStorageError(error)) {
+          logger.error('storage failure', { error: error as Error });
+          request.response = jsonError(
+            options.storageFailureStatus ?? 503,
+            'STORAGE_UNAVAILABLE',
+            'The session store did not answer; retry the request shortly.',
+          );
+          return;
+        }
+        logger.error('unhandled error', { error: error as Error });
+        request.response = jsonError(500, 'INTERNAL_ERROR', 'Something failed on our side; retry the request.');
+      },
+    });

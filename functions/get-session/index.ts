@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { documentClient } from '#clients/dynamodb';
+import { config } from '#commons/config';
+import { apiHandler } from '#http/api-handler';
+import { badRequest } from '#http/errors';
+import { json } from '#http/responses';
+import { userIdsOf } from '#domain/identity';
+import { toSessionView } from '#domain/session';
+import { systemClock, type Clock } from '#domain/time';
+import { DynamoDbSessionStore } from '#store/dynamodb-session-store';
+import type { SessionStore } from '#store/session-store';
+
+export interface GetSessionDeps {
+  store: SessionStore;
+  clock: Clock;
+  defaultPhoneNumberId: () => string | undefined;
+}
+
+/** GET /contacts/{userId}/session: the window and the open conversations of one user. */
+export const createHandler = (deps: GetSessionDeps) =>
+  apiHandler(async (event: APIGatewayProxyEventV2) => {
+    const rawUserId = event.pathParameters?.userId ?? '';
+    const ids = userIdsOf(rawUserId);
+    if (!ids) {
+      throw badRequest(
+        'INVALID_USER_ID',
+        'userId must be a phone number in wa_id form (digits only, country code first, no "+") ' +
+          'or a business-scoped user id such as US.13491208655302741918.',
+      );
+    }
+    const phoneNumberId = event.queryStringParameters?.phoneNumberId ?? deps.defaultPhoneNumberId();
+    if (!phoneNumberId) {
+      throw badRequest(
+        'PHONE_NUMBER_ID_REQUIRED',
+        'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
+      );
+    }
+    const stored = await deps.store.readSession(phoneNumberId, ids);
+    return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
+  });
+
+export const handler = createHandler({
+  store: new DynamoDbSessionStore(documentClient, config.tableName),
+  clock: systemClock,
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+});

@@ -1,0 +1,45 @@
+/**
+ * The one declaration of the HTTP API. The CDK stack (lib/http-api.ts) and the local server
+ * (bin/local/server.ts) both build their routes from this list, so they cannot drift.
+ */
+
+/** DynamoDB actions a handler performs; its IAM policy grants exactly these on the table. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+export type RouteAuth =
+  /** open: Meta's verification handshake, or read-only session state without message content */
+  | 'none'
+  /** `X-Hub-Signature-256` with the app secret, checked by the handler over the raw body */
+  | 'webhookSignature'
+  /** `Authorization: Bearer <API token>` */
+  | 'apiToken';
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path template, `{name}` for a path parameter */
+  path: string;
+  /** the folder under functions/ whose index.ts exports `handler` */
+  handler: string;
+  auth: RouteAuth;
+  tableActions: readonly TableAction[];
+}
+
+export const routes = [
+  {
+    method: 'GET',
+    path: '/contacts/{userId}/session',
+    handler: 'get-session',
+    auth: 'none',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+  },
+] as const satisfies readonly RouteDefinition[];
+
+export type Route = (typeof routes)[number];
