@@ -24,8 +24,8 @@ const withDefaults = (): Record<string, string> => {
   setDefault('API_TOKEN', secret);
   setDefault('WHATSAPP_ACCESS_TOKEN', secret);
   setDefault('WHATSAPP_PHONE_NUMBER_ID', () => '100000000000001');
-  process.env.TABLE_NAME ??= 'whatsapp-session-engine';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.TABLE_NAME ||= 'whatsapp-session-engine';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   return generated;
 };
 

@@ -1,1 +1,22 @@
-export default async () => {};
+import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
+import { TEST_TABLE_NAME } from './environment.ts';
+
+declare global {
+  var __dynamoDbLocal: DynamoDbLocal | undefined;
+}
+
+/**
+ * One real DynamoDB Local for the whole run, started by the run itself. The environment set here
+ * is inherited by jest's workers, so the handlers' module-scope clients point at it.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const dynamoDb = await startDynamoDbLocal();
+  globalThis.__dynamoDbLocal = dynamoDb;
+  await createSessionTable(dynamoDb.endpoint, TEST_TABLE_NAME);
+  process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
+  process.env.TABLE_NAME = TEST_TABLE_NAME;
+  process.env.AWS_REGION = 'local';
+  process.env.WHATSAPP_PHONE_NUMBER_ID = '100000000000001';
+}

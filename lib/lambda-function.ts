@@ -1,0 +1,66 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import type { TableAction } from '../functions/routes.ts';
+
+export interface LambdaFunctionProps {
+  /** the folder under functions/ whose index.ts exports `handler` */
+  handlerName: string;
+  table: ITable;
+  /** the only DynamoDB actions this function may perform on the table */
+  tableActions: readonly TableAction[];
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/**
+ * One Lambda of the engine with the bundling defaults in one place: Node.js 22 on arm64, bundled as
+ * ESM by the project's own esbuild (never Docker), minified with source maps, and granted exactly
+ * the table actions it declares.
+ */
+export class LambdaFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
+    super(scope, id);
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(`../functions/${props.handlerName}/index.ts`, import.meta.url)),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      loggingFormat: LoggingFormat.JSON,
+      logGroup: new LogGroup(this, 'Logs', {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: props.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'whatsapp-session-engine',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the pinned AWS SDK instead of the runtime's copy: the code tested is the code deployed.
+        externalModules: [],
+        forceDockerBundling: false,
+        // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
+        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+      },
+    });
+    if (props.tableActions.length > 0) props.table.grant(this.function, ...props.tableActions);
+  }
+}

@@ -1,0 +1,120 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createHandler } from '../../functions/get-session/index.ts';
+import { documentClient } from '#clients/dynamodb';
+import { DAY } from '#domain/time';
+import { keys } from '#store/keys';
+import { DynamoDbSessionStore } from '#store/dynamodb-session-store';
+import { testDocumentClient, uniquePhoneNumberId, uniqueWaId, TEST_TABLE_NAME } from '#test/environment';
+
+const db = testDocumentClient();
+const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: TEST_TABLE_NAME, Item: item }));
+
+const now = 1_780_000_000;
+const handlerAt = (at: number) =>
+  createHandler({
+    store: new DynamoDbSessionStore(documentClient, TEST_TABLE_NAME),
+    clock: () => at,
+    defaultPhoneNumberId: () => undefined,
+  });
+
+const get = async (at: number, userId: string, phoneNumberId?: string) => {
+  const event = {
+    version: '2.0',
+    routeKey: 'GET /contacts/{userId}/session',
+    rawPath: `/contacts/${userId}/session`,
+    rawQueryString: phoneNumberId ? `phoneNumberId=${phoneNumberId}` : '',
+    headers: {},
+    pathParameters: { userId },
+    ...(phoneNumberId ? { queryStringParameters: { phoneNumberId } } : {}),
+    requestContext: { requestId: 'test', http: { method: 'GET', path: `/contacts/${userId}/session` } },
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const result = (await handlerAt(at)(event, { awsRequestId: 'test' } as Context)) as APIGatewayProxyStructuredResultV2;
+  return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
+};
+
+describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
+  it('reads a window whose expiry is 1 second ahead as open and 1 second behind as closed', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await put({ ...keys.window(phoneNumberId, waId), lastInboundAt: now + 1 - DAY, expiresAt: now + 1 });
+
+    const open = await get(now, waId, phoneNumberId);
+    expect(open.status).toBe(200);
+    expect(open.body.window).toEqual({ open: true, expiresAt: new Date((now + 1) * 1000).toISOString() });
+
+    // Two seconds later the same item, not yet deleted by TTL, has expired 1 second ago.
+    const closed = await get(now + 2, waId, phoneNumberId);
+    expect(closed.body.window).toEqual({ open: false, expiresAt: null });
+  });
+
+  it('lists open conversations and hides expired ones that DynamoDB has not deleted yet', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await put({
+      ...keys.conversation(phoneNumberId, waId, 'marketing'),
+      conversationId: 'c-marketing',
+      category: 'marketing',
+      origin: 'business_initiated',
+      openedAt: now + 1 - DAY,
+      expiresAt: now + 1,
+    });
+    await put({
+      ...keys.conversation(phoneNumberId, waId, 'utility'),
+      conversationId: 'c-utility',
+      category: 'utility',
+      origin: 'business_initiated',
+      openedAt: now - 1 - DAY,
+      expiresAt: now - 1,
+    });
+    const { body } = await get(now, waId, phoneNumberId);
+    expect(body).toEqual({
+      userId: null,
+      waId,
+      phoneNumberId,
+      window: { open: false, expiresAt: null },
+      conversations: [
+        {
+          id: 'c-marketing',
+          category: 'marketing',
+          origin: 'business_initiated',
+          openedAt: new Date((now + 1 - DAY) * 1000).toISOString(),
+          expiresAt: new Date((now + 1) * 1000).toISOString(),
+        },
+      ],
+    });
+  });
+
+  it('finds the same window by the business-scoped user id once the two ids are linked', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = `US.${waId}000111`;
+    await put({ ...keys.window(phoneNumberId, waId), lastInboundAt: now - 60, expiresAt: now - 60 + DAY });
+    await put({ ...keys.userAlias(phoneNumberId, userId), contactId: waId, waId, userId });
+    await put({ ...keys.userAlias(phoneNumberId, waId), contactId: waId, waId, userId });
+
+    const byUserId = await get(now, userId, phoneNumberId);
+    expect(byUserId.body).toMatchObject({ userId, waId, window: { open: true } });
+    const byWaId = await get(now, waId, phoneNumberId);
+    expect(byWaId.body).toMatchObject({ userId, waId, window: { open: true } });
+  });
+
+  it('answers a user never seen with a closed window and no conversations', async () => {
+    const { status, body } = await get(now, '15551234567', uniquePhoneNumberId());
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ waId: '15551234567', window: { open: false, expiresAt: null }, conversations: [] });
+  });
+
+  it('refuses an id that is neither a wa_id nor a business-scoped user id', async () => {
+    const { status, body } = await get(now, '+1 555', uniquePhoneNumberId());
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'INVALID_USER_ID' } });
+  });
+
+  it('asks for a business number when none is given or configured', async () => {
+    const { status, body } = await get(now, '15551234567');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'PHONE_NUMBER_ID_REQUIRED' } });
+  });
+});
