@@ -12,7 +12,12 @@ export default {
       },
     ],
   },
-  testMatch: ['<rootDir>/functions/**/*.test.ts', '<rootDir>/lib/**/*.test.ts', '<rootDir>/bin/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/functions/**/*.test.ts',
+    '<rootDir>/lib/**/*.test.ts',
+    '<rootDir>/bin/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

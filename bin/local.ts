@@ -7,7 +7,9 @@ import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './lo
 import { startLocalServer } from './local/server.ts';
 
 const log = (entry: Record<string, unknown>): void => {
-  process.stdout.write(`${JSON.stringify({ level: 'INFO', service: 'local-stack', timestamp: new Date().toISOString(), ...entry })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'INFO', service: 'local-stack', timestamp: new Date().toISOString(), ...entry })}\n`,
+  );
 };
 
 /** Values the developer did not set are generated for this run and shown once, so the API can be tried at once. */
@@ -32,20 +34,27 @@ const withDefaults = (): Record<string, string> => {
 const main = async (): Promise<void> => {
   const generated = withDefaults();
   const port = Number(process.env.PORT ?? 3000);
-  let dynamoDb: DynamoDbLocal | undefined;
+  // Ctrl-C may come while DynamoDB Local is still starting; its watchdog then stops java when we exit.
+  const running: { dynamoDb?: DynamoDbLocal } = {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log({ message: 'stopping', signal });
-    await dynamoDb?.stop();
+    await running.dynamoDb?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  dynamoDb = await startDynamoDbLocal(process.env.DYNAMODB_DATA_DIR ? { dbPath: process.env.DYNAMODB_DATA_DIR } : {});
-  log({ message: 'DynamoDB Local started', endpoint: dynamoDb.endpoint, pid: dynamoDb.pid, persistent: Boolean(process.env.DYNAMODB_DATA_DIR) });
+  const dynamoDb = await startDynamoDbLocal(process.env.DYNAMODB_DATA_DIR ? { dbPath: process.env.DYNAMODB_DATA_DIR } : {});
+  running.dynamoDb = dynamoDb;
+  log({
+    message: 'DynamoDB Local started',
+    endpoint: dynamoDb.endpoint,
+    pid: dynamoDb.pid,
+    persistent: Boolean(process.env.DYNAMODB_DATA_DIR),
+  });
   process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
   await createSessionTable(dynamoDb.endpoint, process.env.TABLE_NAME as string);
 

@@ -104,8 +104,9 @@ describe('npm start', () => {
       method: 'GET',
       headers: { 'content-length': body.length },
       body,
-    }).catch((error: NodeJS.ErrnoException) => ({ status: error.code === 'EPIPE' ? 413 : 0, body: '{}' }));
+    });
     expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('stops on Ctrl-C and leaves no java process behind', async () => {

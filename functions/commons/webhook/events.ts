@@ -63,7 +63,18 @@ export interface InboundMessageEvent {
   /** Click-to-WhatsApp ad or post referral; starts a free-entry-point opportunity. */
   referral?: { sourceId?: string; sourceType?: string; sourceUrl?: string; ctwaClid?: string };
   /** For `system` messages: number or user-id changes. */
-  system?: { type?: string; waId?: string; userId?: string; newWaId?: string; body?: string };
+  system?: {
+    type?: string;
+    waId?: string;
+    userId?: string;
+    newWaId?: string;
+    body?: string;
+    /** BSUID era: the user's parent BSUID and, on `user_changed_user_id`, the id it replaces. */
+    parentUserId?: string;
+    previousUserId?: string;
+  };
+  /** `group_id` when the message was sent in a group chat. */
+  groupId?: string;
   errors: MetaError[];
   raw: Record<string, unknown>;
 }
@@ -98,6 +109,11 @@ export interface StatusEvent {
   pricing?: MetaPricing;
   errors: MetaError[];
   bizOpaqueCallbackData?: string;
+  /**
+   * For `recipient_type: "group"`: recipient_id, which is the group rather than a person; `user` then comes
+   * from recipient_participant_id when Meta sends it.
+   */
+  groupId?: string;
   raw: Record<string, unknown>;
 }
 

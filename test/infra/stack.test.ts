@@ -1,0 +1,88 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { routes } from '../../functions/routes.ts';
+import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
+
+/** Synthesizes the real stack, bundling every function with the local esbuild (no Docker). */
+const template = Template.fromStack(
+  new SessionEngineStack(new App(), 'Test', { defaultPhoneNumberId: '100000000000001' }),
+);
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type) as Record<string, Resource>);
+
+const statementsOfRole = (roleLogicalId: string) =>
+  resources('AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleLogicalId))
+    .flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    );
+
+describe('the deployed stack', () => {
+  it('declares the table from the one schema: pk/sk, TTL on expiresAt, on-demand, PITR, encrypted, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('runs every function on Node.js 22, arm64', () => {
+    const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
+    expect(functions).toHaveLength(routes.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('has one API route per entry of the route list, each with its own function', () => {
+    const apiRoutes = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    expect(apiRoutes.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', routes.length);
+  });
+
+  it('grants each function exactly the table actions its route declares', () => {
+    for (const route of routes) {
+      const [roleId] = resources('AWS::IAM::Role').find(([id]) =>
+        id.toLowerCase().startsWith(`api${route.handler.replaceAll('-', '')}`),
+      ) ?? [''];
+      expect(roleId).not.toBe('');
+      const actions = statementsOfRole(roleId)
+        .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+        .filter((action) => action.startsWith('dynamodb:'));
+      expect(new Set(actions)).toEqual(new Set(route.tableActions));
+    }
+  });
+
+  it('gives no function a wildcard on DynamoDB', () => {
+    const actions = resources('AWS::IAM::Policy').flatMap(([, policy]) =>
+      (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) =>
+        Array.isArray(s.Action) ? s.Action : [s.Action],
+      ),
+    );
+    expect(actions).not.toContain('dynamodb:*');
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('alarms on function errors and on API 5xx', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '100000000000001' }) },
+    });
+  });
+});
