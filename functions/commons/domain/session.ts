@@ -1,5 +1,6 @@
 import type { UserIds } from './identity';
 import { isLive, toIso, type EpochSeconds } from './time';
+import { windowOpenAt } from './window';
 
 /** The customer service window of one (business number, user) pair as stored. */
 export interface WindowState {
@@ -28,9 +29,7 @@ export interface SessionView {
 }
 
 export const isWindowOpen = (window: WindowState | undefined, now: EpochSeconds): boolean =>
-  window !== undefined &&
-  isLive(window.expiresAt, now) &&
-  (window.closedAt === undefined || window.closedAt < window.lastInboundAt);
+  window !== undefined && isLive(window.expiresAt, now) && windowOpenAt(window, now);
 
 /** What the session route answers: only what is open at `now`, whatever DynamoDB has not yet deleted. */
 export const toSessionView = (input: {

@@ -47,22 +47,33 @@ const idLike = z.union([requiredString, z.number().int().nonnegative().transform
 const MAX_EPOCH_SECONDS = 99_999_999_999;
 const epochSeconds = z.union(
   [
-    z.string().regex(/^\d{1,11}$/).transform(Number),
+    z
+      .string()
+      .regex(/^\d{1,11}$/)
+      .transform(Number),
     z.number().int().nonnegative().max(MAX_EPOCH_SECONDS),
   ],
   { error: 'expected Unix seconds as a digit string or a non-negative integer' },
 );
 
 /** message_template_id is a JSON integer; precision beyond 2^53 is already lost, so reject it visibly. */
-const templateId = z.union(
-  [z.number().int().nonnegative().transform(String), z.string().regex(/^\d{1,30}$/)],
-  { error: 'expected an integer template id' },
-);
+const templateId = z.union([z.number().int().nonnegative().transform(String), z.string().regex(/^\d{1,30}$/)], {
+  error: 'expected an integer template id',
+});
 
 const errorSchema = z.looseObject({
-  code: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)], {
-    error: 'expected an integer error code',
-  }),
+  code: z.union(
+    [
+      z.number().int(),
+      z
+        .string()
+        .regex(/^-?\d+$/)
+        .transform(Number),
+    ],
+    {
+      error: 'expected an integer error code',
+    },
+  ),
   title: lenientString,
   message: lenientString,
   error_data: z.looseObject({ details: lenientString }).optional().catch(undefined),
@@ -216,7 +227,10 @@ const unrecognized = (
   ctx: Partial<ChangeContext> & { path: string },
   reason: string,
   raw: unknown,
-): UnrecognizedEvent => compact({ kind: 'unrecognized', wabaId: ctx.wabaId, field: ctx.field, path: ctx.path, reason, raw });
+): UnrecognizedEvent => ({
+  ...compact({ kind: 'unrecognized' as const, wabaId: ctx.wabaId, field: ctx.field, path: ctx.path, reason }),
+  raw,
+});
 
 const failureReason = (error: unknown): string =>
   `parser error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_REASON_LENGTH);

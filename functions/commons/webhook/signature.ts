@@ -22,9 +22,7 @@ const hasNonAscii = (body: Buffer): boolean => body.some((byte) => byte > 0x7f);
  * while the bytes delivered may carry them as raw UTF-8.
  */
 const escapeNonAscii = (body: Buffer): string =>
-  body
-    .toString('utf8')
-    .replace(NON_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  body.toString('utf8').replace(NON_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export const verifySignature = (rawBody: Buffer, header: string | undefined, appSecret: string): boolean => {
   try {

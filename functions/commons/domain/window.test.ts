@@ -1,0 +1,33 @@
+import { extendsWindow, windowExpiry, windowOpenAt } from './window';
+import { DAY } from './time';
+
+const t = 1_760_000_000;
+
+describe('customer service window rules', () => {
+  it('runs 24 hours from the message timestamp', () => {
+    expect(windowExpiry(t)).toBe(t + DAY);
+  });
+  it('is open at 24 h minus 1 second and closed at 24 h and 24 h plus 1 second', () => {
+    const window = { lastInboundAt: t };
+    expect(windowOpenAt(window, t + DAY - 1)).toBe(true);
+    expect(windowOpenAt(window, t + DAY)).toBe(false);
+    expect(windowOpenAt(window, t + DAY + 1)).toBe(false);
+  });
+  it('was not open before the message that opened it', () => {
+    expect(windowOpenAt({ lastInboundAt: t }, t - 1)).toBe(false);
+    expect(windowOpenAt({ lastInboundAt: t }, t)).toBe(true);
+    expect(windowOpenAt(undefined, t)).toBe(false);
+  });
+  it('is extended only by a newer message, never moved back by a late older one', () => {
+    expect(extendsWindow(undefined, t)).toBe(true);
+    expect(extendsWindow(t, t + 1)).toBe(true);
+    expect(extendsWindow(t, t)).toBe(false);
+    expect(extendsWindow(t, t - 1)).toBe(false);
+  });
+  it('is closed from a 131047 refusal on, until the user writes again', () => {
+    const window = { lastInboundAt: t, closedAt: t + 100 };
+    expect(windowOpenAt(window, t + 99)).toBe(true);
+    expect(windowOpenAt(window, t + 100)).toBe(false);
+    expect(windowOpenAt({ lastInboundAt: t + 200, closedAt: t + 100 }, t + 300)).toBe(true);
+  });
+});
