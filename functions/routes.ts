@@ -30,15 +30,44 @@ export interface RouteDefinition {
   handler: string;
   auth: RouteAuth;
   tableActions: readonly TableAction[];
+  /** reads the WhatsApp secret (app secret, verify token, access token, API tokens) */
+  readsSecrets: boolean;
 }
 
+/** What a webhook POST does to the table: reads, conditional writes and transactions (which need each write action). */
+const WEBHOOK_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const satisfies readonly TableAction[];
+
 export const routes = [
+  {
+    method: 'GET',
+    path: '/webhook',
+    handler: 'webhook-verify',
+    auth: 'none',
+    tableActions: [],
+    readsSecrets: true,
+  },
+  {
+    method: 'POST',
+    path: '/webhook',
+    handler: 'webhook',
+    auth: 'webhookSignature',
+    tableActions: WEBHOOK_ACTIONS,
+    readsSecrets: true,
+  },
   {
     method: 'GET',
     path: '/contacts/{userId}/session',
     handler: 'get-session',
     auth: 'none',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    readsSecrets: false,
   },
 ] as const satisfies readonly RouteDefinition[];
 

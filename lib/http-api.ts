@@ -3,12 +3,15 @@ import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { routes, type RouteDefinition } from '../functions/routes.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface SessionApiProps {
   table: ITable;
+  /** granted for reading to the routes that declare `readsSecrets` */
+  secret: ISecret;
   /** environment every route function gets (secrets' ARNs, default number, ...) */
   environment: Record<string, string>;
   routes?: readonly RouteDefinition[];
@@ -36,8 +39,12 @@ export class SessionApi extends Construct {
         handlerName: route.handler,
         table: props.table,
         tableActions: route.tableActions,
-        environment: props.environment,
+        environment: {
+          ...props.environment,
+          ...(route.readsSecrets ? { WHATSAPP_SECRET_ARN: props.secret.secretArn } : {}),
+        },
       });
+      if (route.readsSecrets) props.secret.grantRead(fn);
       this.functions[route.handler] = fn;
       this.httpApi.addRoutes({
         path: route.path,

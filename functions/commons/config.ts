@@ -9,6 +9,11 @@ export const config = {
   get tableName(): string {
     return required('TABLE_NAME');
   },
+  /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
+  get retentionDays(): number {
+    const days = Number(process.env.MESSAGE_RETENTION_DAYS ?? 30);
+    return Number.isFinite(days) && days > 0 ? days : 30;
+  },
   /** the business number used when a request names none */
   get defaultPhoneNumberId(): string | undefined {
     return process.env.WHATSAPP_PHONE_NUMBER_ID || undefined;

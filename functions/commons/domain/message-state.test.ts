@@ -38,7 +38,9 @@ const fold = (events: StatusEvent[]): MessageState => events.reduce(applyStatus,
 const permutations = <T>(items: T[]): T[][] =>
   items.length <= 1
     ? [items]
-    : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+    : items.flatMap((item, i) =>
+        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+      );
 
 describe('a status never moves backwards', () => {
   const sent = status('sent', t);
@@ -99,7 +101,11 @@ describe('read and played imply delivered', () => {
 
 describe('a failure is kept', () => {
   it('stays failed when a late delivered follows', () => {
-    const state = fold([status('sent', t), status('failed', t + 2, { errors: [{ code: 131047 }] }), status('delivered', t + 3)]);
+    const state = fold([
+      status('sent', t),
+      status('failed', t + 2, { errors: [{ code: 131047 }] }),
+      status('delivered', t + 3),
+    ]);
     expect(currentStatus(state)).toBe('failed');
   });
 
@@ -116,7 +122,11 @@ describe('pricing from the highest-ranked status wins whatever the order', () =>
   const onRead: MetaPricing = { model: 'PMP', type: 'regular', category: 'marketing', billable: true };
 
   it('keeps the pricing that came only on sent', () => {
-    for (const order of permutations([status('sent', t, { pricing: onSent }), status('delivered', t + 5), status('read', t + 60)])) {
+    for (const order of permutations([
+      status('sent', t, { pricing: onSent }),
+      status('delivered', t + 5),
+      status('read', t + 60),
+    ])) {
       expect(fold(order).metaPricing).toEqual({ ...onSent, fromStatus: 'sent' });
     }
   });
@@ -148,7 +158,10 @@ describe("Meta's conversation object is merged across statuses", () => {
   });
 
   it('keeps the first id when a later status carries another', () => {
-    const state = fold([status('sent', t, { conversation: { id: 'conv-1' } }), status('delivered', t + 5, { conversation: { id: 'conv-2' } })]);
+    const state = fold([
+      status('sent', t, { conversation: { id: 'conv-1' } }),
+      status('delivered', t + 5, { conversation: { id: 'conv-2' } }),
+    ]);
     expect(state.metaConversation).toEqual({ id: 'conv-1' });
   });
 });

@@ -55,7 +55,8 @@ const mergeConversation = (
   if (!next) return current;
   if (!current) return { ...next };
   return {
-    id: current.id,
+    // Different ids for one message are not expected; the smaller wins so that order does not matter.
+    id: current.id <= next.id ? current.id : next.id,
     ...(current.category ?? next.category ? { category: current.category ?? next.category } : {}),
     ...(current.expiresAt ?? next.expiresAt ? { expiresAt: current.expiresAt ?? next.expiresAt } : {}),
   };

@@ -1,0 +1,345 @@
+import type { DeliveryStatus, MetaPricing, StatusEvent } from '../webhook/events';
+import {
+  decideDelivery,
+  desiredEffects,
+  planEffects,
+  pricingModelAt,
+  sameUnit,
+  type BillingUnit,
+  type ConversationRecord,
+  type DeliveryDecision,
+  type MessageEffects,
+} from './delivery';
+import { applyStatus, type MessageState } from './message-state';
+import type { ConversationState, WindowState } from './session';
+
+const DAY = 86_400;
+const utc = (iso: string): number => Date.parse(iso) / 1000;
+/** a delivery in the per-message pricing era */
+const D = utc('2025-09-10T12:00:00Z');
+
+const message = (overrides: Partial<MessageState> = {}): MessageState => ({
+  id: 'wamid.1',
+  phoneNumberId: 'pn-1',
+  contactId: 'pn-1#5511987654321',
+  user: { waId: '5511987654321' },
+  source: 'api',
+  kind: 'template',
+  templateName: 'order_update',
+  templateCategory: 'utility',
+  statusAt: { sent: D - 2, delivered: D },
+  errorCodes: [],
+  ...overrides,
+});
+
+const template = (category: string, deliveredAt = D, overrides: Partial<MessageState> = {}): MessageState =>
+  message({ templateCategory: category, statusAt: { sent: deliveredAt - 2, delivered: deliveredAt }, ...overrides });
+
+const freeForm = (deliveredAt = D, overrides: Partial<MessageState> = {}): MessageState => ({
+  id: 'wamid.1',
+  phoneNumberId: 'pn-1',
+  contactId: 'pn-1#5511987654321',
+  user: { waId: '5511987654321' },
+  source: 'api',
+  kind: 'free-form',
+  statusAt: { sent: deliveredAt - 2, delivered: deliveredAt },
+  errorCodes: [],
+  ...overrides,
+});
+
+const windowFrom = (lastInboundAt: number): WindowState => ({ lastInboundAt, expiresAt: lastInboundAt + DAY });
+/** a user message one hour before D: the window is open at D */
+const openWindow = windowFrom(D - 3600);
+
+const conversation = (
+  id: string,
+  category: string,
+  openedAt = D - 600,
+  expiresAt = openedAt + DAY,
+): ConversationState => ({
+  id,
+  category,
+  origin: category === 'service' ? 'user_initiated' : 'business_initiated',
+  openedAt,
+  expiresAt,
+});
+
+const status = (s: DeliveryStatus, timestamp: number, pricing?: MetaPricing): StatusEvent => ({
+  kind: 'status',
+  origin: { wabaId: 'waba-1', phoneNumberId: 'pn-1' },
+  messageId: 'wamid.1',
+  status: s,
+  timestamp,
+  user: { waId: '5511987654321' },
+  errors: [],
+  raw: {},
+  ...(pricing ? { pricing } : {}),
+});
+
+const unit = (overrides: Partial<BillingUnit> = {}): BillingUnit => ({
+  day: '2025-09-10',
+  phoneNumberId: 'pn-1',
+  country: 'BR',
+  category: 'utility',
+  pricingModel: 'PMP',
+  pricingType: 'regular',
+  ...overrides,
+});
+
+const opens: DeliveryDecision = { inWindow: false, opensConversation: true };
+
+describe('pricingModelAt', () => {
+  const switchAt = utc('2025-07-01T00:00:00Z');
+  it('is conversation-based until the second before 2025-07-01T00:00:00Z', () => {
+    expect(pricingModelAt(switchAt - 1)).toBe('CBP');
+  });
+  it('is per-message from 2025-07-01T00:00:00Z on', () => {
+    expect(pricingModelAt(switchAt)).toBe('PMP');
+    expect(pricingModelAt(switchAt + 1)).toBe('PMP');
+  });
+});
+
+describe('decideDelivery', () => {
+  it('decides nothing before the message is delivered', () => {
+    expect(decideDelivery(message({ statusAt: { sent: D } }), { conversations: [] })).toBeUndefined();
+  });
+
+  it('opens a conversation for a template delivered with none open', () => {
+    expect(decideDelivery(template('utility'), { conversations: [] })).toEqual({
+      inWindow: false,
+      opensConversation: true,
+    });
+  });
+
+  it('joins an open conversation of the template category', () => {
+    expect(decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility')] })).toEqual({
+      inWindow: false,
+      opensConversation: false,
+      joinedConversationId: 'c-util',
+    });
+  });
+
+  it('opens a conversation for a template when only another category is open', () => {
+    expect(decideDelivery(template('marketing'), { conversations: [conversation('c-util', 'utility')] })).toEqual({
+      inWindow: false,
+      opensConversation: true,
+    });
+  });
+
+  it('joins any open conversation with a free-form reply inside the window', () => {
+    expect(
+      decideDelivery(freeForm(), { window: openWindow, conversations: [conversation('c-mkt', 'marketing')] }),
+    ).toEqual({
+      inWindow: true,
+      opensConversation: false,
+      joinedConversationId: 'c-mkt',
+    });
+  });
+
+  it('opens a service conversation for a free-form reply inside the window with none open', () => {
+    const state = freeForm();
+    const decision = decideDelivery(state, { window: openWindow, conversations: [] });
+    expect(decision).toEqual({ inWindow: true, opensConversation: true });
+    const opened = desiredEffects(state, decision).conversation;
+    expect(opened?.category).toBe('service');
+    expect(opened?.origin).toBe('user_initiated');
+  });
+
+  it('does not count a conversation that expired at the delivery second', () => {
+    expect(
+      decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility', D - DAY, D)] }),
+    ).toEqual({
+      inWindow: false,
+      opensConversation: true,
+    });
+  });
+
+  it('counts a conversation that expires one second after the delivery', () => {
+    expect(
+      decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility', D - DAY + 1, D + 1)] }),
+    ).toEqual({
+      inWindow: false,
+      opensConversation: false,
+      joinedConversationId: 'c-util',
+    });
+  });
+
+  it('is in the window 1 second before its 24 h end, not at 24 h nor 24 h + 1 s', () => {
+    const window = windowFrom(D);
+    const inWindowAt = (at: number) =>
+      decideDelivery(template('marketing', at), { window, conversations: [] })?.inWindow;
+    expect(inWindowAt(D + DAY - 1)).toBe(true);
+    expect(inWindowAt(D + DAY)).toBe(false);
+    expect(inWindowAt(D + DAY + 1)).toBe(false);
+  });
+});
+
+describe('desiredEffects', () => {
+  it('counts the message in the UTC day of its delivery, at 23:59:59', () => {
+    const at = utc('2025-09-10T23:59:59Z');
+    expect(desiredEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-10');
+  });
+
+  it('counts the message in the next UTC day at 00:00:00', () => {
+    const at = utc('2025-09-11T00:00:00Z');
+    expect(desiredEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-11');
+  });
+
+  it('takes the country from the wa_id and the category from the template', () => {
+    expect(desiredEffects(template('marketing'), opens).messageUnit).toEqual(
+      unit({ category: 'marketing', pricingType: 'regular' }),
+    );
+  });
+
+  it('prices a service reply delivered in the window as free customer service', () => {
+    expect(desiredEffects(freeForm(), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+      unit({ category: 'service', pricingType: 'free_customer_service' }),
+    );
+  });
+
+  it('prices a utility template delivered in the window as free customer service', () => {
+    expect(desiredEffects(template('utility'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+      unit({ category: 'utility', pricingType: 'free_customer_service' }),
+    );
+  });
+
+  it('prices a marketing template delivered in the window as regular', () => {
+    expect(desiredEffects(template('marketing'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+      unit({ category: 'marketing', pricingType: 'regular' }),
+    );
+  });
+
+  it('prices a utility template delivered outside the window as regular', () => {
+    expect(desiredEffects(template('utility'), opens).messageUnit).toEqual(
+      unit({ category: 'utility', pricingType: 'regular' }),
+    );
+  });
+
+  it("lets Meta's pricing type, category and model override ours", () => {
+    const state = template('utility', D, {
+      metaPricing: { type: 'regular', category: 'marketing', model: 'CBP', fromStatus: 'sent' },
+    });
+    expect(desiredEffects(state, { inWindow: true, opensConversation: false }).messageUnit).toEqual(
+      unit({ category: 'marketing', pricingModel: 'CBP', pricingType: 'regular' }),
+    );
+  });
+
+  it('counts no message unit for a failed message but keeps the conversation it opened', () => {
+    const effects = desiredEffects(
+      template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
+      opens,
+    );
+    expect(effects.messageUnit).toBeUndefined();
+    expect(effects.conversation).toEqual<ConversationRecord>({
+      id: 'conv.wamid.1',
+      category: 'utility',
+      origin: 'business_initiated',
+      openedAt: D,
+      expiresAt: D + DAY,
+      unit: unit({ category: 'utility', pricingType: 'regular' }),
+    });
+  });
+
+  it('opens a conversation that expires 24 h after its delivery by our rule', () => {
+    const opened = desiredEffects(template('marketing'), opens).conversation;
+    expect(opened?.openedAt).toBe(D);
+    expect(opened?.expiresAt).toBe(D + DAY);
+    expect(opened?.id).toBe('conv.wamid.1');
+  });
+
+  it("lets Meta's conversation id and expiry win", () => {
+    const state = template('marketing', D, { metaConversation: { id: 'meta-conv-9', expiresAt: D + 5000 } });
+    const opened = desiredEffects(state, opens).conversation;
+    expect(opened?.id).toBe('meta-conv-9');
+    expect(opened?.expiresAt).toBe(D + 5000);
+  });
+
+  it('opens a 72 h free conversation from a free entry point', () => {
+    const state = freeForm(D, {
+      metaPricing: { type: 'free_entry_point', category: 'service', model: 'PMP', fromStatus: 'sent' },
+    });
+    const decision = decideDelivery(state, { window: openWindow, conversations: [conversation('c-svc', 'service')] });
+    expect(decision).toEqual({ inWindow: true, opensConversation: true });
+    const effects = desiredEffects(state, decision);
+    expect(effects.conversation).toEqual<ConversationRecord>({
+      id: 'conv.wamid.1',
+      category: 'service',
+      origin: 'free_entry_point',
+      openedAt: D,
+      expiresAt: D + 72 * 3600,
+      unit: unit({ category: 'service', pricingType: 'free_entry_point' }),
+    });
+    expect(effects.messageUnit).toEqual(unit({ category: 'service', pricingType: 'free_entry_point' }));
+  });
+});
+
+describe('sameUnit', () => {
+  it('compares cells by value', () => {
+    expect(sameUnit(unit(), unit())).toBe(true);
+    expect(sameUnit(unit(), unit({ pricingType: 'free_customer_service' }))).toBe(false);
+    expect(sameUnit(undefined, undefined)).toBe(true);
+    expect(sameUnit(unit(), undefined)).toBe(false);
+  });
+});
+
+describe('planEffects', () => {
+  it('counts one message and one conversation and opens it when nothing is held', () => {
+    const wanted = desiredEffects(template('utility'), opens);
+    const plan = planEffects({}, wanted);
+    expect(plan.unitChanges).toEqual([
+      { kind: 'message', unit: unit(), delta: 1 },
+      { kind: 'conversation', unit: unit(), delta: 1 },
+    ]);
+    expect(plan.conversation).toEqual({ record: wanted.conversation });
+  });
+
+  it('changes nothing when what is held is what is wanted', () => {
+    const effects = desiredEffects(template('utility'), opens);
+    expect(planEffects(effects, structuredClone(effects))).toEqual({ unitChanges: [] });
+  });
+
+  it("moves the count once when Meta's category arrives after counting, never doubles it", () => {
+    const before = template('utility');
+    const decision = decideDelivery(before, { conversations: [] });
+    const held = desiredEffects(before, decision);
+    const after = applyStatus(before, status('read', D + 60, { type: 'regular', category: 'marketing', model: 'PMP' }));
+    const wanted = desiredEffects(after, decision);
+    const plan = planEffects(held, wanted);
+    expect(plan.unitChanges.filter((c) => c.kind === 'message')).toEqual([
+      { kind: 'message', unit: unit({ category: 'utility' }), delta: -1 },
+      { kind: 'message', unit: unit({ category: 'marketing' }), delta: 1 },
+    ]);
+    expect(plan.unitChanges.filter((c) => c.kind === 'conversation')).toEqual([
+      { kind: 'conversation', unit: unit({ category: 'utility' }), delta: -1 },
+      { kind: 'conversation', unit: unit({ category: 'marketing' }), delta: 1 },
+    ]);
+    expect(planEffects(wanted, desiredEffects(after, decision))).toEqual({ unitChanges: [] });
+  });
+
+  it('takes the message unit back once when the message turns out failed', () => {
+    const held = desiredEffects(template('utility'), opens);
+    const wanted = desiredEffects(
+      template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
+      opens,
+    );
+    expect(planEffects(held, wanted)).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
+  });
+
+  it('takes the message unit back when nothing is wanted any more', () => {
+    const held: MessageEffects = { messageUnit: unit() };
+    expect(planEffects(held, {})).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
+  });
+
+  it('replaces the stored conversation when an earlier delivery corrects its opening time', () => {
+    const readFirst = template('utility', D, { statusAt: { sent: D - 10, read: D + 100 } });
+    const decision = decideDelivery(readFirst, { conversations: [] });
+    const held = desiredEffects(readFirst, decision);
+    const corrected = applyStatus(readFirst, status('delivered', D));
+    const wanted = desiredEffects(corrected, decision);
+    expect(wanted.conversation?.openedAt).toBe(D);
+    expect(planEffects(held, wanted)).toEqual({
+      unitChanges: [],
+      conversation: { record: wanted.conversation, replaces: held.conversation },
+    });
+  });
+});

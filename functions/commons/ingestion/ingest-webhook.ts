@@ -1,0 +1,142 @@
+import { logger } from '#commons/logger';
+import { maskId } from '#commons/redact';
+import { isStorageError } from '#http/errors';
+import { DAY, type EpochSeconds } from '#domain/time';
+import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
+import type { WebhookStore } from '#store/webhook-store';
+import { forEachWithConcurrency } from './concurrency';
+import { recordInbound } from './record-inbound';
+import { ContentionError, recordStatus } from './record-status';
+
+export interface IngestOptions {
+  store: WebhookStore;
+  now: EpochSeconds;
+  /** how long message content and raw records are kept; at least Meta's 7-day retry horizon */
+  retentionDays: number;
+  /** writes in flight at once for one POST */
+  concurrency?: number;
+}
+
+export interface IngestSummary {
+  inbound: number;
+  statuses: number;
+  duplicates: number;
+  templates: number;
+  kept: number;
+}
+
+/** Meta retries for up to 7 days; dedupe records must outlive that. */
+export const MIN_RETENTION_DAYS = 8;
+
+/** Failures that must reach Meta as 5xx so it redelivers; anything else is parked and the POST succeeds. */
+export class StorageFailure extends Error {
+  constructor(readonly causes: unknown[]) {
+    super(`${causes.length} webhook event(s) could not be stored`);
+    this.name = 'StorageFailure';
+  }
+}
+
+type Work = { kind: 'status-group'; statuses: StatusEvent[] } | { kind: 'single'; event: WebhookEvent };
+
+/**
+ * Statuses of one message are applied one after another (they touch the same item); everything
+ * else runs side by side with bounded concurrency.
+ */
+const plan = (events: WebhookEvent[]): Work[] => {
+  const groups = new Map<string, StatusEvent[]>();
+  const work: Work[] = [];
+  for (const event of events) {
+    if (event.kind !== 'status') {
+      work.push({ kind: 'single', event });
+      continue;
+    }
+    const group = groups.get(event.messageId);
+    if (group) group.push(event);
+    else {
+      const statuses = [event];
+      groups.set(event.messageId, statuses);
+      work.push({ kind: 'status-group', statuses });
+    }
+  }
+  return work;
+};
+
+/** Stores every event of one POST; throws StorageFailure if any could not be stored, after trying them all. */
+export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOptions): Promise<IngestSummary> => {
+  const { store, now } = options;
+  const retainUntil = now + Math.max(options.retentionDays, MIN_RETENTION_DAYS) * DAY;
+  const summary: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0 };
+  const keep = async (event: WebhookEvent, kind: 'unrecognized' | 'account-update' | 'value-error', reason?: string) => {
+    const wabaId = 'wabaId' in event ? event.wabaId : event.kind === 'value-error' ? event.origin?.wabaId : undefined;
+    await store.keepRecord({
+      kind,
+      receivedAt: now,
+      retainUntil,
+      raw: event.raw,
+      attributes: {
+        wabaId,
+        reason: reason ?? (event.kind === 'unrecognized' ? event.reason : undefined),
+        path: event.kind === 'unrecognized' ? event.path : undefined,
+        field: event.kind === 'unrecognized' ? event.field : undefined,
+      },
+    });
+    summary.kept++;
+  };
+
+  const handle = async (event: WebhookEvent): Promise<void> => {
+    switch (event.kind) {
+      case 'inbound-message': {
+        const result = await recordInbound(store, event, retainUntil);
+        if (result === 'duplicate') summary.duplicates++;
+        else summary.inbound++;
+        return;
+      }
+      case 'status': {
+        const result = await recordStatus(store, event, retainUntil);
+        if (result === 'duplicate') summary.duplicates++;
+        else summary.statuses++;
+        return;
+      }
+      case 'template-status':
+        await store.applyTemplateStatus(event);
+        summary.templates++;
+        return;
+      case 'template-category':
+        await store.applyTemplateCategory(event);
+        summary.templates++;
+        return;
+      case 'account-update':
+        return keep(event, 'account-update');
+      case 'value-error':
+        logger.warn('Meta reported an error', { code: event.error.code, title: event.error.title });
+        return keep(event, 'value-error');
+      case 'unrecognized':
+        logger.warn('webhook content parked for inspection', { path: event.path, reason: event.reason });
+        return keep(event, 'unrecognized');
+    }
+  };
+
+  /** An event that fails for any reason but storage is parked raw, so one bad item never fails the POST. */
+  const handleSafely = async (event: WebhookEvent): Promise<void> => {
+    try {
+      await handle(event);
+    } catch (error) {
+      if (isStorageError(error) || error instanceof ContentionError || event.kind === 'unrecognized') throw error;
+      const user = 'user' in event ? event.user : undefined;
+      logger.error('webhook event failed; parked', {
+        kind: event.kind,
+        user: maskId(user?.waId ?? user?.userId),
+        error: error as Error,
+      });
+      await keep(event, 'unrecognized', `processing failed: ${(error as Error).message}`);
+    }
+  };
+
+  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 16, async (work) => {
+    if (work.kind === 'single') return handleSafely(work.event);
+    for (const status of work.statuses) await handleSafely(status);
+  });
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+  if (failures.length > 0) throw new StorageFailure(failures);
+  return summary;
+};

@@ -1,0 +1,81 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { documentClient } from '#clients/dynamodb';
+import { config } from '#commons/config';
+import { logger } from '#commons/logger';
+import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { apiHandler } from '#http/api-handler';
+import { ApiError } from '#http/errors';
+import { json } from '#http/responses';
+import { systemClock, type Clock } from '#domain/time';
+import { ingestWebhook, StorageFailure } from '#ingestion/ingest-webhook';
+import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import type { WebhookStore } from '#store/webhook-store';
+import { parseWebhook } from '#webhook/parse';
+import { verifySignature } from '#webhook/signature';
+
+export interface WebhookDeps {
+  store: WebhookStore;
+  clock: Clock;
+  secrets: () => Promise<WhatsAppSecrets>;
+  retentionDays: number;
+}
+
+const rawBody = (event: APIGatewayProxyEventV2): Buffer =>
+  Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+
+/**
+ * POST /webhook: Meta's events. The signature is checked over the raw bytes before anything is
+ * parsed; then every event is stored. Any storage failure answers 500 so that Meta redelivers,
+ * and the redelivery completes the work without counting anything twice.
+ */
+export const createHandler = (deps: WebhookDeps) =>
+  apiHandler(
+    async (event: APIGatewayProxyEventV2) => {
+      const body = rawBody(event);
+      const { appSecret } = await deps.secrets();
+      if (!appSecret) {
+        throw new ApiError(
+          503,
+          'WEBHOOK_NOT_CONFIGURED',
+          'The Meta app secret is not configured; set appSecret in the WhatsApp secret (see README).',
+        );
+      }
+      const signature = event.headers['x-hub-signature-256'];
+      if (!verifySignature(body, signature, appSecret)) {
+        logger.warn('webhook signature refused', { present: signature !== undefined, bytes: body.length });
+        throw new ApiError(
+          401,
+          'INVALID_SIGNATURE',
+          'X-Hub-Signature-256 must be "sha256=" + the hex HMAC-SHA256 of the raw body keyed with the app secret.',
+        );
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new ApiError(400, 'INVALID_JSON', 'The webhook body is not JSON.');
+      }
+      const parsed = parseWebhook(payload);
+      try {
+        const summary = await ingestWebhook(parsed, {
+          store: deps.store,
+          now: deps.clock(),
+          retentionDays: deps.retentionDays,
+        });
+        logger.info('webhook stored', { events: parsed.events.length, ...summary });
+        return json(200, { received: parsed.events.length, ...summary });
+      } catch (error) {
+        if (!(error instanceof StorageFailure)) throw error;
+        logger.error('webhook not stored; Meta will redeliver', { failures: error.causes.length, cause: error.causes[0] as Error });
+        throw new ApiError(500, 'STORAGE_UNAVAILABLE', 'The events could not be stored; redeliver the webhook.');
+      }
+    },
+    { storageFailureStatus: 500 },
+  );
+
+export const handler = createHandler({
+  store: new DynamoDbWebhookStore(documentClient, config.tableName),
+  clock: systemClock,
+  secrets: loadSecrets,
+  retentionDays: config.retentionDays,
+});

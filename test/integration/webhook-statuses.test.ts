@@ -1,0 +1,311 @@
+import * as payloads from '../fixtures/payloads.ts';
+import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import {
+  aggregateCells,
+  contactItems,
+  ledgerItem,
+  messageItem,
+  seedOutboundMessage,
+  webhookHarness,
+} from '#test/webhook';
+
+/** 2026-03-10T12:00:00Z: per-message pricing, before service charges. */
+const T = 1_773_144_000;
+const DAY_OF_T = '2026-03-10';
+
+const statusBody = (phoneNumberId: string, statuses: unknown[]) =>
+  payloads.webhookBody(payloads.messagesChange({ phoneNumberId, statuses }));
+
+const permutations = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, i) =>
+        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+      );
+
+describe('status webhooks against DynamoDB Local', () => {
+  const harness = webhookHarness({ now: T + 3600 });
+
+  /** The observable outcome of one message: its status, the conversations it left, and the billing cells. */
+  const outcome = async (phoneNumberId: string, waId: string, wamid: string) => {
+    const message = await messageItem(wamid);
+    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
+      String(item.sk).startsWith('CONV#'),
+    );
+    return {
+      status: message?.status,
+      statusAt: message?.state?.statusAt,
+      conversations: conversations.map((c) => ({
+        id: c.conversationId,
+        category: c.category,
+        openedAt: c.openedAt,
+        expiresAt: c.expiresAt,
+      })),
+      cells: await aggregateCells(phoneNumberId, [DAY_OF_T]),
+    };
+  };
+
+  it('ends in the same state whatever the order of sent, delivered and read, each posted 5 times', async () => {
+    const statuses = (wamid: string, waId: string) => [
+      payloads.statusUpdate({
+        id: wamid,
+        status: 'sent',
+        timestamp: T,
+        recipientId: waId,
+        pricing: payloads.pricing('marketing'),
+      }),
+      payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T + 5, recipientId: waId }),
+      payloads.statusUpdate({ id: wamid, status: 'read', timestamp: T + 60, recipientId: waId }),
+    ];
+    const outcomes = [];
+    for (const order of permutations([0, 1, 2])) {
+      const phoneNumberId = uniquePhoneNumberId();
+      const waId = '5511987654321';
+      const wamid = payloads.wamid();
+      await seedOutboundMessage(harness.store, {
+        id: wamid,
+        phoneNumberId,
+        waId,
+        kind: 'template',
+        templateCategory: 'marketing',
+      });
+      const all = statuses(wamid, waId);
+      for (let repeat = 0; repeat < 5; repeat++) {
+        for (const index of order)
+          expect((await harness.post(statusBody(phoneNumberId, [all[index]]))).status).toBe(200);
+      }
+      const result = await outcome(phoneNumberId, waId, wamid);
+      outcomes.push({
+        ...result,
+        conversations: result.conversations.map((c) => ({ ...c, id: c.id === `conv.${wamid}` ? 'ours' : c.id })),
+      });
+    }
+    expect(outcomes[0]).toEqual({
+      status: 'read',
+      statusAt: { sent: T, delivered: T + 5, read: T + 60 },
+      conversations: [{ id: 'ours', category: 'marketing', openedAt: T + 5, expiresAt: T + 5 + 86_400 }],
+      cells: {
+        [`${DAY_OF_T}#message#BR#marketing#PMP#regular`]: 1,
+        [`${DAY_OF_T}#conversation#BR#marketing#PMP#regular`]: 1,
+      },
+    });
+    for (const other of outcomes.slice(1)) expect(other).toEqual(outcomes[0]);
+  });
+
+  it('counts a read with no delivered as delivered, and keeps Meta pricing carried only by sent', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.store, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'utility',
+    });
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({ id: wamid, status: 'read', timestamp: T + 30, recipientId: waId }),
+      ]),
+    );
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({
+          id: wamid,
+          status: 'sent',
+          timestamp: T,
+          recipientId: waId,
+          pricing: payloads.pricing('marketing'),
+        }),
+      ]),
+    );
+    const result = await outcome(phoneNumberId, waId, wamid);
+    expect(result.status).toBe('read');
+    // Meta's category (marketing) wins over the template's (utility): the unit moved, it was not counted twice.
+    expect(result.cells).toEqual({
+      [`${DAY_OF_T}#message#US#marketing#PMP#regular`]: 1,
+      [`${DAY_OF_T}#conversation#US#marketing#PMP#regular`]: 1,
+    });
+    expect(result.conversations).toEqual([
+      { id: `conv.${wamid}`, category: 'marketing', openedAt: T + 30, expiresAt: T + 30 + 86_400 },
+    ]);
+    expect(await ledgerItem(`conv.${wamid}`)).toMatchObject({
+      category: 'marketing',
+      openedBy: wamid,
+      openedAt: T + 30,
+    });
+  });
+
+  it('opens exactly one conversation when 20 deliveries that would each open it arrive at once', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamids = Array.from({ length: 20 }, () => payloads.wamid());
+    for (const id of wamids) {
+      await seedOutboundMessage(harness.store, {
+        id,
+        phoneNumberId,
+        waId,
+        kind: 'template',
+        templateCategory: 'utility',
+      });
+    }
+    const results = await Promise.all(
+      wamids.map((id) =>
+        harness.post(
+          statusBody(phoneNumberId, [
+            payloads.statusUpdate({ id, status: 'delivered', timestamp: T, recipientId: waId }),
+          ]),
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(wamids.map(() => 200));
+    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
+      String(item.sk).startsWith('CONV#'),
+    );
+    expect(conversations).toHaveLength(1);
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
+      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 20,
+      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
+    });
+    const joined = await Promise.all(wamids.map((id) => messageItem(id)));
+    const opener = joined.filter((m) => m?.decision?.opensConversation);
+    expect(opener).toHaveLength(1);
+    expect(
+      new Set(joined.filter((m) => !m?.decision?.opensConversation).map((m) => m?.decision?.joinedConversationId)),
+    ).toEqual(new Set([conversations[0]?.conversationId]));
+  });
+
+  it('never counts a failed message, and keeps the failure when a late delivered follows', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.store, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'marketing',
+    });
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({
+          id: wamid,
+          status: 'failed',
+          timestamp: T,
+          recipientId: waId,
+          errors: [payloads.metaError(131049, 'Not delivered')],
+        }),
+      ]),
+    );
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T + 1, recipientId: waId }),
+      ]),
+    );
+    const message = await messageItem(wamid);
+    expect(message).toMatchObject({ status: 'failed', state: { errorCodes: [131049] } });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
+      [`${DAY_OF_T}#conversation#US#marketing#PMP#regular`]: 1,
+    });
+  });
+
+  it('keeps statuses of messages another tool sent on the same number, classified by Meta pricing', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const wamid = payloads.wamid();
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({
+          id: wamid,
+          status: 'delivered',
+          timestamp: T,
+          recipientId: '919876543210',
+          pricing: payloads.pricing('authentication'),
+        }),
+      ]),
+    );
+    expect(await messageItem(wamid)).toMatchObject({ status: 'delivered', state: { source: 'external' } });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
+      [`${DAY_OF_T}#message#IN#authentication#PMP#regular`]: 1,
+      [`${DAY_OF_T}#conversation#IN#authentication#PMP#regular`]: 1,
+    });
+  });
+
+  it('classifies a free-form reply delivered inside the window as a free service message opening a service conversation', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await harness.post(
+      payloads.webhookBody(
+        payloads.messagesChange({
+          phoneNumberId,
+          messages: [payloads.textMessage('hi', { from: waId, timestamp: T - 600 })],
+        }),
+      ),
+    );
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.store, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId }),
+      ]),
+    );
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
+      [`${DAY_OF_T}#message#US#service#PMP#free_customer_service`]: 1,
+      [`${DAY_OF_T}#conversation#US#service#PMP#regular`]: 1,
+    });
+    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
+      String(item.sk).startsWith('CONV#'),
+    );
+    expect(conversations).toMatchObject([{ category: 'service', origin: 'user_initiated', openedAt: T }]);
+  });
+
+  it('closes the window when Meta fails a send with 131047', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await harness.post(
+      payloads.webhookBody(
+        payloads.messagesChange({
+          phoneNumberId,
+          messages: [payloads.textMessage('hi', { from: waId, timestamp: T - 600 })],
+        }),
+      ),
+    );
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.store, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({
+          id: wamid,
+          status: 'failed',
+          timestamp: T,
+          recipientId: waId,
+          errors: [payloads.reEngagementError()],
+        }),
+      ]),
+    );
+    const window = (await contactItems(phoneNumberId, waId)).find((item) => item.sk === 'WINDOW');
+    expect(window).toMatchObject({ lastInboundAt: T - 600, closedAt: T });
+  });
+
+  it('uses pricing of conversation-based days before 2025-07-01', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    const cbp = Date.UTC(2025, 5, 30, 23, 59, 59) / 1000;
+    await seedOutboundMessage(harness.store, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'utility',
+    });
+    await harness.post(
+      statusBody(phoneNumberId, [
+        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: cbp, recipientId: waId }),
+      ]),
+    );
+    expect(await aggregateCells(phoneNumberId, ['2025-06-30'])).toEqual({
+      '2025-06-30#message#US#utility#CBP#regular': 1,
+      '2025-06-30#conversation#US#utility#CBP#regular': 1,
+    });
+  });
+});
