@@ -47,7 +47,9 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const dynamoDb = await startDynamoDbLocal(process.env.DYNAMODB_DATA_DIR ? { dbPath: process.env.DYNAMODB_DATA_DIR } : {});
+  const dynamoDb = await startDynamoDbLocal(
+    process.env.DYNAMODB_DATA_DIR ? { dbPath: process.env.DYNAMODB_DATA_DIR } : {},
+  );
   running.dynamoDb = dynamoDb;
   log({
     message: 'DynamoDB Local started',

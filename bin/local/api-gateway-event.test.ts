@@ -69,7 +69,14 @@ describe('API Gateway HTTP API event (payload 2.0)', () => {
 
 describe('route matching from the route list', () => {
   const compiled = compileRoutes([
-    { method: 'GET', path: '/contacts/{userId}/session', handler: 'get-session', auth: 'none', tableActions: [], readsSecrets: false },
+    {
+      method: 'GET',
+      path: '/contacts/{userId}/session',
+      handler: 'get-session',
+      auth: 'none',
+      tableActions: [],
+      readsSecrets: false,
+    },
   ]);
   it('extracts path parameters, decoded as API Gateway does', () => {
     expect(matchRoute(compiled, 'GET', '/contacts/US.123%2E4/session')).toMatchObject({

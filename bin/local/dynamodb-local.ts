@@ -149,8 +149,16 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   return { endpoint, port, pid, stop };
 };
 
-/** Creates the session table from the one schema declaration (if absent) with TTL on `expiresAt`. */
-export const createSessionTable = async (endpoint: string, tableName: string): Promise<void> => {
+/**
+ * Creates the session table from the one schema declaration (if absent) with TTL on `expiresAt`.
+ * DynamoDB Local really deletes expired items, against the wall clock; the test harness turns TTL
+ * off so that tests with an injected clock in the past keep their items.
+ */
+export const createSessionTable = async (
+  endpoint: string,
+  tableName: string,
+  options: { timeToLive?: boolean } = {},
+): Promise<void> => {
   const client = localClient(endpoint);
   try {
     const exists = await client
@@ -162,6 +170,7 @@ export const createSessionTable = async (endpoint: string, tableName: string): P
       });
     if (exists) return;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    if (options.timeToLive === false) return;
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,

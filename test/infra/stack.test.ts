@@ -57,9 +57,11 @@ describe('the deployed stack', () => {
 
   it('grants each function exactly the table actions its route declares', () => {
     for (const route of routes) {
-      const [roleId] = resources('AWS::IAM::Role').find(([id]) =>
-        id.toLowerCase().startsWith(`api${route.handler.replaceAll('-', '')}`),
-      ) ?? [''];
+      const pascal = route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+      const [, fn] =
+        resources('AWS::Lambda::Function').find(([id]) => new RegExp(`^Api${pascal}Function[0-9A-F]{8}$`).test(id)) ??
+        [];
+      const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] } | undefined)?.['Fn::GetAtt'][0] ?? '';
       expect(roleId).not.toBe('');
       const actions = statementsOfRole(roleId)
         .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))

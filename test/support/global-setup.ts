@@ -14,7 +14,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const dynamoDb = await startDynamoDbLocal();
   globalThis.__dynamoDbLocal = dynamoDb;
-  await createSessionTable(dynamoDb.endpoint, TEST_TABLE_NAME);
+  // TTL off: DynamoDB Local deletes expired items by the wall clock, and tests inject clocks in the past.
+  // Reads must treat expired items as closed anyway; test/integration/table.test.ts covers TTL itself.
+  await createSessionTable(dynamoDb.endpoint, TEST_TABLE_NAME, { timeToLive: false });
   process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
   process.env.TABLE_NAME = TEST_TABLE_NAME;
   process.env.AWS_REGION = 'local';

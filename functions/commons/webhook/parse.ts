@@ -2,8 +2,10 @@
  * Turns one Meta webhook POST body into normalized events (see ./events). Total by design: whatever the
  * body holds, every item comes out either as a modelled event or as an `unrecognized` one with its path,
  * so one odd item never costs the rest of the batch, and the POST can always be acknowledged.
+ *
+ * Required fields are strict (they decide whether an item is usable); descriptive optional fields read as
+ * absent when mistyped, because the item itself is still good and `raw` keeps the original.
  */
-import { z } from 'zod';
 import type {
   DeliveryStatus,
   InboundMessageEvent,
@@ -17,11 +19,25 @@ import type {
   UserIdentity,
   WebhookEvent,
 } from './events';
-
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import {
+  Issues,
+  MAX_REASON_LENGTH,
+  check,
+  epochSeconds,
+  errorCode,
+  expectedObject,
+  idLike,
+  isObject,
+  nonEmptyString,
+  oneOf,
+  readArray,
+  readBoolean,
+  readLenient,
+  readObject,
+  readString,
+  templateId,
+  type JsonObject,
+} from './validate';
 
 /** Drops undefined members so events carry only what Meta sent (and compare cleanly). */
 const compact = <T extends object>(value: T): T =>
@@ -31,188 +47,30 @@ const compact = <T extends object>(value: T): T =>
 const normalizeCategory = (category: string | undefined): string | undefined =>
   category === undefined ? undefined : category.trim().toLowerCase().replace(/-/g, '_');
 
-// ---------------------------------------------------------------------------------------------------------
-// Schemas. Required fields are strict (they decide whether an item is usable); descriptive optional fields
-// fall back to undefined when mistyped, because the item itself is still good and `raw` keeps the original.
-
-const lenientString = z.string().optional().catch(undefined);
-const lenientBoolean = z.boolean().optional().catch(undefined);
-const requiredString = z.string().min(1);
-/** Ids Meta sends as strings; a number is accepted because some senders (and test tools) emit them so. */
-const idLike = z.union([requiredString, z.number().int().nonnegative().transform(String)], {
-  error: 'expected a non-empty string id',
-});
-
-/** Unix seconds; 11 digits at most so a millisecond value is rejected rather than read as year 49,000. */
-const MAX_EPOCH_SECONDS = 99_999_999_999;
-const epochSeconds = z.union(
-  [
-    z
-      .string()
-      .regex(/^\d{1,11}$/)
-      .transform(Number),
-    z.number().int().nonnegative().max(MAX_EPOCH_SECONDS),
-  ],
-  { error: 'expected Unix seconds as a digit string or a non-negative integer' },
-);
-
-/** message_template_id is a JSON integer; precision beyond 2^53 is already lost, so reject it visibly. */
-const templateId = z.union([z.number().int().nonnegative().transform(String), z.string().regex(/^\d{1,30}$/)], {
-  error: 'expected an integer template id',
-});
-
-const errorSchema = z.looseObject({
-  code: z.union(
-    [
-      z.number().int(),
-      z
-        .string()
-        .regex(/^-?\d+$/)
-        .transform(Number),
-    ],
-    {
-      error: 'expected an integer error code',
-    },
-  ),
-  title: lenientString,
-  message: lenientString,
-  error_data: z.looseObject({ details: lenientString }).optional().catch(undefined),
-});
-
-const contactSchema = z.looseObject({
-  wa_id: idLike.optional().catch(undefined),
-  user_id: lenientString,
-  parent_user_id: lenientString,
-  profile: z.looseObject({ name: lenientString, username: lenientString }).optional().catch(undefined),
-});
-type Contact = z.infer<typeof contactSchema>;
-
-const metadataSchema = z.looseObject({
-  phone_number_id: idLike,
-  display_phone_number: idLike.optional().catch(undefined),
-});
-
-const messageSchema = z.looseObject({
-  id: requiredString,
-  timestamp: epochSeconds,
-  /** Missing type reads as Meta's legacy `unknown`: the message still opens the service window. */
-  type: requiredString.optional(),
-  from: requiredString.optional(),
-  from_user_id: requiredString.optional(),
-  from_parent_user_id: lenientString,
-  group_id: lenientString,
-  context: z
-    .looseObject({
-      from: lenientString,
-      id: lenientString,
-      forwarded: lenientBoolean,
-      frequently_forwarded: lenientBoolean,
-    })
-    .optional()
-    .catch(undefined),
-  referral: z
-    .looseObject({
-      source_id: lenientString,
-      source_type: lenientString,
-      source_url: lenientString,
-      ctwa_clid: lenientString,
-    })
-    .optional()
-    .catch(undefined),
-  system: z
-    .looseObject({
-      type: lenientString,
-      body: lenientString,
-      wa_id: idLike.optional().catch(undefined),
-      user_id: lenientString,
-      parent_user_id: lenientString,
-      previous_user_id: lenientString,
-      new_wa_id: idLike.optional().catch(undefined),
-    })
-    .optional()
-    .catch(undefined),
-  errors: z.array(z.unknown()).optional().catch(undefined),
-});
-
 const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const satisfies DeliveryStatus[];
+const deliveryStatus = oneOf(DELIVERY_STATUSES);
 
-const statusSchema = z.looseObject({
-  id: requiredString,
-  status: z.enum(DELIVERY_STATUSES),
-  timestamp: epochSeconds,
-  recipient_id: requiredString.optional(),
-  recipient_user_id: requiredString.optional(),
-  parent_recipient_user_id: lenientString,
-  recipient_type: lenientString,
-  recipient_participant_id: lenientString,
-  biz_opaque_callback_data: lenientString,
-  conversation: z
-    .looseObject({
-      id: requiredString,
-      expiration_timestamp: epochSeconds.optional().catch(undefined),
-      origin: z.looseObject({ type: lenientString }).optional().catch(undefined),
-    })
-    .optional()
-    .catch(undefined),
-  pricing: z
-    .looseObject({
-      pricing_model: lenientString,
-      type: lenientString,
-      category: lenientString,
-      billable: lenientBoolean,
-    })
-    .optional()
-    .catch(undefined),
-  errors: z.array(z.unknown()).optional().catch(undefined),
-});
-
-const templateStatusSchema = z.looseObject({
-  event: requiredString,
-  message_template_id: templateId,
-  message_template_name: requiredString,
-  message_template_language: requiredString,
-  // null when the template is scheduled for deletion
-  reason: z.string().nullable().optional().catch(undefined),
-  message_template_category: lenientString,
-});
-
-const templateCategorySchema = z.looseObject({
-  message_template_id: templateId,
-  message_template_name: requiredString,
-  message_template_language: requiredString,
-  new_category: requiredString,
-  previous_category: lenientString,
-});
-
-const accountUpdateSchema = z.looseObject({ event: lenientString });
-
-// ---------------------------------------------------------------------------------------------------------
-
-const MAX_REASON_LENGTH = 500;
-
-const describeIssues = (error: z.ZodError): string => {
-  const text = error.issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
-};
-
-const toMetaError = (error: z.infer<typeof errorSchema>): MetaError =>
-  compact({
-    code: error.code,
-    title: error.title,
-    message: error.message,
-    details: error.error_data?.details,
+/** A Meta error object, or the reason it cannot be used. */
+const readMetaError = (value: JsonObject): MetaError | string => {
+  const issues = new Issues();
+  const code = issues.required(value, 'code', errorCode);
+  if (code === undefined) return issues.reason;
+  const errorData = readObject(value, 'error_data');
+  return compact({
+    code,
+    title: readString(value, 'title'),
+    message: readString(value, 'message'),
+    details: errorData && readString(errorData, 'details'),
   });
+};
 
 /** Item-level errors are decoration on a message or status: unreadable ones are skipped, `raw` keeps them. */
 const toMetaErrors = (errors: unknown[] | undefined): MetaError[] => {
   if (!errors) return [];
   const result: MetaError[] = [];
   for (const candidate of errors) {
-    const parsed = errorSchema.safeParse(candidate);
-    if (parsed.success) result.push(toMetaError(parsed.data));
+    const error = isObject(candidate) ? readMetaError(candidate) : undefined;
+    if (typeof error === 'object') result.push(error);
   }
   return result;
 };
@@ -235,6 +93,26 @@ const unrecognized = (
 const failureReason = (error: unknown): string =>
   `parser error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_REASON_LENGTH);
 
+interface Contact {
+  waId?: string;
+  userId?: string;
+  parentUserId?: string;
+  profileName?: string;
+  username?: string;
+}
+
+/** Every field of a contact is descriptive, so any object is a usable contact. */
+const readContact = (value: JsonObject): Contact => {
+  const profile = readObject(value, 'profile');
+  return {
+    waId: readLenient(value, 'wa_id', idLike),
+    userId: readString(value, 'user_id'),
+    parentUserId: readString(value, 'parent_user_id'),
+    profileName: profile && readString(profile, 'name'),
+    username: profile && readString(profile, 'username'),
+  };
+};
+
 /**
  * contacts[] indexed once per change value, so matching N items stays linear. Keys are prefixed because
  * a wa_id and a user id live in different namespaces.
@@ -248,17 +126,13 @@ class ContactIndex {
     let parsedCount = 0;
     let last: Contact | undefined;
     for (const candidate of list) {
-      const parsed = contactSchema.safeParse(candidate);
-      if (!parsed.success) continue;
+      if (!isObject(candidate)) continue;
+      const contact = readContact(candidate);
       parsedCount += 1;
-      last = parsed.data;
+      last = contact;
       // first entry wins so a later duplicate id cannot re-attribute an item
-      if (parsed.data.user_id && !this.byId.has(`u:${parsed.data.user_id}`)) {
-        this.byId.set(`u:${parsed.data.user_id}`, parsed.data);
-      }
-      if (parsed.data.wa_id && !this.byId.has(`w:${parsed.data.wa_id}`)) {
-        this.byId.set(`w:${parsed.data.wa_id}`, parsed.data);
-      }
+      if (contact.userId && !this.byId.has(`u:${contact.userId}`)) this.byId.set(`u:${contact.userId}`, contact);
+      if (contact.waId && !this.byId.has(`w:${contact.waId}`)) this.byId.set(`w:${contact.waId}`, contact);
     }
     this.only = parsedCount === 1 && list.length === 1 ? last : undefined;
   }
@@ -278,14 +152,16 @@ class ContactIndex {
 
 const mergeIdentity = (own: UserIdentity, contact: Contact | undefined): UserIdentity =>
   compact({
-    waId: own.waId ?? contact?.wa_id,
-    userId: own.userId ?? contact?.user_id,
-    parentUserId: own.parentUserId ?? contact?.parent_user_id,
-    profileName: contact?.profile?.name,
-    username: contact?.profile?.username,
+    waId: own.waId ?? contact?.waId,
+    userId: own.userId ?? contact?.userId,
+    parentUserId: own.parentUserId ?? contact?.parentUserId,
+    profileName: contact?.profileName,
+    username: contact?.username,
   });
 
 const hasUserId = (user: UserIdentity): boolean => user.waId !== undefined || user.userId !== undefined;
+
+const MISSING_ORIGIN = 'value.metadata.phone_number_id is missing or invalid';
 
 const parseMessage = (
   item: unknown,
@@ -294,14 +170,21 @@ const parseMessage = (
   singleItem: boolean,
   ctx: ChangeContext,
 ): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, 'value.metadata.phone_number_id is missing or invalid', item);
-  const parsed = messageSchema.safeParse(item);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), item);
-  const m = parsed.data;
-  const type = m.type ?? 'unknown';
-  const contact = contacts.find(m.from_user_id, m.from, singleItem);
+  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, item);
+  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
+  const issues = new Issues();
+  const id = issues.required(item, 'id', nonEmptyString);
+  const timestamp = issues.required(item, 'timestamp', epochSeconds);
+  const declaredType = issues.optional(item, 'type', nonEmptyString);
+  const from = issues.optional(item, 'from', nonEmptyString);
+  const fromUserId = issues.optional(item, 'from_user_id', nonEmptyString);
+  if (id === undefined || timestamp === undefined || !issues.ok) return unrecognized(ctx, issues.reason, item);
+
+  // Missing type reads as Meta's legacy `unknown`: the message still opens the service window.
+  const type = declaredType ?? 'unknown';
+  const contact = contacts.find(fromUserId, from, singleItem);
   const user = mergeIdentity(
-    compact({ waId: m.from, userId: m.from_user_id, parentUserId: m.from_parent_user_id }),
+    compact({ waId: from, userId: fromUserId, parentUserId: readString(item, 'from_parent_user_id') }),
     contact,
   );
   // Identity-change system messages may come without a sender; their ids are in `system`.
@@ -312,41 +195,69 @@ const parseMessage = (
     kind: 'inbound-message',
     origin,
     user,
-    id: m.id,
-    timestamp: m.timestamp,
+    id,
+    timestamp,
     type,
-    errors: toMetaErrors(m.errors),
-    raw: item as JsonObject,
+    errors: toMetaErrors(readArray(item, 'errors')),
+    raw: item,
   };
-  if (m.group_id !== undefined) event.groupId = m.group_id;
-  if (m.context) {
+  const groupId = readString(item, 'group_id');
+  if (groupId !== undefined) event.groupId = groupId;
+  const context = readObject(item, 'context');
+  if (context) {
     event.context = compact({
-      from: m.context.from,
-      id: m.context.id,
-      forwarded: m.context.forwarded,
-      frequentlyForwarded: m.context.frequently_forwarded,
+      from: readString(context, 'from'),
+      id: readString(context, 'id'),
+      forwarded: readBoolean(context, 'forwarded'),
+      frequentlyForwarded: readBoolean(context, 'frequently_forwarded'),
     });
   }
-  if (m.referral) {
+  const referral = readObject(item, 'referral');
+  if (referral) {
     event.referral = compact({
-      sourceId: m.referral.source_id,
-      sourceType: m.referral.source_type,
-      sourceUrl: m.referral.source_url,
-      ctwaClid: m.referral.ctwa_clid,
+      sourceId: readString(referral, 'source_id'),
+      sourceType: readString(referral, 'source_type'),
+      sourceUrl: readString(referral, 'source_url'),
+      ctwaClid: readString(referral, 'ctwa_clid'),
     });
   }
-  if (m.system) {
+  const system = readObject(item, 'system');
+  if (system) {
     event.system = compact({
-      type: m.system.type,
-      waId: m.system.wa_id,
-      userId: m.system.user_id,
-      parentUserId: m.system.parent_user_id,
-      previousUserId: m.system.previous_user_id,
-      newWaId: m.system.new_wa_id,
-      body: m.system.body,
+      type: readString(system, 'type'),
+      waId: readLenient(system, 'wa_id', idLike),
+      userId: readString(system, 'user_id'),
+      parentUserId: readString(system, 'parent_user_id'),
+      previousUserId: readString(system, 'previous_user_id'),
+      newWaId: readLenient(system, 'new_wa_id', idLike),
+      body: readString(system, 'body'),
     });
   }
   return event;
+};
+
+/** A conversation without a usable id is dropped whole: its other fields mean nothing on their own. */
+const readConversation = (status: JsonObject): MetaConversation | undefined => {
+  const conversation = readObject(status, 'conversation');
+  const id = conversation && check(conversation.id, nonEmptyString);
+  if (!conversation || id === undefined) return undefined;
+  const origin = readObject(conversation, 'origin');
+  return compact({
+    id,
+    category: normalizeCategory(origin && readString(origin, 'type')),
+    expiresAt: readLenient(conversation, 'expiration_timestamp', epochSeconds),
+  });
+};
+
+const readPricing = (status: JsonObject): MetaPricing | undefined => {
+  const pricing = readObject(status, 'pricing');
+  if (!pricing) return undefined;
+  return compact({
+    model: readString(pricing, 'pricing_model'),
+    type: readString(pricing, 'type'),
+    category: normalizeCategory(readString(pricing, 'category')),
+    billable: readBoolean(pricing, 'billable'),
+  });
 };
 
 const parseStatus = (
@@ -356,16 +267,24 @@ const parseStatus = (
   singleItem: boolean,
   ctx: ChangeContext,
 ): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, 'value.metadata.phone_number_id is missing or invalid', item);
-  const parsed = statusSchema.safeParse(item);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), item);
-  const s = parsed.data;
+  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, item);
+  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
+  const issues = new Issues();
+  const id = issues.required(item, 'id', nonEmptyString);
+  const status = issues.required(item, 'status', deliveryStatus);
+  const timestamp = issues.required(item, 'timestamp', epochSeconds);
+  const recipientId = issues.optional(item, 'recipient_id', nonEmptyString);
+  const recipientUserId = issues.optional(item, 'recipient_user_id', nonEmptyString);
+  if (id === undefined || status === undefined || timestamp === undefined || !issues.ok) {
+    return unrecognized(ctx, issues.reason, item);
+  }
+
   // For a group, recipient_id is the group; the person is recipient_participant_id.
-  const groupId = s.recipient_type === 'group' ? s.recipient_id : undefined;
-  const waId = groupId === undefined ? s.recipient_id : s.recipient_participant_id;
-  const contact = contacts.find(s.recipient_user_id, waId, singleItem);
+  const groupId = readString(item, 'recipient_type') === 'group' ? recipientId : undefined;
+  const waId = groupId === undefined ? recipientId : readString(item, 'recipient_participant_id');
+  const contact = contacts.find(recipientUserId, waId, singleItem);
   const user = mergeIdentity(
-    compact({ waId, userId: s.recipient_user_id, parentUserId: s.parent_recipient_user_id }),
+    compact({ waId, userId: recipientUserId, parentUserId: readString(item, 'parent_recipient_user_id') }),
     contact,
   );
   if (!hasUserId(user) && groupId === undefined) {
@@ -374,44 +293,28 @@ const parseStatus = (
   const event: StatusEvent = {
     kind: 'status',
     origin,
-    messageId: s.id,
-    status: s.status,
-    timestamp: s.timestamp,
+    messageId: id,
+    status,
+    timestamp,
     user,
-    errors: toMetaErrors(s.errors),
-    raw: item as JsonObject,
+    errors: toMetaErrors(readArray(item, 'errors')),
+    raw: item,
   };
   if (groupId !== undefined) event.groupId = groupId;
-  if (s.conversation) {
-    const conversation: MetaConversation = compact({
-      id: s.conversation.id,
-      category: normalizeCategory(s.conversation.origin?.type),
-      expiresAt: s.conversation.expiration_timestamp,
-    });
-    event.conversation = conversation;
-  }
-  if (s.pricing) {
-    const pricing: MetaPricing = compact({
-      model: s.pricing.pricing_model,
-      type: s.pricing.type,
-      category: normalizeCategory(s.pricing.category),
-      billable: s.pricing.billable,
-    });
-    event.pricing = pricing;
-  }
-  if (s.biz_opaque_callback_data !== undefined) event.bizOpaqueCallbackData = s.biz_opaque_callback_data;
+  const conversation = readConversation(item);
+  if (conversation) event.conversation = conversation;
+  const pricing = readPricing(item);
+  if (pricing) event.pricing = pricing;
+  const callbackData = readString(item, 'biz_opaque_callback_data');
+  if (callbackData !== undefined) event.bizOpaqueCallbackData = callbackData;
   return event;
 };
 
 const parseValueError = (item: unknown, origin: Partial<Origin>, ctx: ChangeContext): WebhookEvent => {
-  const parsed = errorSchema.safeParse(item);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), item);
-  return {
-    kind: 'value-error',
-    origin: compact({ ...origin, wabaId: ctx.wabaId }),
-    error: toMetaError(parsed.data),
-    raw: item as JsonObject,
-  };
+  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
+  const error = readMetaError(item);
+  if (typeof error === 'string') return unrecognized(ctx, error, item);
+  return { kind: 'value-error', origin: compact({ ...origin, wabaId: ctx.wabaId }), error, raw: item };
 };
 
 /** Runs one item's parser so that even an unforeseen exception costs only that item. */
@@ -423,15 +326,17 @@ const guarded = (ctx: ChangeContext, item: unknown, parseItem: () => WebhookEven
   }
 };
 
+/** The business number a messages change belongs to; without it, its messages and statuses are parked. */
+const readMetadata = (value: JsonObject): Omit<Origin, 'wabaId'> | undefined => {
+  const metadata = readObject(value, 'metadata');
+  const phoneNumberId = metadata && check(metadata.phone_number_id, idLike);
+  if (!metadata || phoneNumberId === undefined) return undefined;
+  return compact({ phoneNumberId, displayPhoneNumber: readLenient(metadata, 'display_phone_number', idLike) });
+};
+
 const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookEvent[]): void => {
-  const metadata = metadataSchema.safeParse(value.metadata);
-  const origin: Origin | undefined = metadata.success
-    ? compact({
-        wabaId: ctx.wabaId,
-        phoneNumberId: metadata.data.phone_number_id,
-        displayPhoneNumber: metadata.data.display_phone_number,
-      })
-    : undefined;
+  const metadata = readMetadata(value);
+  const origin: Origin | undefined = metadata && { wabaId: ctx.wabaId, ...metadata };
   const contacts = new ContactIndex(value.contacts);
   let known = 0;
 
@@ -453,10 +358,7 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
 
   eachItem('messages', (item, itemCtx, single) => parseMessage(item, origin, contacts, single, itemCtx));
   eachItem('statuses', (item, itemCtx, single) => parseStatus(item, origin, contacts, single, itemCtx));
-  const errorOrigin: Partial<Origin> = metadata.success
-    ? compact({ phoneNumberId: metadata.data.phone_number_id, displayPhoneNumber: metadata.data.display_phone_number })
-    : {};
-  eachItem('errors', (item, itemCtx) => parseValueError(item, errorOrigin, itemCtx));
+  eachItem('errors', (item, itemCtx) => parseValueError(item, metadata ?? {}, itemCtx));
 
   if (known === 0) {
     // e.g. a `calls` payload delivered under field `messages`; park it rather than drop it silently
@@ -464,52 +366,63 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
   }
 };
 
+/** The template fields both template webhooks require; `issues` collects what is wrong with them. */
+const readTemplate = (value: JsonObject, issues: Issues) => ({
+  templateId: issues.required(value, 'message_template_id', templateId),
+  name: issues.required(value, 'message_template_name', nonEmptyString),
+  language: issues.required(value, 'message_template_language', nonEmptyString),
+});
+
 const parseTemplateStatus = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const parsed = templateStatusSchema.safeParse(value);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), value);
-  const v = parsed.data;
+  const issues = new Issues();
+  const event = issues.required(value, 'event', nonEmptyString);
+  const { templateId: id, name, language } = readTemplate(value, issues);
+  if (event === undefined || id === undefined || name === undefined || language === undefined) {
+    return unrecognized(ctx, issues.reason, value);
+  }
   return compact({
     kind: 'template-status' as const,
     wabaId: ctx.wabaId,
-    templateId: v.message_template_id,
-    name: v.message_template_name,
-    language: v.message_template_language,
-    event: v.event,
-    reason: v.reason ?? undefined,
-    category: v.message_template_category?.toLowerCase(),
+    templateId: id,
+    name,
+    language,
+    event,
+    // null when the template is scheduled for deletion
+    reason: readString(value, 'reason'),
+    category: readString(value, 'message_template_category')?.toLowerCase(),
     timestamp: time,
     raw: value,
   });
 };
 
 const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const parsed = templateCategorySchema.safeParse(value);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), value);
-  const v = parsed.data;
+  const issues = new Issues();
+  const { templateId: id, name, language } = readTemplate(value, issues);
+  const newCategory = issues.required(value, 'new_category', nonEmptyString);
+  if (id === undefined || name === undefined || language === undefined || newCategory === undefined) {
+    return unrecognized(ctx, issues.reason, value);
+  }
   return compact({
     kind: 'template-category' as const,
     wabaId: ctx.wabaId,
-    templateId: v.message_template_id,
-    name: v.message_template_name,
-    language: v.message_template_language,
-    newCategory: v.new_category.toLowerCase(),
-    previousCategory: v.previous_category?.toLowerCase(),
+    templateId: id,
+    name,
+    language,
+    newCategory: newCategory.toLowerCase(),
+    previousCategory: readString(value, 'previous_category')?.toLowerCase(),
     timestamp: time,
     raw: value,
   });
 };
 
-const parseAccountUpdate = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const parsed = accountUpdateSchema.safeParse(value);
-  if (!parsed.success) return unrecognized(ctx, describeIssues(parsed.error), value);
-  return compact({
+const parseAccountUpdate = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent =>
+  compact({
     kind: 'account-update' as const,
     wabaId: ctx.wabaId,
-    event: parsed.data.event,
+    event: readString(value, 'event'),
     timestamp: time,
     raw: value,
   });
-};
 
 type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
 
@@ -552,18 +465,16 @@ const parseEntry = (entry: unknown, path: string, out: WebhookEvent[]): void => 
     out.push(unrecognized({ path }, 'entry is not an object', entry));
     return;
   }
-  const id = idLike.safeParse(entry.id);
-  if (!id.success) {
+  const wabaId = check(entry.id, idLike);
+  if (wabaId === undefined) {
     out.push(unrecognized({ path }, 'entry has no WABA id', entry));
     return;
   }
-  const wabaId = id.data;
   if (!Array.isArray(entry.changes)) {
     out.push(unrecognized({ wabaId, path }, 'entry.changes is not an array', entry));
     return;
   }
-  const time = epochSeconds.safeParse(entry.time);
-  const entryTime = time.success ? time.data : undefined;
+  const entryTime = check(entry.time, epochSeconds);
   entry.changes.forEach((change, index) => {
     const changePath = `${path}.changes[${index}]`;
     try {
