@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { freePort } from '../../bin/local/dynamodb-local.ts';
+import * as payloads from '../fixtures/payloads.ts';
+import { signBody } from '#webhook/signature';
+
+const APP_SECRET = 'e2e-app-secret';
+const VERIFY_TOKEN = 'e2e-verify-token';
+const PHONE_NUMBER_ID = '100000000000001';
 
 /**
  * `npm start` as a person runs it: a child process that starts its own DynamoDB Local and serves
@@ -53,7 +59,15 @@ describe('npm start', () => {
   beforeAll(async () => {
     const port = await freePort();
     child = spawn('npm', ['start', '--silent'], {
-      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: '', TABLE_NAME: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DYNAMODB_ENDPOINT: '',
+        TABLE_NAME: '',
+        WHATSAPP_APP_SECRET: APP_SECRET,
+        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -90,6 +104,126 @@ describe('npm start', () => {
       window: { open: false, expiresAt: null },
       conversations: [],
     });
+  });
+
+  const postWebhook = (payload: unknown) => {
+    const body = Buffer.from(JSON.stringify(payload));
+    return httpRequest(`${url}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) },
+      body,
+    });
+  };
+  const session = async (userId: string) =>
+    JSON.parse((await httpRequest(`${url}/contacts/${userId}/session`)).body) as {
+      waId: string | null;
+      userId: string | null;
+      window: { open: boolean; expiresAt: string | null };
+      conversations: { id: string; category: string; origin: string }[];
+    };
+
+  it("answers Meta's verification handshake with the challenge", async () => {
+    const query = `hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=8675309`;
+    expect(await httpRequest(`${url}/webhook?${query}`)).toEqual({ status: 200, body: '8675309' });
+    expect((await httpRequest(`${url}/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`)).status).toBe(
+      403,
+    );
+  });
+
+  it('shows the window and the open conversations that posted webhooks made', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const waId = '5511987650001';
+    const userId = 'BR.88112233445566';
+    const inbound = payloads.webhookBody(
+      payloads.messagesChange({
+        phoneNumberId: PHONE_NUMBER_ID,
+        contacts: [payloads.contact({ waId, userId, name: 'Ana' })],
+        messages: [payloads.textMessage('Olá', { from: waId, fromUserId: userId, timestamp: now - 60 })],
+      }),
+    );
+    expect((await postWebhook(inbound)).status).toBe(200);
+    const wamid = payloads.wamid();
+    const delivered = payloads.webhookBody(
+      payloads.messagesChange({
+        phoneNumberId: PHONE_NUMBER_ID,
+        statuses: [
+          payloads.statusUpdate({
+            id: wamid,
+            status: 'delivered',
+            timestamp: now - 30,
+            recipientId: waId,
+            pricing: payloads.pricing('utility', 'regular'),
+          }),
+        ],
+      }),
+    );
+    expect((await postWebhook(delivered)).status).toBe(200);
+
+    for (const id of [waId, userId]) {
+      const view = await session(id);
+      expect(view).toMatchObject({
+        waId,
+        userId,
+        window: { open: true, expiresAt: new Date((now - 60 + 86_400) * 1000).toISOString() },
+      });
+      expect(view.conversations).toEqual([
+        expect.objectContaining({ id: `conv.${wamid}`, category: 'utility', origin: 'business_initiated' }),
+      ]);
+    }
+  });
+
+  it('refuses an unsigned webhook with 401', async () => {
+    const response = await httpRequest(`${url}/webhook`, { method: 'POST', body: Buffer.from('{"entry":[]}') });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers a 1,000-update POST after storing every update', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const users = Array.from({ length: 100 }, (_, i) => `4915${String(100000000 + i)}`);
+    const messages = Array.from({ length: 400 }, (_, i) =>
+      payloads.textMessage(`m${i}`, { from: users[i % 100], timestamp: now - 600 + i }),
+    );
+    const wamids = Array.from({ length: 200 }, () => payloads.wamid());
+    const statuses = wamids.flatMap((id, i) =>
+      (['sent', 'delivered', 'read'] as const).map((status, k) =>
+        payloads.statusUpdate({
+          id,
+          status,
+          timestamp: now - 300 + k,
+          recipientId: users[i % 100],
+          pricing: payloads.pricing('marketing'),
+        }),
+      ),
+    );
+    const body = payloads.webhookBody([
+      payloads.messagesChange({
+        phoneNumberId: PHONE_NUMBER_ID,
+        messages: messages.slice(0, 200),
+        statuses: statuses.slice(0, 300),
+      }),
+      payloads.messagesChange({
+        phoneNumberId: PHONE_NUMBER_ID,
+        messages: messages.slice(200),
+        statuses: statuses.slice(300),
+      }),
+    ]);
+    const started = performance.now();
+    const response = await postWebhook(body);
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({
+      received: 1000,
+      inbound: 400,
+      statuses: 600,
+      duplicates: 0,
+      kept: 0,
+    });
+    // A redelivery of the whole batch is all duplicates.
+    expect(JSON.parse((await postWebhook(body)).body)).toMatchObject({ received: 1000, duplicates: 1000 });
+    const view = await session(users[7] as string);
+    expect(view.window.open).toBe(true);
+    expect(view.conversations).toHaveLength(1);
+    process.stderr.write(`1,000-update webhook POST answered in ${Math.round(elapsed)} ms\n`);
   });
 
   it('answers an unknown route with a JSON 404', async () => {

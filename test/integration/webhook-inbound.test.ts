@@ -91,7 +91,7 @@ describe('inbound webhooks against DynamoDB Local', () => {
       payloads.unsupportedMessage(options),
       payloads.inboundMessage({ type: 'hologram', from: waId, timestamp: T, extra: { hologram: { id: 'h1' } } }),
     ];
-    const malformed = { ...payloads.textMessage('bad', options), timestamp: 'yesterday' };
+    const malformed: payloads.Json = { ...payloads.textMessage('bad', options), timestamp: 'yesterday' };
     const body = payloads.webhookBodyEntries([
       payloads.entry([
         payloads.messagesChange({ phoneNumberId: a, messages: typed.slice(0, 9) }),

@@ -117,3 +117,31 @@ export const messageItem = async (wamid: string) => (await queryAll(testDocument
 
 export const ledgerItem = async (conversationId: string) =>
   (await queryAll(testDocumentClient(), keys.conversationLedger(conversationId).pk))[0];
+
+/**
+ * The real DynamoDB client with one fault injected: the first command that `fails` picks throws an
+ * AWS-shaped error (as a throttled or unavailable DynamoDB would), every other command goes through.
+ */
+export const clientFailingOnce = (
+  fails: (command: { constructor: { name: string }; input: unknown }) => boolean,
+): { client: DynamoDBDocumentClient; failed: () => boolean } => {
+  const real = testDocumentClient();
+  let failed = false;
+  const client = new Proxy(real, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return async (command: { constructor: { name: string }; input: unknown }) => {
+        if (!failed && fails(command)) {
+          failed = true;
+          throw Object.assign(new Error('injected fault'), {
+            name: 'InternalServerError',
+            $fault: 'server',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return target.send(command as never);
+      };
+    },
+  });
+  return { client, failed: () => failed };
+};

@@ -6,7 +6,7 @@ import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import type { WebhookStore } from '#store/webhook-store';
 import { forEachWithConcurrency } from './concurrency';
 import { recordInbound } from './record-inbound';
-import { ContentionError, recordStatus } from './record-status';
+import { ContentionError, recordStatuses } from './record-status';
 
 export interface IngestOptions {
   store: WebhookStore;
@@ -36,11 +36,12 @@ export class StorageFailure extends Error {
   }
 }
 
-type Work = { kind: 'status-group'; statuses: StatusEvent[] } | { kind: 'single'; event: WebhookEvent };
+type Work =
+  { kind: 'status-group'; statuses: [StatusEvent, ...StatusEvent[]] } | { kind: 'single'; event: WebhookEvent };
 
 /**
- * Statuses of one message are applied one after another (they touch the same item); everything
- * else runs side by side with bounded concurrency.
+ * The statuses of one message are folded and written together (they touch the same item);
+ * everything else runs side by side with bounded concurrency.
  */
 const plan = (events: WebhookEvent[]): Work[] => {
   const groups = new Map<string, StatusEvent[]>();
@@ -53,7 +54,7 @@ const plan = (events: WebhookEvent[]): Work[] => {
     const group = groups.get(event.messageId);
     if (group) group.push(event);
     else {
-      const statuses = [event];
+      const statuses: [StatusEvent, ...StatusEvent[]] = [event];
       groups.set(event.messageId, statuses);
       work.push({ kind: 'status-group', statuses });
     }
@@ -66,7 +67,11 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
   const { store, now } = options;
   const retainUntil = now + Math.max(options.retentionDays, MIN_RETENTION_DAYS) * DAY;
   const summary: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0 };
-  const keep = async (event: WebhookEvent, kind: 'unrecognized' | 'account-update' | 'value-error', reason?: string) => {
+  const keep = async (
+    event: WebhookEvent,
+    kind: 'unrecognized' | 'account-update' | 'value-error',
+    reason?: string,
+  ) => {
     const wabaId = 'wabaId' in event ? event.wabaId : event.kind === 'value-error' ? event.origin?.wabaId : undefined;
     await store.keepRecord({
       kind,
@@ -85,16 +90,12 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
 
   const handle = async (event: WebhookEvent): Promise<void> => {
     switch (event.kind) {
+      case 'status':
+        return handleStatuses([event]);
       case 'inbound-message': {
         const result = await recordInbound(store, event, retainUntil);
         if (result === 'duplicate') summary.duplicates++;
         else summary.inbound++;
-        return;
-      }
-      case 'status': {
-        const result = await recordStatus(store, event, retainUntil);
-        if (result === 'duplicate') summary.duplicates++;
-        else summary.statuses++;
         return;
       }
       case 'template-status':
@@ -116,26 +117,36 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     }
   };
 
-  /** An event that fails for any reason but storage is parked raw, so one bad item never fails the POST. */
-  const handleSafely = async (event: WebhookEvent): Promise<void> => {
+  const handleStatuses = async (statuses: [StatusEvent, ...StatusEvent[]]): Promise<void> => {
+    const result = await recordStatuses(store, statuses, retainUntil);
+    if (result === 'duplicate') summary.duplicates += statuses.length;
+    else summary.statuses += statuses.length;
+  };
+
+  /** Work that fails for any reason but storage is parked raw, so one bad item never fails the POST. */
+  const safely = async (events: WebhookEvent[], run: () => Promise<void>): Promise<void> => {
     try {
-      await handle(event);
+      await run();
     } catch (error) {
-      if (isStorageError(error) || error instanceof ContentionError || event.kind === 'unrecognized') throw error;
-      const user = 'user' in event ? event.user : undefined;
-      logger.error('webhook event failed; parked', {
-        kind: event.kind,
-        user: maskId(user?.waId ?? user?.userId),
-        error: error as Error,
-      });
-      await keep(event, 'unrecognized', `processing failed: ${(error as Error).message}`);
+      if (isStorageError(error) || error instanceof ContentionError) throw error;
+      for (const event of events) {
+        if (event.kind === 'unrecognized') throw error;
+        const user = 'user' in event ? event.user : undefined;
+        logger.error('webhook event failed; parked', {
+          kind: event.kind,
+          user: maskId(user?.waId ?? user?.userId),
+          error: error as Error,
+        });
+        await keep(event, 'unrecognized', `processing failed: ${(error as Error).message}`);
+      }
     }
   };
 
-  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 16, async (work) => {
-    if (work.kind === 'single') return handleSafely(work.event);
-    for (const status of work.statuses) await handleSafely(status);
-  });
+  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 16, (work) =>
+    work.kind === 'single'
+      ? safely([work.event], () => handle(work.event))
+      : safely(work.statuses, () => handleStatuses(work.statuses)),
+  );
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
   if (failures.length > 0) throw new StorageFailure(failures);
   return summary;

@@ -22,7 +22,10 @@ export const recordInbound = async (
   message: InboundMessageEvent,
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
-  const ids = { ...(message.user.waId ? { waId: message.user.waId } : {}), ...(message.user.userId ? { userId: message.user.userId } : {}) };
+  const ids = {
+    ...(message.user.waId ? { waId: message.user.waId } : {}),
+    ...(message.user.userId ? { userId: message.user.userId } : {}),
+  };
   const newIds = changedIds(message);
   if (!ids.waId && !ids.userId) {
     // A system message may name only the new ids; it then belongs to whoever holds them.

@@ -38,24 +38,28 @@ const externalMessage = async (store: WebhookStore, status: StatusEvent): Promis
 };
 
 /**
- * Folds one status into its message and brings the conversation and billing items in line, in one
- * conditional write (or one transaction when units or a conversation change). Duplicates write
- * nothing; concurrent writers re-read and retry; a retry by Meta after a failure completes the work.
+ * Folds the statuses of one message (all those of one POST at once) into it and brings the
+ * conversation and billing items in line, in one conditional write (or one transaction when units
+ * or a conversation change). Duplicates write nothing; concurrent writers re-read and retry; a
+ * retry by Meta after a failure completes the work.
  */
-export const recordStatus = async (
+export const recordStatuses = async (
   store: WebhookStore,
-  status: StatusEvent,
+  statuses: readonly [StatusEvent, ...StatusEvent[]],
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
-  if (status.status === 'failed' && status.errors.some((error) => error.code === OUTSIDE_WINDOW_ERROR)) {
-    // Before the message write, so a retry after a failure in between still closes the window.
-    const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
-    await store.closeWindow(contact, status.timestamp);
+  const [first] = statuses;
+  for (const status of statuses) {
+    if (status.status === 'failed' && status.errors.some((error) => error.code === OUTSIDE_WINDOW_ERROR)) {
+      // Before the message write, so a retry after a failure in between still closes the window.
+      const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
+      await store.closeWindow(contact, status.timestamp);
+    }
   }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await store.readMessage(status.messageId);
-    const before = stored ?? (await externalMessage(store, status));
-    const state = applyStatus(before.state, status);
+    const stored = await store.readMessage(first.messageId);
+    const before = stored ?? (await externalMessage(store, first));
+    const state = statuses.reduce(applyStatus, before.state);
     let decision = before.decision;
     let context: ContactState | undefined;
     if (decision === undefined && deliveredAt(state) !== undefined) {
@@ -90,5 +94,5 @@ export const recordStatus = async (
     if (result === 'committed') return 'recorded';
     if (result === 'contention') await backoff(attempt);
   }
-  throw new ContentionError(`status ${status.status} could not be recorded after ${MAX_ATTEMPTS} attempts`);
+  throw new ContentionError(`${statuses.length} status(es) could not be recorded after ${MAX_ATTEMPTS} attempts`);
 };

@@ -69,8 +69,9 @@ const toMetaErrors = (errors: unknown[] | undefined): MetaError[] => {
   if (!errors) return [];
   const result: MetaError[] = [];
   for (const candidate of errors) {
-    const error = isObject(candidate) ? readMetaError(candidate) : undefined;
-    if (typeof error === 'object') result.push(error);
+    if (!isObject(candidate)) continue;
+    const error = readMetaError(candidate);
+    if (typeof error !== 'string') result.push(error);
   }
   return result;
 };

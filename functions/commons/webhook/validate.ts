@@ -1,8 +1,8 @@
 /**
  * Small typed readers for Meta's webhook JSON. Hand-written rather than a schema library because the
  * webhook Lambda's bundle size and cold start must stay close to a DynamoDB-client-only bundle, and a
- * schema library alone more than doubled it. Messages keep the wording the zod schemas used to produce,
- * so reasons recorded on parked items read the same before and after.
+ * schema library alone more than doubled it. Messages keep the wording of the schemas these readers
+ * replaced, so reasons recorded on parked items read the same before and after.
  *
  * None of these throw on any JSON value: a bad value is reported, never raised.
  */
@@ -39,9 +39,9 @@ export type Reader<T> = (value: unknown, report: Report) => T | undefined;
 const ignore: Report = () => undefined;
 
 /**
- * zod's `min(1)` also measured the `length` of a non-string (an empty array, `{"length": 0}`) and reported
- * a second issue; reproduced so those reasons stay as they were. A `length` that cannot even be turned
- * into a number counts as too small instead of throwing.
+ * The former schemas' `min(1)` also measured the `length` of a non-string (an empty array, `{"length": 0}`)
+ * and reported a second issue; reproduced so those reasons stay as they were. A `length` that cannot even
+ * be turned into a number counts as too small: the schemas threw there, and these readers never do.
  */
 const lengthIssue = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return undefined;
