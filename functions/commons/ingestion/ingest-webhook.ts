@@ -4,6 +4,7 @@ import { isStorageError } from '#http/errors';
 import { DAY, type EpochSeconds } from '#domain/time';
 import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import type { WebhookStore } from '#store/webhook-store';
+import type { UserIds } from '#domain/identity';
 import { forEachWithConcurrency } from './concurrency';
 import { recordInbound } from './record-inbound';
 import { ContentionError, recordStatuses } from './record-status';
@@ -62,9 +63,31 @@ const plan = (events: WebhookEvent[]): Work[] => {
   return work;
 };
 
+/**
+ * One POST often carries many events of the same user; their contact is looked up once. The cache
+ * lives for one POST only, so a link made by another Lambda is seen by the next POST.
+ */
+const withContactCache = (store: WebhookStore): WebhookStore => {
+  const contacts = new Map<string, ReturnType<WebhookStore['resolveContact']>>();
+  return Object.assign(Object.create(store) as WebhookStore, {
+    resolveContact: (phoneNumberId: string, ids: UserIds) => {
+      const key = `${phoneNumberId}|${ids.waId ?? ''}|${ids.userId ?? ''}`;
+      let contact = contacts.get(key);
+      if (!contact) {
+        contact = store.resolveContact(phoneNumberId, ids);
+        contacts.set(key, contact);
+        // A failed lookup is not remembered: the next event of the user tries again.
+        contact.catch(() => contacts.delete(key));
+      }
+      return contact;
+    },
+  });
+};
+
 /** Stores every event of one POST; throws StorageFailure if any could not be stored, after trying them all. */
 export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOptions): Promise<IngestSummary> => {
-  const { store, now } = options;
+  const { now } = options;
+  const store = withContactCache(options.store);
   const retainUntil = now + Math.max(options.retentionDays, MIN_RETENTION_DAYS) * DAY;
   const summary: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0 };
   const keep = async (
@@ -142,7 +165,7 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     }
   };
 
-  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 16, (work) =>
+  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 32, (work) =>
     work.kind === 'single'
       ? safely([work.event], () => handle(work.event))
       : safely(work.statuses, () => handleStatuses(work.statuses)),
