@@ -66,7 +66,10 @@ export const createHandler = (deps: WebhookDeps) =>
         return json(200, { received: parsed.events.length, ...summary });
       } catch (error) {
         if (!(error instanceof StorageFailure)) throw error;
-        logger.error('webhook not stored; Meta will redeliver', { failures: error.causes.length, cause: error.causes[0] as Error });
+        logger.error('webhook not stored; Meta will redeliver', {
+          failures: error.causes.length,
+          cause: error.causes[0] as Error,
+        });
         throw new ApiError(500, 'STORAGE_UNAVAILABLE', 'The events could not be stored; redeliver the webhook.');
       }
     },

@@ -118,3 +118,27 @@ describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
     expect(body).toMatchObject({ error: { code: 'PHONE_NUMBER_ID_REQUIRED' } });
   });
 });
+
+describe('the window a webhook opened, read through the session route', () => {
+  it('is open 1 second before 24 h after the message and closed 1 second after', async () => {
+    const { webhookHarness } = await import('#test/webhook');
+    const payloads = await import('../fixtures/payloads.ts');
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const sent = now - 10;
+    const harness = webhookHarness({ now });
+    const body = payloads.webhookBody(
+      payloads.messagesChange({
+        phoneNumberId,
+        messages: [payloads.textMessage('hi', { from: waId, timestamp: sent })],
+      }),
+    );
+    expect((await harness.post(body)).status).toBe(200);
+    expect((await get(sent + DAY - 1, waId, phoneNumberId)).body.window).toEqual({
+      open: true,
+      expiresAt: new Date((sent + DAY) * 1000).toISOString(),
+    });
+    expect((await get(sent + DAY, waId, phoneNumberId)).body.window).toEqual({ open: false, expiresAt: null });
+    expect((await get(sent + DAY + 1, waId, phoneNumberId)).body.window).toEqual({ open: false, expiresAt: null });
+  });
+});

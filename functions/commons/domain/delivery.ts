@@ -54,7 +54,13 @@ export interface MessageEffects {
   conversation?: ConversationRecord;
 }
 
-const BUSINESS_INITIATED = new Set(['marketing', 'utility', 'authentication', 'authentication_international', 'marketing_lite']);
+const BUSINESS_INITIATED = new Set([
+  'marketing',
+  'utility',
+  'authentication',
+  'authentication_international',
+  'marketing_lite',
+]);
 
 export const utcDay = (at: EpochSeconds): string => new Date(at * 1000).toISOString().slice(0, 10);
 
@@ -85,7 +91,8 @@ export const decideDelivery = (
   const category = conversationCategory(state, inWindow);
   const open = context.conversations.filter((c) => c.openedAt <= at && isLive(c.expiresAt, at));
   const covering = category === 'service' ? open[0] : open.find((c) => c.category === category);
-  if (covering && !isEntryPoint(state)) return { inWindow, opensConversation: false, joinedConversationId: covering.id };
+  if (covering && !isEntryPoint(state))
+    return { inWindow, opensConversation: false, joinedConversationId: covering.id };
   return { inWindow, opensConversation: true };
 };
 
@@ -122,7 +129,11 @@ export const desiredEffects = (state: MessageState, decision: DeliveryDecision |
     effects.conversation = {
       id: state.metaConversation?.id ?? `conv.${state.id}`,
       category,
-      origin: entryPoint ? 'free_entry_point' : BUSINESS_INITIATED.has(category) ? 'business_initiated' : 'user_initiated',
+      origin: entryPoint
+        ? 'free_entry_point'
+        : BUSINESS_INITIATED.has(category)
+          ? 'business_initiated'
+          : 'user_initiated',
       openedAt: at,
       expiresAt: state.metaConversation?.expiresAt ?? at + (entryPoint ? ENTRY_POINT_SECONDS : DAY),
       unit: {

@@ -57,8 +57,8 @@ const mergeConversation = (
   return {
     // Different ids for one message are not expected; the smaller wins so that order does not matter.
     id: current.id <= next.id ? current.id : next.id,
-    ...(current.category ?? next.category ? { category: current.category ?? next.category } : {}),
-    ...(current.expiresAt ?? next.expiresAt ? { expiresAt: current.expiresAt ?? next.expiresAt } : {}),
+    ...((current.category ?? next.category) ? { category: current.category ?? next.category } : {}),
+    ...((current.expiresAt ?? next.expiresAt) ? { expiresAt: current.expiresAt ?? next.expiresAt } : {}),
   };
 };
 

@@ -65,7 +65,9 @@ export class DynamoDbWebhookStore implements WebhookStore {
     );
     const items = Responses?.[this.tableName] ?? [];
     const aliasOf = (id: string | undefined) =>
-      id === undefined ? undefined : (items.find((item) => item.pk === keys.userAlias(phoneNumberId, id).pk) as AliasItem | undefined);
+      id === undefined
+        ? undefined
+        : (items.find((item) => item.pk === keys.userAlias(phoneNumberId, id).pk) as AliasItem | undefined);
     const aliasU = aliasOf(ids.userId);
     const aliasW = aliasOf(ids.waId);
     let contactId = aliasU?.contactId ?? aliasW?.contactId;
@@ -204,15 +206,13 @@ export class DynamoDbWebhookStore implements WebhookStore {
             },
           }
         : {}),
-      conversations: Items.filter((item) => String(item.sk).startsWith(contactItem.conversationPrefix)).map(
-        (item) => ({
-          id: String(item.conversationId),
-          category: String(item.category),
-          origin: String(item.origin),
-          openedAt: Number(item.openedAt),
-          expiresAt: Number(item.expiresAt),
-        }),
-      ),
+      conversations: Items.filter((item) => String(item.sk).startsWith(contactItem.conversationPrefix)).map((item) => ({
+        id: String(item.conversationId),
+        category: String(item.category),
+        origin: String(item.origin),
+        openedAt: Number(item.openedAt),
+        expiresAt: Number(item.expiresAt),
+      })),
     };
   }
 

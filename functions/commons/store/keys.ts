@@ -5,8 +5,7 @@ import type { TableKey } from './table-schema';
  * Key templates of the single table, one per access pattern. A contact is one (business number,
  * user) pair; `contactId` is the first id we saw the user by, and aliases map every id of the user to it.
  */
-export const contactPk = (phoneNumberId: string, contactId: string): string =>
-  `CONTACT#${phoneNumberId}#${contactId}`;
+export const contactPk = (phoneNumberId: string, contactId: string): string => `CONTACT#${phoneNumberId}#${contactId}`;
 
 /** Daily aggregates are spread over this many partitions so a busy day has no hot key. */
 export const AGGREGATE_SHARDS = 16;
