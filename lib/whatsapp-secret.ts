@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
@@ -21,6 +21,10 @@ export class WhatsAppSecret extends Construct {
         passwordLength: 32,
       },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, 'SecretArn', {
+      value: this.secret.secretArn,
+      description: 'Put appSecret, accessToken and apiTokens in this secret after the first deploy',
     });
   }
 }

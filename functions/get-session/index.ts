@@ -35,6 +35,9 @@ export const createHandler = (deps: GetSessionDeps) =>
         'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
       );
     }
+    if (!/^\d{1,32}$/.test(phoneNumberId)) {
+      throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
+    }
     const stored = await deps.store.readSession(phoneNumberId, ids);
     return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
   });

@@ -112,6 +112,12 @@ describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
     expect(body).toMatchObject({ error: { code: 'INVALID_USER_ID' } });
   });
 
+  it('refuses a phoneNumberId that is not numeric', async () => {
+    const { status, body } = await get(now, '15551234567', 'abc#1');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER_ID' } });
+  });
+
   it('asks for a business number when none is given or configured', async () => {
     const { status, body } = await get(now, '15551234567');
     expect(status).toBe(400);
