@@ -308,4 +308,52 @@ describe('status webhooks against DynamoDB Local', () => {
       '2025-06-30#conversation#US#utility#CBP#regular': 1,
     });
   });
+
+  it("ends the same when Meta's statuses arrive before the send API has recorded the message", async () => {
+    const run = async (statusesFirst: boolean) => {
+      const phoneNumberId = uniquePhoneNumberId();
+      const waId = '919876543210';
+      const wamid = payloads.wamid();
+      const seed = () =>
+        seedOutboundMessage(harness.store, {
+          id: wamid,
+          phoneNumberId,
+          waId,
+          kind: 'template',
+          templateCategory: 'utility',
+        });
+      const deliver = () =>
+        harness.post(
+          statusBody(phoneNumberId, [
+            payloads.statusUpdate({ id: wamid, status: 'sent', timestamp: T, recipientId: waId }),
+            payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T + 3, recipientId: waId }),
+          ]),
+        );
+      if (statusesFirst) {
+        await deliver();
+        await seed();
+      } else {
+        await seed();
+        await deliver();
+      }
+      const message = await messageItem(wamid);
+      const result = await outcome(phoneNumberId, waId, wamid);
+      return {
+        source: message?.state?.source,
+        category: message?.state?.templateCategory,
+        ...result,
+        conversations: result.conversations.map((c) => ({ ...c, id: c.id === `conv.${wamid}` ? 'ours' : c.id })),
+      };
+    };
+    const apiFirst = await run(false);
+    expect(apiFirst).toMatchObject({
+      source: 'api',
+      category: 'utility',
+      cells: {
+        [`${DAY_OF_T}#message#IN#utility#PMP#regular`]: 1,
+        [`${DAY_OF_T}#conversation#IN#utility#PMP#regular`]: 1,
+      },
+    });
+    expect(await run(true)).toEqual(apiFirst);
+  });
 });

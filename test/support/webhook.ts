@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHandler } from '../../functions/webhook/index.ts';
-import type { MessageState } from '#domain/message-state';
+import { recordOutbound } from '#ingestion/record-outbound';
 import type { EpochSeconds } from '#domain/time';
 import { AGGREGATE_SHARDS, contactPk, keys } from '#store/keys';
 import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
@@ -56,30 +56,22 @@ export const webhookHarness = (
   return { store, send, post: (payload) => send(signedEvent(payload)) };
 };
 
-/** Writes a business message as the send API records it, through the store's own commit path. */
+/** Writes a business message as the send API records it (its own production path). */
 export const seedOutboundMessage = async (
   store: WebhookStore,
   input: { id: string; phoneNumberId: string; waId: string; kind: 'template' | 'free-form'; templateCategory?: string },
 ): Promise<void> => {
   const contact = await store.resolveContact(input.phoneNumberId, { waId: input.waId });
-  const state: MessageState = {
-    id: input.id,
-    phoneNumberId: input.phoneNumberId,
-    contactId: contact.contactId,
-    user: contact.ids,
-    source: 'api',
-    kind: input.kind,
-    ...(input.templateCategory ? { templateCategory: input.templateCategory, templateName: 'seeded' } : {}),
-    statusAt: {},
-    errorCodes: [],
-  };
-  const result = await store.commitMessage({
-    message: { state, held: {}, version: 0 },
-    plan: { unitChanges: [] },
-    writeConversationItem: false,
-    retainUntil: 1_900_000_000,
-  });
-  if (result !== 'committed') throw new Error(`seeding ${input.id} failed: ${result}`);
+  await recordOutbound(
+    store,
+    {
+      id: input.id,
+      contact,
+      kind: input.kind,
+      ...(input.templateCategory ? { templateCategory: input.templateCategory, templateName: 'seeded' } : {}),
+    },
+    1_900_000_000,
+  );
 };
 
 const queryAll = async (client: DynamoDBDocumentClient, pk: string) => {

@@ -7,7 +7,7 @@ import type { WebhookStore } from '#store/webhook-store';
 import type { UserIds } from '#domain/identity';
 import { forEachWithConcurrency } from './concurrency';
 import { recordInbound } from './record-inbound';
-import { ContentionError, recordStatuses } from './record-status';
+import { ContentionError, recordStatuses } from './update-message';
 
 export interface IngestOptions {
   store: WebhookStore;

@@ -38,28 +38,23 @@ const externalMessage = async (store: WebhookStore, status: StatusEvent): Promis
 };
 
 /**
- * Folds the statuses of one message (all those of one POST at once) into it and brings the
- * conversation and billing items in line, in one conditional write (or one transaction when units
- * or a conversation change). Duplicates write nothing; concurrent writers re-read and retry; a
- * retry by Meta after a failure completes the work.
+ * Applies `fold` to one business message and brings the conversation and billing items in line,
+ * in one conditional write (or one transaction when units or a conversation change). A fold that
+ * changes nothing writes nothing; concurrent writers re-read and retry; a retry by Meta after a
+ * failure completes the work. Statuses and the send API's own record of a message both go through here,
+ * in whichever order they arrive.
  */
-export const recordStatuses = async (
+export const updateMessage = async (
   store: WebhookStore,
-  statuses: readonly [StatusEvent, ...StatusEvent[]],
+  messageId: string,
+  bootstrap: () => Promise<StoredMessage>,
+  fold: (state: MessageState) => MessageState,
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
-  const [first] = statuses;
-  for (const status of statuses) {
-    if (status.status === 'failed' && status.errors.some((error) => error.code === OUTSIDE_WINDOW_ERROR)) {
-      // Before the message write, so a retry after a failure in between still closes the window.
-      const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
-      await store.closeWindow(contact, status.timestamp);
-    }
-  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await store.readMessage(first.messageId);
-    const before = stored ?? (await externalMessage(store, first));
-    const state = statuses.reduce(applyStatus, before.state);
+    const stored = await store.readMessage(messageId);
+    const before = stored ?? (await bootstrap());
+    const state = fold(before.state);
     let decision = before.decision;
     let context: ContactState | undefined;
     if (decision === undefined && deliveredAt(state) !== undefined) {
@@ -94,5 +89,28 @@ export const recordStatuses = async (
     if (result === 'committed') return 'recorded';
     if (result === 'contention') await backoff(attempt);
   }
-  throw new ContentionError(`${statuses.length} status(es) could not be recorded after ${MAX_ATTEMPTS} attempts`);
+  throw new ContentionError(`message could not be updated after ${MAX_ATTEMPTS} attempts`);
+};
+
+/** Folds the statuses of one message (all those of one POST at once) into it. */
+export const recordStatuses = async (
+  store: WebhookStore,
+  statuses: readonly [StatusEvent, ...StatusEvent[]],
+  retainUntil: EpochSeconds,
+): Promise<'recorded' | 'duplicate'> => {
+  const [first] = statuses;
+  for (const status of statuses) {
+    if (status.status === 'failed' && status.errors.some((error) => error.code === OUTSIDE_WINDOW_ERROR)) {
+      // Before the message write, so a retry after a failure in between still closes the window.
+      const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
+      await store.closeWindow(contact, status.timestamp);
+    }
+  }
+  return updateMessage(
+    store,
+    first.messageId,
+    () => externalMessage(store, first),
+    (state) => statuses.reduce(applyStatus, state),
+    retainUntil,
+  );
 };

@@ -1,0 +1,54 @@
+import type { MessageState } from '#domain/message-state';
+import type { EpochSeconds } from '#domain/time';
+import type { ContactRef, WebhookStore } from '#store/webhook-store';
+import { updateMessage } from './update-message';
+
+/** What the send API knows of a message Meta accepted. */
+export interface OutboundMessage {
+  id: string;
+  contact: ContactRef;
+  kind: 'template' | 'free-form';
+  templateName?: string;
+  /** the template's category at send time: Meta bills that one */
+  templateCategory?: string;
+}
+
+const withApiInfo = (state: MessageState, message: OutboundMessage): MessageState => ({
+  ...state,
+  source: 'api',
+  kind: message.kind,
+  ...(message.templateName ? { templateName: message.templateName } : {}),
+  ...(message.templateCategory ? { templateCategory: message.templateCategory } : {}),
+  user: { ...message.contact.ids, ...state.user },
+});
+
+/**
+ * Records a message the send API handed to Meta. Meta's first statuses may already have arrived
+ * (the webhook is fast), in which case the send's information is folded into what they made, and
+ * a classification that changes moves the units instead of counting them again.
+ */
+export const recordOutbound = (
+  store: WebhookStore,
+  message: OutboundMessage,
+  retainUntil: EpochSeconds,
+): Promise<'recorded' | 'duplicate'> =>
+  updateMessage(
+    store,
+    message.id,
+    async () => ({
+      state: {
+        id: message.id,
+        phoneNumberId: message.contact.phoneNumberId,
+        contactId: message.contact.contactId,
+        user: message.contact.ids,
+        source: 'api',
+        kind: message.kind,
+        statusAt: {},
+        errorCodes: [],
+      },
+      held: {},
+      version: 0,
+    }),
+    (state) => withApiInfo(state, message),
+    retainUntil,
+  );
