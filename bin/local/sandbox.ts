@@ -538,7 +538,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       if (!nonEmpty(body.message_id)) throw graphError(400, 100, '(#100) The parameter message_id is required.');
       return { success: true };
     }
-    const to = body.to;
+    // A business-scoped user id travels in `recipient`, a phone number in `to`.
+    const to = body.to ?? body.recipient;
     if (!nonEmpty(to)) throw graphError(400, 100, '(#100) The parameter to is required.');
     const ids: { waId?: string; userId?: string } = {};
     if (BSUID.test(to.trim())) ids.userId = to.trim();

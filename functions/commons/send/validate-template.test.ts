@@ -1,0 +1,191 @@
+import { ApiError } from '#http/errors';
+import { validateTemplateRegistration } from './validate-template';
+
+const register = (
+  components: unknown[],
+  extra: Record<string, unknown> = {},
+  name = 'order_update',
+  language = 'en_US',
+) => validateTemplateRegistration(name, language, { category: 'utility', components, ...extra });
+
+/** The ApiError thrown, so a test can assert its exact status, code and message. */
+const refusal = (run: () => unknown): ApiError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+const expectInvalid = (run: () => unknown, field: string): void => {
+  const error = refusal(run);
+  expect([error.status, error.code]).toEqual([400, 'VALIDATION_ERROR']);
+  expect(error.message.startsWith(`${field}: `)).toBe(true);
+};
+
+const body = (text: string) => ({ type: 'BODY', text });
+const vars = ' {{1}} {{2}}';
+const briefVars = ' {{1}} {{customer_full_name}}';
+
+describe('validateTemplateRegistration', () => {
+  it('returns the template: category lower-cased, status APPROVED by default, types upper-cased', () => {
+    const template = validateTemplateRegistration('order_update', 'en_US', {
+      category: 'UTILITY',
+      components: [{ type: 'header', format: 'text', text: 'Order {{1}}' }, body('Hi {{1}}')],
+    });
+    expect(template).toEqual({
+      name: 'order_update',
+      language: 'en_US',
+      category: 'utility',
+      status: 'APPROVED',
+      components: [{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' }, body('Hi {{1}}')],
+    });
+  });
+
+  it('keeps a given status, upper-cased', () => {
+    expect(register([body('Hi')], { status: 'paused' }).status).toBe('PAUSED');
+    expectInvalid(() => register([body('Hi')], { status: 'LIVE' }), 'status');
+  });
+
+  it('takes the three categories only', () => {
+    for (const category of ['marketing', 'utility', 'authentication']) {
+      expect(validateTemplateRegistration('a', 'en', { category, components: [body('Hi')] }).category).toBe(category);
+    }
+    expectInvalid(
+      () => validateTemplateRegistration('a', 'en', { category: 'service', components: [body('x')] }),
+      'category',
+    );
+  });
+
+  it('takes names of lower-case letters, digits and underscores up to 512', () => {
+    expect(register([body('Hi')], {}, 'a'.repeat(512)).name).toHaveLength(512);
+    expectInvalid(() => register([body('Hi')], {}, 'a'.repeat(513)), 'name');
+    expectInvalid(() => register([body('Hi')], {}, 'Order-Update'), 'name');
+  });
+
+  it('takes language codes like en, en_US, pt_BR', () => {
+    for (const language of ['en', 'en_US', 'pt_BR', 'fil'])
+      expect(register([body('Hi')], {}, 'a', language).language).toBe(language);
+    for (const language of ['EN', 'en-US', 'english', 'en_us'])
+      expectInvalid(() => register([body('Hi')], {}, 'a', language), 'language');
+  });
+
+  it('refuses a body that is not an object, and a name in the body that differs from the path', () => {
+    expectInvalid(() => validateTemplateRegistration('a', 'en', [body('Hi')]), 'body');
+    expectInvalid(() => register([body('Hi')], { name: 'other' }), 'name');
+  });
+
+  it('refuses missing components, unknown types, duplicates and a template without a BODY', () => {
+    expectInvalid(() => register([]), 'components');
+    expectInvalid(() => register([{ type: 'CAROUSEL' }]), 'components[0].type');
+    expectInvalid(() => register([body('a'), body('b')]), 'components[1].type');
+    expectInvalid(() => register([{ type: 'FOOTER', text: 'f' }]), 'components');
+    expectInvalid(() => register([{ type: 'BODY' }]), 'components[0].text');
+  });
+
+  describe('length limits, variables not counted', () => {
+    it('accepts a BODY of exactly 1024 fixed characters plus variables, refuses 1025', () => {
+      expect(register([body('a'.repeat(1022) + vars)]).components).toHaveLength(1);
+      expect(register([body('a'.repeat(1022) + briefVars)]).components).toHaveLength(1);
+      expect(refusal(() => register([body('a'.repeat(1023) + briefVars)])).code).toBe('TEMPLATE_BODY_TOO_LONG');
+      const error = refusal(() => register([body('a'.repeat(1023) + vars)]));
+      expect([error.status, error.code, error.message]).toEqual([
+        400,
+        'TEMPLATE_BODY_TOO_LONG',
+        'BODY text is 1025 characters without its variables; WhatsApp allows at most 1024',
+      ]);
+    });
+
+    it('accepts a HEADER of 60 fixed characters plus a variable, refuses 61', () => {
+      const header = (text: string) => ({ type: 'HEADER', format: 'TEXT', text });
+      expect(register([header('h'.repeat(60) + '{{1}}'), body('Hi')]).components).toHaveLength(2);
+      const error = refusal(() => register([header('h'.repeat(61) + '{{1}}'), body('Hi')]));
+      expect([error.code, error.message]).toEqual([
+        'TEMPLATE_HEADER_TOO_LONG',
+        'HEADER text is 61 characters without its variables; WhatsApp allows at most 60',
+      ]);
+    });
+
+    it('accepts a FOOTER of 60 characters, refuses 61', () => {
+      expect(register([body('Hi'), { type: 'FOOTER', text: 'f'.repeat(60) }]).components).toHaveLength(2);
+      const error = refusal(() => register([body('Hi'), { type: 'FOOTER', text: 'f'.repeat(61) }]));
+      expect([error.code, error.message]).toEqual([
+        'TEMPLATE_FOOTER_TOO_LONG',
+        'FOOTER text is 61 characters without its variables; WhatsApp allows at most 60',
+      ]);
+    });
+  });
+
+  describe('variables', () => {
+    it('allows a header at most 1 variable and a footer none', () => {
+      expectInvalid(() => register([{ type: 'HEADER', text: '{{1}} {{2}}' }, body('Hi')]), 'components[0].text');
+      expectInvalid(() => register([body('Hi'), { type: 'FOOTER', text: 'Bye {{1}}' }]), 'components[1].text');
+    });
+
+    it('numbers positional variables from {{1}} without gaps', () => {
+      expectInvalid(() => register([body('Hi {{1}} {{3}}')]), 'components[0].text');
+      expectInvalid(() => register([body('Hi {{0}}')]), 'components[0].text');
+    });
+
+    it('takes named variables of lower-case letters, digits and underscores', () => {
+      expect(register([body('Hi {{first_name_2}}')]).components).toHaveLength(1);
+      expectInvalid(() => register([body('Hi {{First}}')]), 'components[0].text');
+    });
+  });
+
+  describe('media headers', () => {
+    it('takes IMAGE, VIDEO, DOCUMENT and LOCATION without text', () => {
+      for (const format of ['IMAGE', 'video', 'DOCUMENT', 'LOCATION']) {
+        expect(register([{ type: 'HEADER', format }, body('Hi')]).components[0]?.format).toBe(format.toUpperCase());
+      }
+      expectInvalid(() => register([{ type: 'HEADER', format: 'IMAGE', text: 'x' }, body('Hi')]), 'components[0].text');
+      expectInvalid(() => register([{ type: 'HEADER', format: 'AUDIO' }, body('Hi')]), 'components[0].format');
+    });
+  });
+
+  describe('buttons', () => {
+    const buttons = (...list: unknown[]) => register([body('Hi'), { type: 'BUTTONS', buttons: list }]);
+    const reply = (text = 'Stop') => ({ type: 'QUICK_REPLY', text });
+
+    it('takes 1 to 10 buttons', () => {
+      expect(buttons(...Array.from({ length: 10 }, () => reply())).components[1]?.buttons).toHaveLength(10);
+      expectInvalid(() => buttons(...Array.from({ length: 11 }, () => reply())), 'components[1].buttons');
+      expectInvalid(() => buttons(), 'components[1].buttons');
+    });
+
+    it('limits labels to 25 characters', () => {
+      expect(buttons(reply('r'.repeat(25))).components).toHaveLength(2);
+      expectInvalid(() => buttons(reply('r'.repeat(26))), 'components[1].buttons[0].text');
+      expectInvalid(() => buttons({ type: 'QUICK_REPLY' }), 'components[1].buttons[0].text');
+    });
+
+    it('takes a URL with at most one variable, at its end', () => {
+      const url = (value: unknown) => ({ type: 'URL', text: 'Track', url: value });
+      expect(buttons(url('https://example.com/t/{{1}}')).components[1]?.buttons?.[0]?.url).toBe(
+        'https://example.com/t/{{1}}',
+      );
+      expectInvalid(() => buttons(url('https://example.com/{{1}}/{{2}}')), 'components[1].buttons[0].url');
+      expectInvalid(() => buttons(url('https://example.com/{{1}}/x')), 'components[1].buttons[0].url');
+      expectInvalid(() => buttons(url('example.com')), 'components[1].buttons[0].url');
+      expectInvalid(() => buttons(url(undefined)), 'components[1].buttons[0].url');
+    });
+
+    it('limits URL buttons to 2, phone buttons to 1, copy-code buttons to 1', () => {
+      const url = { type: 'URL', text: 'Go', url: 'https://example.com' };
+      const phone = { type: 'PHONE_NUMBER', text: 'Call', phone_number: '+16505551234' };
+      expect(buttons(url, url, phone, { type: 'COPY_CODE' }).components[1]?.buttons).toHaveLength(4);
+      expectInvalid(() => buttons(url, url, url), 'components[1].buttons');
+      expectInvalid(() => buttons(phone, phone), 'components[1].buttons');
+      expectInvalid(() => buttons({ type: 'COPY_CODE' }, { type: 'COPY_CODE' }), 'components[1].buttons');
+    });
+
+    it('needs a phone number of at most 20 characters on a phone button', () => {
+      const phone = (value: unknown) => ({ type: 'PHONE_NUMBER', text: 'Call', phone_number: value });
+      expect(buttons(phone('+'.padEnd(20, '1'))).components).toHaveLength(2);
+      expectInvalid(() => buttons(phone('+'.padEnd(21, '1'))), 'components[1].buttons[0].phone_number');
+      expectInvalid(() => buttons(phone(undefined)), 'components[1].buttons[0].phone_number');
+    });
+  });
+});
