@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalServer } from './local/server.ts';
+import { startSandbox, type Sandbox } from './local/sandbox.ts';
 
 const log = (entry: Record<string, unknown>): void => {
   process.stdout.write(
@@ -60,7 +61,27 @@ const main = async (): Promise<void> => {
   process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
   await createSessionTable(dynamoDb.endpoint, process.env.TABLE_NAME as string);
 
+  // Sends go to Meta when WHATSAPP_API_URL is set; otherwise to the built-in sandbox, which posts
+  // its status webhooks back to our own /webhook. Set before the first handler is loaded.
+  const useSandbox = !process.env.WHATSAPP_API_URL;
+  const sandboxPort = Number(process.env.SANDBOX_PORT ?? port + 1);
+  if (useSandbox) process.env.WHATSAPP_API_URL = `http://127.0.0.1:${sandboxPort}`;
   const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
+  let sandbox: Sandbox | undefined;
+  if (useSandbox) {
+    const { DynamoDbSendStore } = await import('../functions/commons/store/dynamodb-send-store.ts');
+    const { documentClient } = await import('../functions/commons/clients/dynamodb.ts');
+    const templates = new DynamoDbSendStore(documentClient, process.env.TABLE_NAME as string);
+    sandbox = await startSandbox({
+      port: sandboxPort,
+      appSecret: process.env.WHATSAPP_APP_SECRET as string,
+      accessToken: process.env.WHATSAPP_ACCESS_TOKEN as string,
+      webhookUrl: `${url}/webhook`,
+      templateCategory: async (name, language) => (await templates.readTemplate(name, language))?.category,
+      log: (entry) => log({ service: 'whatsapp-sandbox', ...entry }),
+    });
+    log({ message: 'WhatsApp sandbox started', url: sandbox.url });
+  }
   if (Object.keys(generated).length > 0) {
     process.stdout.write(
       `\nGenerated for this run (set them in the environment to choose your own):\n${Object.entries(generated)

@@ -32,7 +32,19 @@ export interface RouteDefinition {
   tableActions: readonly TableAction[];
   /** reads the WhatsApp secret (app secret, verify token, access token, API tokens) */
   readsSecrets: boolean;
+  /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
+  timeoutSeconds?: number;
 }
+
+/** What sending does: contact, window and template reads, pacing, idempotency records, the message record. */
+const SEND_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const satisfies readonly TableAction[];
 
 /** What a webhook POST does to the table: reads, conditional writes and transactions (which need each write action). */
 const WEBHOOK_ACTIONS = [
@@ -68,6 +80,32 @@ export const routes = [
     auth: 'none',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
     readsSecrets: false,
+  },
+  {
+    method: 'POST',
+    path: '/messages',
+    handler: 'send-message',
+    auth: 'apiToken',
+    tableActions: SEND_ACTIONS,
+    readsSecrets: true,
+    // Meta's API is retried with backoff for up to ~25 s; API Gateway itself gives up at 30 s.
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'PUT',
+    path: '/templates/{name}/{language}',
+    handler: 'put-template',
+    auth: 'apiToken',
+    tableActions: ['dynamodb:UpdateItem'],
+    readsSecrets: true,
+  },
+  {
+    method: 'GET',
+    path: '/templates',
+    handler: 'list-templates',
+    auth: 'apiToken',
+    tableActions: ['dynamodb:Query'],
+    readsSecrets: true,
   },
 ] as const satisfies readonly RouteDefinition[];
 

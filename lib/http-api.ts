@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -34,11 +34,13 @@ export class SessionApi extends Construct {
       description: 'WhatsApp session engine: Meta webhooks, send API, sessions, templates, cost reports',
       createDefaultStage: true,
     });
-    for (const route of props.routes ?? routes) {
+    const list: readonly RouteDefinition[] = props.routes ?? routes;
+    for (const route of list) {
       const { function: fn } = new LambdaFunction(this, functionId(route.handler), {
         handlerName: route.handler,
         table: props.table,
         tableActions: route.tableActions,
+        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
         environment: {
           ...props.environment,
           ...(route.readsSecrets ? { WHATSAPP_SECRET_ARN: props.secret.secretArn } : {}),

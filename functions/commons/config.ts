@@ -5,14 +5,36 @@ const required = (name: string): string => {
   return value;
 };
 
+const positive = (value: string | undefined, fallback: number): number => {
+  const number = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? number : fallback;
+};
+
 export const config = {
   get tableName(): string {
     return required('TABLE_NAME');
   },
   /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
   get retentionDays(): number {
-    const days = Number(process.env.MESSAGE_RETENTION_DAYS ?? 30);
-    return Number.isFinite(days) && days > 0 ? days : 30;
+    return positive(process.env.MESSAGE_RETENTION_DAYS, 30);
+  },
+  /** Meta's Graph API base (the local stack points it at the sandbox) */
+  get whatsAppApiUrl(): string {
+    return process.env.WHATSAPP_API_URL || 'https://graph.facebook.com';
+  },
+  get whatsAppApiVersion(): string {
+    return process.env.WHATSAPP_API_VERSION || 'v24.0';
+  },
+  /** the number's throughput: 80 by default, 1,000 once Meta has upgraded it */
+  get messagesPerSecond(): number {
+    return positive(process.env.MESSAGES_PER_SECOND, 80);
+  },
+  /** the pair rate to one user: one message per this many seconds after a burst */
+  get pairIntervalSeconds(): number {
+    return positive(process.env.PAIR_RATE_INTERVAL_SECONDS, 6);
+  },
+  get pairBurst(): number {
+    return positive(process.env.PAIR_RATE_BURST, 45);
   },
   /** the business number used when a request names none */
   get defaultPhoneNumberId(): string | undefined {

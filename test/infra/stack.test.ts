@@ -80,6 +80,28 @@ describe('the deployed stack', () => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
+  it('lets only the functions that declare it read the WhatsApp secret, and tells them where it is', () => {
+    const secretReaders = resources('AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length);
+    for (const route of routes) {
+      const pascal = route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+      const [, fn] =
+        resources('AWS::Lambda::Function').find(([id]) => new RegExp(`^Api${pascal}Function[0-9A-F]{8}$`).test(id)) ??
+        [];
+      const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect('WHATSAPP_SECRET_ARN' in variables).toBe(route.readsSecrets);
+    }
+  });
+
+  it('gives the send function time for Meta retries, under API Gateway’s 30 s', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 29,
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
+    });
+  });
+
   it('alarms on function errors and on API 5xx', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#commons/logger';
@@ -10,19 +10,24 @@ export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => 
 export interface ApiHandlerOptions {
   /** Status for a failing DynamoDB call: 503 for API callers; the webhook uses 500 so Meta retries. */
   storageFailureStatus?: number;
+  /** run before the handler, in order (authentication first, then idempotency) */
+  middlewares?: MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>[];
+  /** turns a library's error into one of ours, e.g. an idempotency key reused with another body */
+  mapError?: (error: unknown) => ApiError | undefined;
 }
 
 /**
  * Every HTTP Lambda is this middy stack around a thin route handler: Powertools' logger context,
- * then errors mapped to the JSON error shape of the HTTP contract. Written here rather than with
- * @middy/http-error-handler because that one answers plain text, not our `{ error: { code, message } }`.
+ * the route's own middlewares, then errors mapped to the JSON error shape of the HTTP contract.
+ * Written here rather than with @middy/http-error-handler because that one answers plain text,
+ * not our `{ error: { code, message } }`.
  */
-export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {}) =>
-  middy<APIGatewayProxyEventV2, HttpResponse>(handler)
+export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {}) => {
+  const stack = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: async (request) => {
-        const error = request.error;
+        const error = options.mapError?.(request.error) ?? request.error;
         if (error instanceof ApiError) {
           request.response = jsonError(error.status, error.code, error.message, error.headers);
           return;
@@ -40,3 +45,6 @@ export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {
         request.response = jsonError(500, 'INTERNAL_ERROR', 'Something failed on our side; retry the request.');
       },
     });
+  for (const middleware of options.middlewares ?? []) stack.use(middleware);
+  return stack;
+};

@@ -47,6 +47,16 @@ export const keys = {
   aggregatePartition: (day: string, shard: number): string => `AGG#${day}#${String(shard).padStart(2, '0')}`,
   /** a message template by name and language */
   template: (name: string, language: string): TableKey => ({ pk: 'TEMPLATES', sk: `${name}#${language}` }),
+  /** sends from one business number within one second (per-number throughput) */
+  numberPace: (phoneNumberId: string, second: number): TableKey => ({
+    pk: `PACE#${phoneNumberId}#${second}`,
+    sk: 'NUMBER',
+  }),
+  /** the pair rate to one user: the theoretical arrival time of the next send */
+  pairPace: (phoneNumberId: string, contactId: string): TableKey => ({
+    pk: `PACE#${phoneNumberId}#${contactId}`,
+    sk: 'PAIR',
+  }),
   /** webhook content we could not model, or account events, kept raw for inspection */
   webhookRecord: (day: string, kind: string, digest: string): TableKey => ({
     pk: `WEBHOOK#${day}`,

@@ -1,0 +1,159 @@
+import { logger } from '#commons/logger';
+import { maskId } from '#commons/redact';
+import { pricingModelAt } from '#domain/delivery';
+import type { RateLimit } from '#domain/pacing';
+import { sendRefusal } from '#domain/send-rules';
+import { isWindowOpen } from '#domain/session';
+import { DAY, isLive, toIso, type Clock } from '#domain/time';
+import { mapGraphError, type GraphClient } from '#graph/graph-client';
+import { ApiError } from '#http/errors';
+import { recordOutbound } from '#ingestion/record-outbound';
+import type { SendStore } from '#store/send-store';
+import type { WebhookStore } from '#store/webhook-store';
+import type { SendRequest } from './validate-send-request';
+
+/** Meta's error for a free-form send outside the window; our window closes with it. */
+const OUTSIDE_WINDOW = 131047;
+
+/** What a delivery of this send is expected to cost, before Meta says so in its statuses. */
+export interface BillingQuestion {
+  day: string;
+  country: string;
+  category: string;
+  pricingModel: 'CBP' | 'PMP';
+  pricingType: 'regular' | 'free_customer_service';
+  opensConversation: boolean;
+}
+
+export interface EstimatedCost {
+  amount: number;
+  currency: string;
+}
+
+export interface SendMessageDeps {
+  webhookStore: WebhookStore;
+  sendStore: SendStore;
+  graph: GraphClient;
+  clock: Clock;
+  pacing: { messagesPerSecond: number; pair: RateLimit };
+  retentionDays: number;
+  estimate: (question: BillingQuestion) => EstimatedCost;
+  countryOf: (ids: { waId?: string; userId?: string }) => string;
+}
+
+export interface SendAnswer {
+  id: string;
+  status: 'accepted';
+  window: { open: boolean; expiresAt: string | null };
+  billing: {
+    opensConversation: boolean;
+    category: string;
+    pricingModel: 'CBP' | 'PMP';
+    estimatedCost: EstimatedCost;
+  };
+}
+
+const tooMany = (code: string, retryAfter: number, message: string): ApiError =>
+  new ApiError(429, code, message, { 'retry-after': String(retryAfter) });
+
+/**
+ * One send, in the order that keeps the caller's promises: refuse what the 24-hour rules forbid,
+ * keep within Meta's throughput and pair rate, hand the message to Meta, record it so its statuses
+ * attach to it, and answer with the window and what the delivery will cost.
+ */
+export const sendMessage = async (
+  deps: SendMessageDeps,
+  request: SendRequest,
+  phoneNumberId: string,
+): Promise<SendAnswer> => {
+  const now = deps.clock();
+  const contact = await deps.webhookStore.resolveContact(
+    phoneNumberId,
+    request.toKind === 'waId' ? { waId: request.to } : { userId: request.to },
+  );
+  const [state, template] = await Promise.all([
+    deps.webhookStore.readContactState(phoneNumberId, contact.contactId),
+    request.template ? deps.sendStore.readTemplate(request.template.name, request.template.language) : undefined,
+  ]);
+  const windowOpen = isWindowOpen(state.window, now);
+  const refusal = sendRefusal({
+    kind: request.kind,
+    windowOpen,
+    ...(request.template ? { requested: request.template } : {}),
+    ...(template ? { template } : {}),
+  });
+  if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
+
+  const numberSlot = await deps.sendStore.takeNumberSlot(phoneNumberId, now, deps.pacing.messagesPerSecond);
+  if (!numberSlot.allowed) {
+    throw tooMany(
+      'NUMBER_RATE_LIMITED',
+      numberSlot.retryAfter,
+      `This business number is at its limit of ${deps.pacing.messagesPerSecond} messages per second; ` +
+        `retry after ${numberSlot.retryAfter} s.`,
+    );
+  }
+  const pairSlot = await deps.sendStore.takePairSlot(phoneNumberId, contact.contactId, now, deps.pacing.pair);
+  if (!pairSlot.allowed) {
+    throw tooMany(
+      'PAIR_RATE_LIMITED',
+      pairSlot.retryAfter,
+      `Too many messages to this user in a short time (WhatsApp allows about one every ` +
+        `${deps.pacing.pair.interval} s after a burst); retry after ${pairSlot.retryAfter} s. Other users are not affected.`,
+    );
+  }
+
+  const sent = await deps.graph.sendMessage(phoneNumberId, request.graphBody);
+  if (!sent.ok) {
+    if (sent.code === OUTSIDE_WINDOW) await deps.webhookStore.closeWindow(contact, now);
+    const mapped = mapGraphError(sent);
+    logger.warn('Meta refused a send', { code: sent.code, httpStatus: sent.httpStatus, to: maskId(request.to) });
+    throw new ApiError(
+      mapped.status,
+      mapped.code,
+      mapped.message,
+      mapped.retryAfterSeconds ? { 'retry-after': String(mapped.retryAfterSeconds) } : {},
+    );
+  }
+
+  const category = template?.category ?? 'service';
+  try {
+    await recordOutbound(
+      deps.webhookStore,
+      {
+        id: sent.wamid,
+        contact,
+        kind: request.kind,
+        ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
+      },
+      now + Math.max(deps.retentionDays, 8) * DAY,
+    );
+  } catch (error) {
+    // Meta has the message: answering 5xx would make the caller send it twice. Its statuses will
+    // still be stored (with Meta's own pricing); only our template classification is lost.
+    logger.error('sent message not recorded', { error: error as Error, to: maskId(request.to) });
+  }
+
+  const open = state.conversations.filter((c) => isLive(c.expiresAt, now));
+  const opensConversation = category === 'service' ? open.length === 0 : !open.some((c) => c.category === category);
+  const pricingModel = pricingModelAt(now);
+  const inWindowFree = windowOpen && (category === 'service' || category === 'utility');
+  return {
+    id: sent.wamid,
+    status: 'accepted',
+    window: { open: windowOpen, expiresAt: windowOpen && state.window ? toIso(state.window.expiresAt) : null },
+    billing: {
+      opensConversation,
+      category,
+      pricingModel,
+      estimatedCost: deps.estimate({
+        day: toIso(now).slice(0, 10),
+        country: deps.countryOf(contact.ids),
+        category,
+        pricingModel,
+        pricingType: inWindowFree ? 'free_customer_service' : 'regular',
+        opensConversation,
+      }),
+    },
+  };
+};

@@ -1,0 +1,122 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { documentClient, dynamoDbClient } from '#clients/dynamodb';
+import { config } from '#commons/config';
+import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { countryOf } from '#domain/country';
+import { pairRateLimit } from '#domain/pacing';
+import { systemClock } from '#domain/time';
+import { createGraphClient } from '#graph/graph-client';
+import { apiHandler } from '#http/api-handler';
+import { requireApiToken } from '#http/api-token';
+import { ApiError, badRequest } from '#http/errors';
+import { json } from '#http/responses';
+import { estimateSendCost } from '#send/estimate-cost';
+import { sendMessage, type SendMessageDeps } from '#send/send-message';
+import { validateSendRequest } from '#send/validate-send-request';
+import { DynamoDbSendStore } from '#store/dynamodb-send-store';
+import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+
+export interface SendHandlerDeps extends SendMessageDeps {
+  secrets: () => Promise<WhatsAppSecrets>;
+  defaultPhoneNumberId: () => string | undefined;
+  /** where idempotency records live (our table) */
+  idempotency: { tableName: string };
+}
+
+const parseJson = (event: APIGatewayProxyEventV2): unknown => {
+  const text = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('INVALID_JSON', "The body must be JSON: Meta's send body ({ to, type, ... }).");
+  }
+};
+
+/** Powertools' idempotency errors in our contract's words. */
+const idempotencyErrors = (error: unknown): ApiError | undefined => {
+  if (error instanceof IdempotencyValidationError) {
+    return new ApiError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used within 24 hours with another body: use a new key for a new message.',
+    );
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new ApiError(
+      409,
+      'IDEMPOTENCY_KEY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still being processed; retry in a few seconds for its answer.',
+      { 'retry-after': '2' },
+    );
+  }
+  return undefined;
+};
+
+/**
+ * POST /messages: the business's services send through here. Token first, then the
+ * Idempotency-Key (Powertools idempotency on our own table: the same key and body within 24 h
+ * answer the first response and send once), then the body, the rules and Meta.
+ */
+export const createHandler = (deps: SendHandlerDeps) =>
+  apiHandler(
+    async (event) => {
+      const request = validateSendRequest(parseJson(event));
+      const phoneNumberId = request.phoneNumberId ?? deps.defaultPhoneNumberId();
+      if (!phoneNumberId) {
+        throw badRequest(
+          'PHONE_NUMBER_ID_REQUIRED',
+          'Name the sending business number with "phoneNumberId", or configure WHATSAPP_PHONE_NUMBER_ID.',
+        );
+      }
+      return json(200, await sendMessage(deps, request, phoneNumberId));
+    },
+    {
+      mapError: idempotencyErrors,
+      middlewares: [
+        requireApiToken(deps.secrets),
+        makeHandlerIdempotent({
+          persistenceStore: new DynamoDBPersistenceLayer({
+            tableName: deps.idempotency.tableName,
+            keyAttr: 'pk',
+            sortKeyAttr: 'sk',
+            staticPkValue: 'IDEMPOTENCY',
+            expiryAttr: 'expiresAt',
+            awsSdkV3Client: dynamoDbClient,
+          }),
+          config: new IdempotencyConfig({
+            eventKeyJmesPath: 'headers."idempotency-key"',
+            payloadValidationJmesPath: 'body',
+            expiresAfterSeconds: 24 * 60 * 60,
+            throwOnNoIdempotencyKey: false,
+          }),
+        }),
+      ],
+    },
+  );
+
+const secrets = loadSecrets;
+
+export const handler = createHandler({
+  webhookStore: new DynamoDbWebhookStore(documentClient, config.tableName),
+  sendStore: new DynamoDbSendStore(documentClient, config.tableName),
+  graph: createGraphClient({
+    baseUrl: config.whatsAppApiUrl,
+    apiVersion: config.whatsAppApiVersion,
+    accessToken: async () => (await secrets()).accessToken,
+  }),
+  clock: systemClock,
+  pacing: {
+    messagesPerSecond: config.messagesPerSecond,
+    pair: pairRateLimit(config.pairIntervalSeconds, config.pairBurst),
+  },
+  retentionDays: config.retentionDays,
+  estimate: estimateSendCost,
+  countryOf,
+  secrets,
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+  idempotency: { tableName: config.tableName },
+});
