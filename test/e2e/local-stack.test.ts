@@ -7,6 +7,7 @@ import { signBody } from '#webhook/signature';
 const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';
 const PHONE_NUMBER_ID = '100000000000001';
+const API_TOKEN = 'e2e-api-token';
 
 /**
  * `npm start` as a person runs it: a child process that starts its own DynamoDB Local and serves
@@ -53,6 +54,7 @@ const httpRequest = (
 describe('npm start', () => {
   let child: ChildProcess;
   let url: string;
+  let sandboxUrl: string;
   let javaPid: number;
   const exited = () => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -67,6 +69,9 @@ describe('npm start', () => {
         WHATSAPP_APP_SECRET: APP_SECRET,
         WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
         WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+        API_TOKEN,
+        WHATSAPP_API_URL: '',
+        SANDBOX_PORT: String(await freePort()),
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -87,6 +92,7 @@ describe('npm start', () => {
     );
     if (!ready || child.exitCode !== null) throw new Error('the local stack did not report "listening" within 30 s');
     url = lines.find((line) => line.message === 'listening')?.url ?? '';
+    sandboxUrl = lines.find((line) => line.message === 'WhatsApp sandbox started')?.url ?? '';
     javaPid = lines.find((line) => line.message === 'DynamoDB Local started')?.pid ?? 0;
   });
 
@@ -224,6 +230,70 @@ describe('npm start', () => {
     expect(view.window.open).toBe(true);
     expect(view.conversations).toHaveLength(1);
     process.stderr.write(`1,000-update webhook POST answered in ${Math.round(elapsed)} ms\n`);
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await httpRequest(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: Buffer.from(JSON.stringify(body)) }),
+    });
+    return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> };
+  };
+  /** Waits on the sandbox until every status webhook it owes has been delivered. */
+  const sandboxIdle = () => httpRequest(`${sandboxUrl}/sandbox/idle`);
+
+  it('sends through the sandbox: a reply opens a service conversation, a template one of its category', async () => {
+    const waId = '4915112345678';
+    const wrote = await httpRequest(`${sandboxUrl}/sandbox/users/${waId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ phoneNumberId: PHONE_NUMBER_ID, text: 'Is my order ready?' })),
+    });
+    expect(wrote.status).toBe(200);
+    await sandboxIdle();
+    expect((await session(waId)).window.open).toBe(true);
+
+    const reply = await api('POST', '/messages', { to: waId, type: 'text', text: { body: 'Yes, ready for pickup.' } });
+    expect(reply).toMatchObject({ status: 200, body: { status: 'accepted', billing: { category: 'service' } } });
+    await sandboxIdle();
+    expect((await session(waId)).conversations).toEqual([expect.objectContaining({ category: 'service' })]);
+
+    const stranger = '4915187654321';
+    expect(await api('POST', '/messages', { to: stranger, type: 'text', text: { body: 'Hello?' } })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'OUTSIDE_CUSTOMER_SERVICE_WINDOW' } },
+    });
+    expect(
+      await api('PUT', '/templates/pickup_reminder/en_US', {
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Your order {{1}} is ready for pickup.' }],
+      }),
+    ).toMatchObject({ status: 200, body: { status: 'APPROVED', category: 'utility' } });
+    const templated = await api('POST', '/messages', {
+      to: stranger,
+      type: 'template',
+      template: {
+        name: 'pickup_reminder',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'A-1042' }] }],
+      },
+    });
+    expect(templated).toMatchObject({
+      status: 200,
+      body: { billing: { category: 'utility', opensConversation: true } },
+    });
+    await sandboxIdle();
+    expect((await session(stranger)).conversations).toEqual([
+      expect.objectContaining({ category: 'utility', origin: 'business_initiated' }),
+    ]);
+    const listed = await api('GET', '/templates');
+    expect(listed.body.templates).toEqual([expect.objectContaining({ name: 'pickup_reminder', status: 'APPROVED' })]);
+  });
+
+  it('answers 401 to the token routes without the API token', async () => {
+    expect((await httpRequest(`${url}/templates`)).status).toBe(401);
+    expect((await httpRequest(`${url}/messages`, { method: 'POST', body: Buffer.from('{}') })).status).toBe(401);
   });
 
   it('answers an unknown route with a JSON 404', async () => {
