@@ -1,10 +1,18 @@
 /** The CDK app named in cdk.json: `npx cdk deploy` deploys the engine into the current account and region. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { loadRateCard } from '../functions/commons/pricing/rate-card.ts';
 import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 
 const app = new App();
 const phoneNumberId: unknown = app.node.tryGetContext('phoneNumberId');
+const rateCard: unknown = app.node.tryGetContext('rateCard');
+// A business's own rate card is checked here, so a broken file stops the deploy with its line and field.
+const rateCardFile = typeof rateCard === 'string' && rateCard ? resolve(rateCard) : undefined;
+if (rateCardFile) loadRateCard(readFileSync(rateCardFile, 'utf8'), rateCardFile);
 new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),
+  ...(rateCardFile ? { rateCardFile } : {}),
 });

@@ -107,6 +107,15 @@ export const routes = [
     tableActions: ['dynamodb:Query'],
     readsSecrets: true,
   },
+  {
+    method: 'GET',
+    path: '/reports/cost',
+    handler: 'get-cost-report',
+    auth: 'apiToken',
+    tableActions: ['dynamodb:Query'],
+    readsSecrets: true,
+    timeoutSeconds: 29,
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];

@@ -15,6 +15,8 @@ export interface SessionApiProps {
   /** environment every route function gets (secrets' ARNs, default number, ...) */
   environment: Record<string, string>;
   routes?: readonly RouteDefinition[];
+  /** the business's own rate card file, for the functions that price */
+  rateCardFile?: string;
 }
 
 const functionId = (handlerName: string): string =>
@@ -41,6 +43,7 @@ export class SessionApi extends Construct {
         table: props.table,
         tableActions: route.tableActions,
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
+        ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
         environment: {
           ...props.environment,
           ...(route.readsSecrets ? { WHATSAPP_SECRET_ARN: props.secret.secretArn } : {}),

@@ -16,6 +16,8 @@ export interface LambdaFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /** the business's own rate card (JSON), copied into the bundle and named by RATE_CARD_FILE */
+  rateCardFile?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export class LambdaFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'whatsapp-session-engine',
+        ...(props.rateCardFile ? { RATE_CARD_FILE: '/var/task/rate-card.json' } : {}),
         ...props.environment,
       },
       bundling: {
@@ -59,6 +62,17 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        ...(props.rateCardFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) => [
+                  `cp "${props.rateCardFile}" "${output}/rate-card.json"`,
+                ],
+              },
+            }
+          : {}),
       },
     });
     if (props.tableActions.length > 0) props.table.grant(this.function, ...props.tableActions);

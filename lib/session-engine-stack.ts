@@ -1,6 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CostReportSchedule } from './cost-report-schedule.ts';
 import { SessionApi } from './http-api.ts';
+import { ReportBucket } from './report-bucket.ts';
 import { Monitoring } from './monitoring.ts';
 import { SessionTable } from './session-table.ts';
 import { WhatsAppSecret } from './whatsapp-secret.ts';
@@ -8,19 +10,29 @@ import { WhatsAppSecret } from './whatsapp-secret.ts';
 export interface SessionEngineStackProps extends StackProps {
   /** the business number that sends when a request names none (WHATSAPP_PHONE_NUMBER_ID) */
   defaultPhoneNumberId?: string;
+  /** absolute path of the business's own rate card; the shipped one when unset */
+  rateCardFile?: string;
 }
 
-/** The whole engine in one stack: the table, the secret, the HTTP API with its functions, and monitoring. */
+/**
+ * The whole engine in one stack: the table, the secret, the HTTP API with its functions, the daily
+ * cost report with its bucket, and monitoring.
+ */
 export class SessionEngineStack extends Stack {
   constructor(scope: Construct, id: string, props: SessionEngineStackProps = {}) {
     super(scope, id, props);
     const { table } = new SessionTable(this, 'Sessions');
     const { secret } = new WhatsAppSecret(this, 'WhatsApp');
-    const api = new SessionApi(this, 'Api', {
-      table,
-      secret,
-      environment: props.defaultPhoneNumberId ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId } : {},
+    const environment: Record<string, string> = props.defaultPhoneNumberId
+      ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId }
+      : {};
+    const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
+    const api = new SessionApi(this, 'Api', { table, secret, environment, ...rateCard });
+    const { bucket } = new ReportBucket(this, 'Reports');
+    const report = new CostReportSchedule(this, 'CostReport', { table, bucket, environment, ...rateCard });
+    new Monitoring(this, 'Monitoring', {
+      httpApi: api.httpApi,
+      functions: { ...api.functions, 'cost-report': report.function },
     });
-    new Monitoring(this, 'Monitoring', { httpApi: api.httpApi, functions: api.functions });
   }
 }

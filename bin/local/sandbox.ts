@@ -13,6 +13,8 @@
  *   `count` sends fail as asked.
  * - `GET /sandbox/sent`: what was sent and which status webhooks went out.
  * - `GET /sandbox/idle`: answers once no webhook is pending (scheduled, in flight or being retried).
+ * - `GET /{version}/{wabaId}?fields=pricing_analytics.start(..).end(..).granularity(DAILY)...`: Meta's
+ *   pricing analytics (§6), computed from what the sandbox delivered (see `answerPricingAnalytics`).
  *
  * Choices (see whatsapp-platform.md §2.3, §4.3, §4.4):
  * - A free-form send outside the user's 24-hour window is accepted with 200 and a wamid, and a
@@ -25,6 +27,13 @@
  *   message), like conversation-based pricing did.
  * - Pricing is PMP as of the 2026-09-11 rules: free-form and utility templates inside the window are
  *   `free_customer_service`, every other template `regular`.
+ * - Pricing analytics count a message on the day of its `delivered` status (Meta counts delivery,
+ *   whether or not our webhook endpoint took the status), in the recipient's country, under the
+ *   pricing category and type its statuses carried, upper-cased as Meta writes them in analytics
+ *   (`AUTHENTICATION_INTERNATIONAL`). `phone_number` is the display number, as Meta's analytics give
+ *   the business phone number, not its id. Daily buckets are UTC days (a WABA whose time zone is UTC).
+ *   `cost` only with a `pricingRate`; without one it is left out, as for a WABA on a Solution
+ *   Partner's credit line. Tiers are not modelled (`TIER` is accepted and ignored).
  * - Webhook POSTs: at most `attempts` tries per webhook with doubling pauses, at most `concurrency`
  *   in flight, then the webhook is dropped with a WARN log line. Logs never carry message text, full
  *   phone numbers or user ids, or the access token.
@@ -33,6 +42,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maskId } from '#commons/redact';
+import { countryOf } from '#domain/country';
 import { signBody } from '#webhook/signature';
 
 export type SandboxFaultMode = 'rate-limit' | 'pair-rate-limit' | 'server-error' | 'invalid-token';
@@ -67,8 +77,15 @@ export interface SandboxOptions {
   outsideWindow?: 'failed-status' | 'reject';
   /** `entry[].id` of the webhooks; default 100000000000000 */
   wabaId?: string;
-  /** `metadata.display_phone_number`; default 15550000000 */
+  /** `metadata.display_phone_number`, and `phone_number` in pricing analytics; default 15550000000 */
   displayPhoneNumber?: string;
+  /**
+   * The cost per delivered billable (`regular`) message for pricing analytics, in the WABA's currency,
+   * given the recipient's country (ISO alpha-2) and the lower-case pricing category and type
+   * (`authentication_international`, `regular`); free messages cost 0. Unset: analytics carry no
+   * `cost` at all, as for a WABA on a Solution Partner's credit line.
+   */
+  pricingRate?: (country: string, category: string, type: string) => number;
   webhookDelivery?: {
     /** tries per webhook, default 5 */
     attempts?: number;
@@ -132,6 +149,19 @@ const MAX_TEXT = 4096;
 const MAX_FAULTS = 10_000;
 const SEND_PATH = /^\/(v\d+(?:\.\d+)?)\/([^/]+)\/messages$/;
 const USER_PATH = /^\/sandbox\/users\/([^/]+)\/messages$/;
+const NODE_PATH = /^\/(v\d+(?:\.\d+)?)\/([^/]+)$/;
+const ANALYTICS_DIMENSIONS = new Set(['COUNTRY', 'PHONE', 'PRICING_CATEGORY', 'PRICING_TYPE', 'TIER']);
+const ANALYTICS_FILTERS = new Set([
+  'start',
+  'end',
+  'granularity',
+  'phone_numbers',
+  'country_codes',
+  'metric_types',
+  'pricing_types',
+  'pricing_categories',
+  'dimensions',
+]);
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
 const MESSAGE_TYPES = new Set([
   'text',
@@ -283,6 +313,59 @@ const defaultLog = (entry: Record<string, unknown>): void => {
 /** The Meta pricing category spelling: hyphen for authentication-international (see §2.3). */
 const pricingCategory = (category: string): string =>
   category === 'authentication_international' ? 'authentication-international' : category;
+
+/** Splits a Graph `fields` value at its top-level commas (commas inside a modifier's parentheses stay). */
+const splitFields = (fields: string): string[] => {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of fields) {
+    if (char === '(') depth += 1;
+    else if (char === ')') depth = Math.max(0, depth - 1);
+    if (char === ',' && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  out.push(current.trim());
+  return out.filter((field) => field.length > 0);
+};
+
+/** A modifier's argument as a list: `["A","B"]`, `[A,B]` and `A,B` all give A and B. */
+const modifierList = (args: string): string[] =>
+  args
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((value) =>
+      value
+        .trim()
+        .replace(/^["']|["']$/g, '')
+        .trim(),
+    )
+    .filter((value) => value.length > 0);
+
+/** `pricing_analytics.start(1).end(2).dimensions(["A"])` → its name and modifiers; undefined when malformed. */
+const parseFieldExpansion = (field: string): { name: string; modifiers: Map<string, string[]> } | undefined => {
+  const match = /^([a-z_]+)((?:\.[a-z_]+\([^()]*\))*)$/.exec(field);
+  if (!match?.[1]) return undefined;
+  const modifiers = new Map<string, string[]>();
+  for (const [, key, args] of (match[2] ?? '').matchAll(/\.([a-z_]+)\(([^()]*)\)/g)) {
+    if (key !== undefined) modifiers.set(key, modifierList(args ?? ''));
+  }
+  return { name: match[1], modifiers };
+};
+
+const unsupportedGet = (id: string): HttpFailure =>
+  new HttpFailure(400, {
+    error: {
+      message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      type: 'GraphMethodException',
+      code: 100,
+      error_subcode: 33,
+      fbtrace_id: randomBytes(9).toString('base64url'),
+    },
+  });
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
   const host = options.host ?? '127.0.0.1';
@@ -733,6 +816,118 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     log({ message: 'sandbox faults queued', mode, count, pending: faults.length });
   };
 
+  /**
+   * Meta's `pricing_analytics` (§6) over what was delivered: one data point per UTC day of the
+   * `delivered` status and per requested dimension (PHONE: the display number; COUNTRY: the
+   * recipient's; PRICING_CATEGORY, PRICING_TYPE: from the message's pricing), volume = messages,
+   * cost from `pricingRate` when set. Filters (phone_numbers, country_codes, pricing_categories,
+   * pricing_types, metric_types) apply as Meta's do; granularity DAILY only.
+   */
+  const answerPricingAnalytics = (req: IncomingMessage, nodeId: string, fields: string | null): Json => {
+    if (!bearerOk(req.headers.authorization)) {
+      throw graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    }
+    if (nodeId !== wabaId) throw unsupportedGet(nodeId);
+    let query: Map<string, string[]> | undefined;
+    for (const field of splitFields(fields ?? '')) {
+      if (field === 'id') continue;
+      const parsed = parseFieldExpansion(field);
+      if (parsed?.name !== 'pricing_analytics') {
+        throw graphError(
+          400,
+          100,
+          `(#100) Tried accessing nonexisting field (${field.split('.')[0] ?? field}) on node type (WhatsAppBusinessAccount)`,
+        );
+      }
+      query = parsed.modifiers;
+    }
+    if (query === undefined) return { id: wabaId };
+
+    const invalid = (details: string): HttpFailure => graphError(400, 100, '(#100) Invalid parameter', details);
+    for (const key of query.keys()) {
+      if (!ANALYTICS_FILTERS.has(key)) throw invalid(`pricing_analytics does not take ${key}.`);
+    }
+    const instant = (key: 'start' | 'end'): number => {
+      const [value, ...rest] = query.get(key) ?? [];
+      if (value === undefined || rest.length > 0 || !/^\d+$/.test(value)) {
+        throw invalid(`pricing_analytics needs ${key}(<UNIX timestamp>).`);
+      }
+      return Number(value);
+    };
+    const start = instant('start');
+    const end = instant('end');
+    if (end <= start) throw invalid('pricing_analytics needs end after start.');
+    const granularity = (query.get('granularity') ?? []).join(',').toUpperCase();
+    if (granularity !== 'DAILY') {
+      throw invalid(
+        ['HALF_HOUR', 'MONTHLY'].includes(granularity)
+          ? `The sandbox answers granularity DAILY only, not ${granularity}.`
+          : 'pricing_analytics needs granularity(DAILY|HALF_HOUR|MONTHLY).',
+      );
+    }
+    const upper = (key: string): Set<string> | undefined => {
+      const values = query.get(key);
+      return values && values.length > 0 ? new Set(values.map((value) => value.toUpperCase())) : undefined;
+    };
+    const dimensions = upper('dimensions') ?? new Set<string>();
+    const unknown = [...dimensions].find((dimension) => !ANALYTICS_DIMENSIONS.has(dimension));
+    if (unknown !== undefined) throw invalid(`Unknown dimension ${unknown}.`);
+    const metrics = upper('metric_types') ?? new Set(['COST', 'VOLUME']);
+    const unknownMetric = [...metrics].find((metric) => metric !== 'COST' && metric !== 'VOLUME');
+    if (unknownMetric !== undefined) throw invalid(`Unknown metric type ${unknownMetric}.`);
+    const phones = query.get('phone_numbers');
+    const phoneFilter =
+      phones && phones.length > 0 ? new Set(phones.map((phone) => phone.replace(/^\+/, ''))) : undefined;
+    const countries = upper('country_codes');
+    const categories = upper('pricing_categories');
+    const types = upper('pricing_types');
+
+    const groups = new Map<string, { point: Json; volume: number; costMicros: number }>();
+    for (const record of sent) {
+      if (record.outcome !== 'accepted' || record.pricing === undefined) continue;
+      // read implies delivered: Meta sends only `read` when both happen together
+      const delivered =
+        record.statuses.find((status) => status.status === 'delivered') ??
+        record.statuses.find((status) => status.status === 'read');
+      if (delivered === undefined || delivered.timestamp < start || delivered.timestamp >= end) continue;
+      const country = countryOf({ waId: record.waId, userId: record.userId });
+      const category = record.pricing.category.toUpperCase().replace(/-/g, '_');
+      const type = record.pricing.type.toUpperCase();
+      if (phoneFilter && !phoneFilter.has(displayPhoneNumber)) continue;
+      if (countries && !countries.has(country)) continue;
+      if (categories && !categories.has(category)) continue;
+      if (types && !types.has(type)) continue;
+      const dayStart = delivered.timestamp - (delivered.timestamp % DAY_SECONDS);
+      const point: Json = { start: dayStart, end: dayStart + DAY_SECONDS };
+      if (dimensions.has('PHONE')) point.phone_number = displayPhoneNumber;
+      if (dimensions.has('COUNTRY')) point.country = country;
+      if (dimensions.has('PRICING_TYPE')) point.pricing_type = type;
+      if (dimensions.has('PRICING_CATEGORY')) point.pricing_category = category;
+      const key = JSON.stringify(point);
+      let group = groups.get(key);
+      if (!group) {
+        group = { point, volume: 0, costMicros: 0 };
+        groups.set(key, group);
+      }
+      group.volume += 1;
+      if (options.pricingRate && type === 'REGULAR') {
+        const rate = options.pricingRate(country, category.toLowerCase(), type.toLowerCase());
+        if (!Number.isFinite(rate) || rate < 0) throw new Error('pricingRate must return a non-negative number');
+        group.costMicros += Math.round(rate * 1_000_000);
+      }
+    }
+    const withCost = options.pricingRate !== undefined && metrics.has('COST');
+    const dataPoints = [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { point, volume, costMicros }]) => ({
+        ...point,
+        ...(metrics.has('VOLUME') ? { volume } : {}),
+        ...(withCost ? { cost: costMicros / 1_000_000 } : {}),
+      }));
+    log({ message: 'sandbox pricing analytics', start, end, points: dataPoints.length });
+    return { pricing_analytics: { data: [{ data_points: dataPoints }] }, id: wabaId };
+  };
+
   const snapshot = (): SandboxSentMessage[] =>
     sent.map((record) => ({ ...record, statuses: record.statuses.map((status) => ({ ...status })) }));
 
@@ -748,6 +943,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       if (method !== 'POST')
         throw graphError(400, 100, `(#100) Unsupported ${method} request.`, undefined, 'GraphMethodException');
       writeJson(res, 200, await handleSend(req, decodeURIComponent(send[2] ?? ''), await readBody(req)));
+      return;
+    }
+    const node = NODE_PATH.exec(path);
+    if (node) {
+      if (method !== 'GET')
+        throw graphError(400, 100, `(#100) Unsupported ${method} request.`, undefined, 'GraphMethodException');
+      const fields = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('fields');
+      writeJson(res, 200, answerPricingAnalytics(req, decodeURIComponent(node[2] ?? ''), fields));
       return;
     }
     const user = USER_PATH.exec(path);

@@ -36,6 +36,10 @@ export const config = {
   get pairBurst(): number {
     return positive(process.env.PAIR_RATE_BURST, 45);
   },
+  /** the private bucket the scheduled cost report writes to */
+  get reportBucket(): string {
+    return required('REPORT_BUCKET');
+  },
   /** the business number used when a request names none */
   get defaultPhoneNumberId(): string | undefined {
     return process.env.WHATSAPP_PHONE_NUMBER_ID || undefined;

@@ -39,7 +39,7 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    expect(functions).toHaveLength(routes.length);
+    expect(functions).toHaveLength(routes.length + 1);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -102,8 +102,67 @@ describe('the deployed stack', () => {
     });
   });
 
+  it('runs the cost report daily at 01:00 UTC', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 1 * * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CostReportFunction'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('keeps reports in a private, TLS-only, encrypted bucket with a lifecycle', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              Prefix: 'reports/',
+              Status: 'Enabled',
+              ExpirationInDays: 730,
+              Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }],
+            }),
+          ],
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the report function only query the table and put objects under reports/', () => {
+    const [, fn] =
+      resources('AWS::Lambda::Function').find(([id]) => /^CostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
+    const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = statementsOfRole(roleId);
+    const actions = statements.flatMap((statement) =>
+      Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+    );
+    expect(new Set(actions)).toEqual(new Set(['dynamodb:Query', 's3:PutObject']));
+    const s3 = statements.find((statement) => JSON.stringify(statement.Action).includes('s3:PutObject')) as unknown as {
+      Resource: unknown;
+    };
+    expect(JSON.stringify(s3.Resource)).toContain('/reports/*');
+  });
+
   it('alarms on function errors and on API 5xx', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '100000000000001' }) },

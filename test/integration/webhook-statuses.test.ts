@@ -122,9 +122,11 @@ describe('status webhooks against DynamoDB Local', () => {
     const result = await outcome(phoneNumberId, waId, wamid);
     expect(result.status).toBe('read');
     // Meta's category (marketing) wins over the template's (utility): the unit moved, it was not counted twice.
+    // ...and the difference from our own classification is counted for the report to name.
     expect(result.cells).toEqual({
       [`${DAY_OF_T}#message#US#marketing#PMP#regular`]: 1,
       [`${DAY_OF_T}#conversation#US#marketing#PMP#regular`]: 1,
+      [`${DAY_OF_T}#difference#US#marketing>utility#PMP#regular>regular`]: 1,
     });
     expect(result.conversations).toEqual([
       { id: `conv.${wamid}`, category: 'marketing', openedAt: T + 30, expiresAt: T + 30 + 86_400 },

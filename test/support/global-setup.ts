@@ -21,4 +21,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TABLE_NAME = TEST_TABLE_NAME;
   process.env.AWS_REGION = 'local';
   process.env.WHATSAPP_PHONE_NUMBER_ID = '100000000000001';
+  process.env.REPORT_BUCKET = 'test-reports';
 }

@@ -52,6 +52,12 @@ export interface DeliveryDecision {
 export interface MessageEffects {
   messageUnit?: BillingUnit;
   conversation?: ConversationRecord;
+  /**
+   * When Meta's pricing decided the unit and our own classification says otherwise: the unit's
+   * cell with category and pricingType written `<Meta's>><ours>`, counted so the report can name
+   * the differences without reading messages.
+   */
+  classificationDifference?: BillingUnit;
 }
 
 const BUSINESS_INITIATED = new Set([
@@ -114,7 +120,7 @@ export const desiredEffects = (state: MessageState, decision: DeliveryDecision |
   const effects: MessageEffects = {};
   if (currentStatus(state) !== 'failed') {
     const category = state.metaPricing?.category ?? ourCategory(state, decision.inWindow);
-    effects.messageUnit = {
+    const unit = {
       day,
       phoneNumberId: state.phoneNumberId,
       country,
@@ -122,6 +128,19 @@ export const desiredEffects = (state: MessageState, decision: DeliveryDecision |
       pricingModel: state.metaPricing?.model ?? pricingModelAt(at),
       pricingType: pricingTypeOf(state, category, decision.inWindow),
     };
+    effects.messageUnit = unit;
+    // Only messages we sent have a classification of our own to compare with Meta's.
+    if (state.metaPricing && state.kind !== 'unknown') {
+      const ours = ourCategory(state, decision.inWindow);
+      const oursType = pricingTypeOf({ ...state, metaPricing: undefined }, ours, decision.inWindow);
+      if (ours !== unit.category || oursType !== unit.pricingType) {
+        effects.classificationDifference = {
+          ...unit,
+          category: `${unit.category}>${ours}`,
+          pricingType: `${unit.pricingType}>${oursType}`,
+        };
+      }
+    }
   }
   if (decision.opensConversation) {
     const category = conversationCategory(state, decision.inWindow);
@@ -173,7 +192,7 @@ export const sameConversation = (a: ConversationRecord | undefined, b: Conversat
 
 /** A change to the aggregates: one unit moves in, out, or across cells; never a double count. */
 export interface UnitChange {
-  kind: 'message' | 'conversation';
+  kind: 'message' | 'conversation' | 'difference';
   unit: BillingUnit;
   delta: 1 | -1;
 }
@@ -193,6 +212,7 @@ export const planEffects = (held: MessageEffects, wanted: MessageEffects): Effec
     if (to) unitChanges.push({ kind, unit: to, delta: 1 });
   };
   move('message', held.messageUnit, wanted.messageUnit);
+  move('difference', held.classificationDifference, wanted.classificationDifference);
   const plan: EffectsPlan = { unitChanges };
   if (!sameConversation(held.conversation, wanted.conversation) && wanted.conversation) {
     move('conversation', held.conversation?.unit, wanted.conversation.unit);

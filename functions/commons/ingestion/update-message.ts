@@ -19,6 +19,7 @@ const unchanged = (before: StoredMessage, after: StoredMessage): boolean =>
   JSON.stringify(before.state) === JSON.stringify(after.state) &&
   JSON.stringify(before.decision) === JSON.stringify(after.decision) &&
   sameUnit(before.held.messageUnit, after.held.messageUnit) &&
+  sameUnit(before.held.classificationDifference, after.held.classificationDifference) &&
   sameConversation(before.held.conversation, after.held.conversation);
 
 /** A message sent by another tool on the same number: known only from its statuses, kept all the same. */

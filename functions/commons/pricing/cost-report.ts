@@ -70,7 +70,16 @@ export interface CostRow {
  */
 export interface Reconciliation {
   /** units whose category or pricing type Meta classified differently from us */
-  classificationDifferences?: Array<{ country: string; category: string; metaCategory: string; units: number }>;
+  classificationDifferences?: Array<{
+    country: string;
+    /** our own classification */
+    category: string;
+    pricingType: string;
+    /** what Meta's statuses said, which the rows use */
+    metaCategory: string;
+    metaPricingType: string;
+    units: number;
+  }>;
   /** Meta's pricing_analytics for the same days, and the differences */
   metaAnalytics?: Array<{
     day: string;

@@ -1,5 +1,6 @@
 import { amountOf, costMicros } from '#pricing/money';
-import { priceOf, shippedRateCard, versionOn } from '#pricing/rate-card';
+import { activeRateCard } from '#pricing/active-rate-card';
+import { priceOf, versionOn } from '#pricing/rate-card';
 import type { BillingQuestion, EstimatedCost } from './send-message';
 
 /**
@@ -8,7 +9,7 @@ import type { BillingQuestion, EstimatedCost } from './send-message';
  * An estimate: monthly free allowances and volume tiers are settled by the cost report, not here.
  */
 export const estimateSendCost = (question: BillingQuestion): EstimatedCost => {
-  const version = versionOn(shippedRateCard(), question.day);
+  const version = versionOn(activeRateCard(), question.day);
   const currency = version?.currency ?? 'USD';
   if (!version) return { amount: 0, currency };
   if (version.model === 'conversation' && !question.opensConversation) return { amount: 0, currency };

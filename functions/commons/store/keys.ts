@@ -20,7 +20,7 @@ export const shardOf = (id: string): number => {
   return hash % AGGREGATE_SHARDS;
 };
 
-export type UnitKind = 'message' | 'conversation';
+export type UnitKind = 'message' | 'conversation' | 'difference';
 
 export const keys = {
   /** any id of a user (wa_id or business-scoped user id) → the contact it belongs to */

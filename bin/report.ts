@@ -1,0 +1,80 @@
+/**
+ * `npm run report -- --from 2026-11-01 --to 2026-11-24`: the cost report of the running stack
+ * (npm start, or a deployed API with --url) as a readable table. Uses API_TOKEN for the token.
+ */
+import { parseArgs } from 'node:util';
+import type { CostReport } from '../functions/commons/pricing/cost-report.ts';
+
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    url: { type: 'string', default: `http://localhost:${process.env.PORT ?? 3000}` },
+    token: { type: 'string', default: process.env.API_TOKEN ?? '' },
+  },
+});
+
+const pad = (value: string, width: number, right = false) => (right ? value.padStart(width) : value.padEnd(width));
+
+export const formatReport = (report: CostReport): string => {
+  const header = ['day', 'number', 'country', 'market', 'category', 'model', 'billable', 'free', 'rate', 'cost'];
+  const lines = report.rows.map((row) => [
+    row.day,
+    row.phoneNumberId,
+    row.country,
+    row.market,
+    row.category,
+    row.pricingModel,
+    String(row.billableUnits),
+    String(row.freeUnits),
+    row.rate.toFixed(4),
+    row.cost.toFixed(4),
+  ]);
+  const numeric = new Set([6, 7, 8, 9]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] ?? '').length)));
+  const format = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i] ?? 0, numeric.has(i))).join('  ');
+  return [
+    `Cost report ${report.from} to ${report.to} (${report.currency}; rate card ${report.rateCardVersions.join(', ')})`,
+    '',
+    format(header),
+    format(widths.map((width) => '-'.repeat(width))),
+    ...lines.map(format),
+    '',
+    `Total: ${report.total.toFixed(2)} ${report.currency}` +
+      (report.unpricedUnits > 0 ? `  (${report.unpricedUnits} units without a rate in the card)` : ''),
+    ...(report.reconciliation?.classificationDifferences?.length
+      ? [
+          '',
+          "Where Meta's pricing differs from our classification:",
+          ...report.reconciliation.classificationDifferences.map(
+            (d) =>
+              `  ${d.country}: ${d.units} unit(s) Meta ${d.metaCategory}/${d.metaPricingType}, ours ${d.category}/${d.pricingType}`,
+          ),
+        ]
+      : []),
+  ].join('\n');
+};
+
+const main = async () => {
+  if (!values.from || !values.to) {
+    process.stderr.write('Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--url URL] [--token TOKEN]\n');
+    process.exit(2);
+  }
+  const response = await fetch(
+    `${values.url}/reports/cost?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`,
+    { headers: { authorization: `Bearer ${values.token}` } },
+  );
+  const body = (await response.json()) as CostReport & { error?: { code: string; message: string } };
+  if (!response.ok) {
+    process.stderr.write(`${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${formatReport(body)}\n`);
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,51 @@
+import { computeCostReport, type CostCell, type CostReport, type Reconciliation } from '#pricing/cost-report';
+import type { RateCard } from '#pricing/rate-card';
+import type { AggregateCell, ReportStore } from '#store/report-store';
+import { monthStart, type ReportRange } from './report-range';
+
+export interface CostReportDeps {
+  store: ReportStore;
+  rateCard: RateCard;
+}
+
+type Differences = NonNullable<Reconciliation['classificationDifferences']>;
+
+/** `difference` cells hold `<Meta's>><ours>` in category and pricing type (see delivery.ts). */
+const classificationDifferences = (cells: AggregateCell[], range: ReportRange): Differences => {
+  const totals = new Map<string, Differences[number]>();
+  for (const cell of cells) {
+    if (cell.kind !== 'difference' || cell.day < range.from || cell.day > range.to || cell.units === 0) continue;
+    const [metaCategory = '', category = ''] = cell.category.split('>');
+    const [metaPricingType = '', pricingType = ''] = cell.pricingType.split('>');
+    const key = [cell.country, category, pricingType, metaCategory, metaPricingType].join('#');
+    const total = totals.get(key);
+    if (total) total.units += cell.units;
+    else
+      totals.set(key, {
+        country: cell.country,
+        category,
+        pricingType,
+        metaCategory,
+        metaPricingType,
+        units: cell.units,
+      });
+  }
+  return [...totals.values()]
+    .filter((difference) => difference.units > 0)
+    .sort((a, b) => b.units - a.units || a.country.localeCompare(b.country) || a.category.localeCompare(b.category));
+};
+
+/**
+ * The cost report for a range of UTC days, from the daily aggregates alone. Cells from the first of
+ * the month are read too: monthly free allowances and volume tiers count from there.
+ */
+export const buildCostReport = async (deps: CostReportDeps, range: ReportRange): Promise<CostReport> => {
+  const cells = await deps.store.readCells(monthStart(range.from), range.to);
+  const priced = cells.filter((cell): cell is CostCell & AggregateCell => cell.kind !== 'difference');
+  const report = computeCostReport({ rateCard: deps.rateCard, cells: priced, from: range.from, to: range.to });
+  const differences = classificationDifferences(cells, range);
+  if (differences.length > 0) {
+    report.reconciliation = { ...report.reconciliation, classificationDifferences: differences };
+  }
+  return report;
+};

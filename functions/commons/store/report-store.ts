@@ -1,0 +1,17 @@
+/** One cell of the daily aggregates, summed over its shards. */
+export interface AggregateCell {
+  day: string;
+  kind: 'message' | 'conversation' | 'difference';
+  phoneNumberId: string;
+  country: string;
+  category: string;
+  pricingModel: string;
+  pricingType: string;
+  units: number;
+}
+
+/** What the cost report reads: aggregates only, never messages, so its cost does not grow with traffic. */
+export interface ReportStore {
+  /** every cell of the UTC days from `from` to `to` inclusive (YYYY-MM-DD) */
+  readCells(from: string, to: string): Promise<AggregateCell[]>;
+}

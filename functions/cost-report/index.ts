@@ -1,0 +1,78 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ScheduledEvent } from 'aws-lambda';
+import { documentClient } from '#clients/dynamodb';
+import { config } from '#commons/config';
+import { logger } from '#commons/logger';
+import { DAY, systemClock, type Clock } from '#domain/time';
+import { activeRateCard } from '#pricing/active-rate-card';
+import type { CostReport } from '#pricing/cost-report';
+import { buildCostReport, type CostReportDeps } from '#report/cost-report-service';
+import { monthStart } from '#report/report-range';
+import type { ReportSink } from '#report/report-sink';
+import { S3ReportSink } from '#report/s3-report-sink';
+import { writeReportFiles } from '#report/write-report-files';
+import { DynamoDbReportStore } from '#store/dynamodb-report-store';
+
+export interface ScheduledReportDeps extends CostReportDeps {
+  sink: ReportSink;
+  clock: Clock;
+  /** one EstimatedCost figure per business number for the reported day */
+  publishCost: (phoneNumberId: string, amount: number, currency: string) => void;
+}
+
+export interface ScheduledReportResult {
+  day: string;
+  files: string[];
+  total: number;
+  monthToDate: number;
+  currency: string;
+}
+
+const costByNumber = (report: CostReport): Map<string, number> => {
+  const totals = new Map<string, number>();
+  for (const row of report.rows) totals.set(row.phoneNumberId, (totals.get(row.phoneNumberId) ?? 0) + row.cost);
+  return totals;
+};
+
+/**
+ * Daily at 01:00 UTC: yesterday's report and the month to date, as JSON, CSV and an HTML page under
+ * reports/YYYY/MM/DD/, and an EstimatedCost metric per business number. The event's own time
+ * decides "yesterday", so a re-run for a missed day is an invocation with that day's time.
+ */
+export const createHandler = (deps: ScheduledReportDeps) =>
+  middy(async (event: Partial<ScheduledEvent>): Promise<ScheduledReportResult> => {
+    const now = event.time ? Math.floor(Date.parse(event.time) / 1000) : deps.clock();
+    const day = new Date((now - DAY) * 1000).toISOString().slice(0, 10);
+    const generatedAt = new Date(now * 1000).toISOString();
+    const daily = await buildCostReport(deps, { from: day, to: day });
+    const monthToDate = await buildCostReport(deps, { from: monthStart(day), to: day });
+    const files = [
+      ...(await writeReportFiles(deps.sink, daily, { day, name: 'daily', generatedAt })),
+      ...(await writeReportFiles(deps.sink, monthToDate, { day, name: 'month-to-date', generatedAt })),
+    ];
+    for (const [phoneNumberId, amount] of costByNumber(daily)) deps.publishCost(phoneNumberId, amount, daily.currency);
+    logger.info('cost report written', {
+      day,
+      total: daily.total,
+      monthToDate: monthToDate.total,
+      files: files.length,
+    });
+    return { day, files, total: daily.total, monthToDate: monthToDate.total, currency: daily.currency };
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+
+const metrics = new Metrics({ namespace: 'WhatsAppSessionEngine', serviceName: 'whatsapp-session-engine' });
+
+export const handler = createHandler({
+  store: new DynamoDbReportStore(documentClient, config.tableName),
+  rateCard: activeRateCard(),
+  sink: new S3ReportSink(config.reportBucket),
+  clock: systemClock,
+  // Embedded metric format: the figure travels in the log line, so no CloudWatch API call or permission.
+  publishCost: (phoneNumberId, amount, currency) => {
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ PhoneNumberId: phoneNumberId, Currency: currency });
+    metric.addMetric('EstimatedCost', MetricUnit.NoUnit, amount);
+  },
+});
