@@ -106,9 +106,7 @@ describe('the deployed stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 1 * * ? *)',
       State: 'ENABLED',
-      Targets: [
-        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CostReportFunction'), 'Arn'] } }),
-      ],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CostReportFunction'), 'Arn'] } })],
     });
   });
 
@@ -147,8 +145,7 @@ describe('the deployed stack', () => {
   });
 
   it('lets the report function only query the table and put objects under reports/', () => {
-    const [, fn] =
-      resources('AWS::Lambda::Function').find(([id]) => /^CostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => /^CostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
     const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOfRole(roleId);
     const actions = statements.flatMap((statement) =>
