@@ -8,7 +8,7 @@
  * Endpoints:
  * - `POST /{version}/{phoneNumberId}/messages`: Meta's send API (and mark-as-read).
  * - `POST /sandbox/users/{waId or user id}/messages` `{ phoneNumberId, text, userId?, name? }`: a user
- *   writes to the business; a signed inbound `text` webhook follows.
+ *   writes to the business; answers once the signed inbound `text` webhook was delivered (or dropped).
  * - `POST /sandbox/faults` `{ mode, count?, retryAfterSeconds? }`, `DELETE /sandbox/faults`: the next
  *   `count` sends fail as asked.
  * - `GET /sandbox/sent`: what was sent and which status webhooks went out.
@@ -722,7 +722,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     };
   };
 
-  const handleUserMessage = (id: string, raw: Buffer): Json => {
+  const handleUserMessage = async (id: string, raw: Buffer): Promise<Json> => {
     const body = parseJsonObject(raw, () => sandboxError(400, 'VALIDATION_ERROR', 'The body must be a JSON object.'));
     const { phoneNumberId, text } = body;
     if (!nonEmpty(phoneNumberId)) {
@@ -778,10 +778,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     });
     const recipient = maskId(user.waId ?? user.userId);
     log({ message: 'sandbox user message', wamid, user: recipient });
-    track(async () => {
-      await deliver(payload, { kind: 'message', wamid, user: recipient });
+    // Answered once the engine has the webhook, so a send right after finds the window open.
+    let delivered = false;
+    const delivery = deliver(payload, { kind: 'message', wamid, user: recipient }).then((ok) => {
+      delivered = ok;
     });
-    return { id: wamid, timestamp: String(timestamp) };
+    track(() => delivery);
+    await delivery;
+    return { id: wamid, timestamp: String(timestamp), delivered };
   };
 
   const handleFaults = (raw: Buffer): Json => {
@@ -955,7 +959,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     }
     const user = USER_PATH.exec(path);
     if (user && method === 'POST') {
-      writeJson(res, 200, handleUserMessage(decodeURIComponent(user[1] ?? ''), await readBody(req)));
+      writeJson(res, 200, await handleUserMessage(decodeURIComponent(user[1] ?? ''), await readBody(req)));
       return;
     }
     if (path === '/sandbox/faults' && method === 'POST') {

@@ -240,11 +240,12 @@ describe('pricing analytics client', () => {
     );
     const result = await client().fetchPricingAnalytics(query);
     expect(result).toMatchObject({ ok: true, pages: 3 });
-    if (result.ok) expect(result.points.map((p) => [p.country, p.volume])).toEqual([
-      ['US', 4],
-      ['BR', 1],
-      ['IN', 2],
-    ]);
+    if (result.ok)
+      expect(result.points.map((p) => [p.country, p.volume])).toEqual([
+        ['US', 4],
+        ['BR', 1],
+        ['IN', 2],
+      ]);
     expect(graph.received.map((r) => new URL(r.url, graph.url).searchParams.get('after'))).toEqual([
       null,
       'QVFI',

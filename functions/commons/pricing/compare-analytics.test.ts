@@ -96,15 +96,22 @@ describe('compareWithAnalytics', () => {
   it('compares no cost where Meta gives none (partner credit line) or in another currency', () => {
     const noCost = compareWithAnalytics(report([row()]), [point({ cost: undefined, volume: 5 })], numbers);
     expect(noCost).toEqual([
-      { day: DAY, country: 'US', category: 'marketing', volumeDifference: 1, costDifference: 0, metaVolume: 5, ourVolume: 4, ourCost: 0.1 },
+      {
+        day: DAY,
+        country: 'US',
+        category: 'marketing',
+        volumeDifference: 1,
+        costDifference: 0,
+        metaVolume: 5,
+        ourVolume: 4,
+        ourCost: 0.1,
+      },
     ]);
     expect(compareWithAnalytics(report([row()]), [point({ cost: undefined })], numbers)).toEqual([]);
-    expect(
-      compareWithAnalytics(report([row()]), [point({ cost: 9 })], { ...numbers, currency: 'inr' }),
-    ).toEqual([]);
-    expect(
-      compareWithAnalytics(report([row()]), [point({ cost: 9 })], { ...numbers, currency: 'usd' }),
-    ).toEqual([expect.objectContaining({ costDifference: 8.9 })]);
+    expect(compareWithAnalytics(report([row()]), [point({ cost: 9 })], { ...numbers, currency: 'inr' })).toEqual([]);
+    expect(compareWithAnalytics(report([row()]), [point({ cost: 9 })], { ...numbers, currency: 'usd' })).toEqual([
+      expect.objectContaining({ costDifference: 8.9 }),
+    ]);
   });
 
   it("maps Meta's categories: authentication_international apart, free messages as one line whatever their label", () => {
@@ -129,7 +136,11 @@ describe('compareWithAnalytics', () => {
     // Meta bills as international what we priced as plain authentication
     const moved = compareWithAnalytics(
       ours,
-      meta.map((p) => (p.pricingCategory === 'authentication' ? { ...p, pricingCategory: 'authentication_international', cost: 0.06 } : p)),
+      meta.map((p) =>
+        p.pricingCategory === 'authentication'
+          ? { ...p, pricingCategory: 'authentication_international', cost: 0.06 }
+          : p,
+      ),
       numbers,
     );
     expect(moved.map((d) => [d.category, d.volumeDifference, d.costDifference])).toEqual([
@@ -140,7 +151,10 @@ describe('compareWithAnalytics', () => {
     // a utility template Meta charged that we counted free
     const charged = compareWithAnalytics(
       ours,
-      [...meta.filter((p) => p.pricingCategory !== 'utility'), point({ pricingCategory: 'utility', volume: 1, cost: 0.004 })],
+      [
+        ...meta.filter((p) => p.pricingCategory !== 'utility'),
+        point({ pricingCategory: 'utility', volume: 1, cost: 0.004 }),
+      ],
       numbers,
     );
     expect(charged.map((d) => [d.category, d.volumeDifference, d.costDifference])).toEqual([
@@ -155,7 +169,7 @@ describe('compareWithAnalytics', () => {
     expect(compareWithAnalytics(ours, meta, numbers)).toEqual([]);
   });
 
-  it("ignores points of other business numbers, days outside the report and conversation-model days", () => {
+  it('ignores points of other business numbers, days outside the report and conversation-model days', () => {
     const ours = report([
       row(),
       row({ day: '2026-06-02', pricingModel: 'CBP', category: 'marketing', billableUnits: 1, cost: 0.02 }),
@@ -170,14 +184,20 @@ describe('compareWithAnalytics', () => {
     expect(compareWithAnalytics(ours, meta, numbers)).toEqual([]);
 
     // without the display-number map, only points naming the phone number id itself (or none) are ours
-    expect(compareWithAnalytics(ours, [point({ phoneNumber: NUMBER_ID }), point({ phoneNumber: OTHER_DISPLAY })])).toEqual([]);
+    expect(
+      compareWithAnalytics(ours, [point({ phoneNumber: NUMBER_ID }), point({ phoneNumber: OTHER_DISPLAY })]),
+    ).toEqual([]);
     expect(compareWithAnalytics(ours, [point({ phoneNumber: undefined, volume: 6, cost: 0.15 })])).toEqual([
       expect.objectContaining({ volumeDifference: 2 }),
     ]);
   });
 
   it('counts a mapped number without rows of its own: Meta delivered on a day we recorded nothing', () => {
-    const differences = compareWithAnalytics(report([]), [point({ day: '2026-06-02', country: 'IN', volume: 2, cost: 0.2 })], numbers);
+    const differences = compareWithAnalytics(
+      report([]),
+      [point({ day: '2026-06-02', country: 'IN', volume: 2, cost: 0.2 })],
+      numbers,
+    );
     expect(differences).toEqual([
       {
         day: '2026-06-02',

@@ -107,7 +107,7 @@ describe('costReportHtml', () => {
     ];
     expect(rects).toHaveLength(2); // marketing (IN + DE), utility
     const [first, second] = rects.map((m) => ({ y: Number(m[1]), height: Number(m[2]) }));
-    expect((first?.y ?? 0) + (first?.height ?? 0)).toBeCloseTo(16 + 340 - 16 - 56, 1); // on the x axis
+    expect((first?.y ?? 0) + (first?.height ?? 0)).toBeCloseTo(320 - 36, 1); // on the x axis
     expect((second?.y ?? 0) + (second?.height ?? 0)).toBeCloseTo(first?.y ?? 0, 1);
     const cost = (category: string) =>
       week.rows.filter((r) => r.day === '2025-07-01' && r.category === category).reduce((t, r) => t + r.cost, 0);
@@ -226,7 +226,16 @@ describe('costReportHtml', () => {
     const reconciled: CostReport = {
       ...week,
       reconciliation: {
-        classificationDifferences: [{ country: 'IN', category: 'utility', metaCategory: 'marketing', units: 3 }],
+        classificationDifferences: [
+          {
+            country: 'IN',
+            category: 'utility',
+            pricingType: 'free_customer_service',
+            metaCategory: 'marketing',
+            metaPricingType: 'regular',
+            units: 3,
+          },
+        ],
         metaAnalytics: [
           { day: '2025-07-02', country: 'BR', category: 'marketing', volumeDifference: -2, costDifference: -0.125 },
         ],
@@ -235,7 +244,9 @@ describe('costReportHtml', () => {
     };
     const page = costReportHtml(reconciled, options);
     expect(page).toContain('<section class="reconciliation">');
-    expect(tableRows(page, 'classification')).toEqual([['IN', 'utility', 'marketing', '3']]);
+    expect(tableRows(page, 'classification')).toEqual([
+      ['IN', 'utility', 'free_customer_service', 'marketing', 'regular', '3'],
+    ]);
     expect(tableRows(page, 'analytics')).toEqual([['2025-07-02', 'BR', 'marketing', '-2', '-0.125']]);
     expect(page).toContain('<li>2025-07-02 message 1 BR &lt;b&gt;marketing&lt;/b&gt; regular');
     const empty = costReportHtml({ ...week, reconciliation: { classificationDifferences: [] } }, options);
@@ -247,7 +258,7 @@ describe('costReportHtml', () => {
       cell('2025-07-01', '<script>alert(1)</script>', 'marketing', 5),
       cell('2025-07-01', 'IN', '<script>alert("c")</script>', 5),
     ]);
-    // the shipped card prices an unknown category at 0: give that row a cost, as a card that knew it would
+    // the shipped card prices both rows at 0 (an unknown category; no Other rate): give them a cost, as a card that knew them would
     const hostile: CostReport = {
       ...base,
       rows: base.rows.map((row) => (row.unpriced ? { ...row, unpriced: undefined, rate: 0.5, cost: 2.5 } : row)),

@@ -30,7 +30,7 @@ export const TOP_COUNTRIES = 10;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text safe inside HTML (and inline SVG) text and quoted attribute values. */
-export const escapeHtml = (value: string): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+export const escapeHtml = (value: string): string => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 /** Fixed colours for the categories the rate cards know, in stacking order (bottom first). */
 export const CATEGORY_COLOURS: Readonly<Record<string, string>> = {
@@ -179,7 +179,7 @@ export const countriesByCost = (rows: readonly CostRow[]): CountryLine[] => {
 // Chart
 // ---------------------------------------------------------------------------------------------
 
-const CHART = { width: 960, height: 340, left: 84, right: 16, top: 16, bottom: 56 };
+const CHART = { width: 960, height: 320, left: 84, right: 16, top: 16, bottom: 36 };
 
 /** An axis maximum and step: the smallest 1, 2, 2.5 or 5 × 10^k step giving at most 5 ticks above max. */
 const niceScale = (max: number): { top: number; step: number } => {
@@ -394,11 +394,13 @@ const reconciliationHtml = (reconciliation: Reconciliation, currency: string): s
     else
       out.push(
         '<table class="classification">',
-        '<thead><tr><th scope="col">Country</th><th scope="col">Our category</th><th scope="col">Meta’s category</th>' +
+        '<thead><tr><th scope="col">Country</th><th scope="col">Our category</th><th scope="col">Our pricing type</th>' +
+          '<th scope="col">Meta’s category</th><th scope="col">Meta’s pricing type</th>' +
           '<th scope="col" class="num">Units</th></tr></thead><tbody>',
         ...differences.map(
           (d) =>
-            `<tr><td>${escapeHtml(d.country)}</td><td>${escapeHtml(d.category)}</td><td>${escapeHtml(d.metaCategory)}</td>` +
+            `<tr><td>${escapeHtml(d.country)}</td><td>${escapeHtml(d.category)}</td><td>${escapeHtml(d.pricingType)}</td>` +
+            `<td>${escapeHtml(d.metaCategory)}</td><td>${escapeHtml(d.metaPricingType)}</td>` +
             `<td class="num">${formatUnits(d.units)}</td></tr>`,
         ),
         '</tbody></table>',
