@@ -8,6 +8,7 @@ import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 const app = new App();
 const phoneNumberId: unknown = app.node.tryGetContext('phoneNumberId');
 const rateCard: unknown = app.node.tryGetContext('rateCard');
+const wabaId: unknown = app.node.tryGetContext('wabaId');
 // A business's own rate card is checked here, so a broken file stops the deploy with its line and field.
 const rateCardFile = typeof rateCard === 'string' && rateCard ? resolve(rateCard) : undefined;
 if (rateCardFile) loadRateCard(readFileSync(rateCardFile, 'utf8'), rateCardFile);
@@ -15,4 +16,5 @@ new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),
   ...(rateCardFile ? { rateCardFile } : {}),
+  ...(typeof wabaId === 'string' && wabaId ? { wabaId } : {}),
 });

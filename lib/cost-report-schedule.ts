@@ -5,6 +5,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LambdaFunction } from './lambda-function.ts';
 
@@ -13,6 +14,8 @@ export interface CostReportScheduleProps {
   bucket: IBucket;
   environment: Record<string, string>;
   rateCardFile?: string;
+  /** holds the access token for Meta's pricing_analytics */
+  secret: ISecret;
 }
 
 /** The daily cost report: a function that reads aggregates and writes to the bucket, run at 01:00 UTC. */
@@ -27,9 +30,14 @@ export class CostReportSchedule extends Construct {
       table: props.table,
       tableActions: ['dynamodb:Query'],
       timeout: Duration.minutes(5),
-      environment: { ...props.environment, REPORT_BUCKET: props.bucket.bucketName },
+      environment: {
+        ...props.environment,
+        REPORT_BUCKET: props.bucket.bucketName,
+        WHATSAPP_SECRET_ARN: props.secret.secretArn,
+      },
       ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
     }).function;
+    props.secret.grantRead(this.function);
     // Exactly PutObject under reports/: grantPut would add tagging, retention and Abort* it never uses.
     this.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('reports/*')] }),

@@ -12,6 +12,8 @@ export interface SessionEngineStackProps extends StackProps {
   defaultPhoneNumberId?: string;
   /** absolute path of the business's own rate card; the shipped one when unset */
   rateCardFile?: string;
+  /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
+  wabaId?: string;
 }
 
 /**
@@ -29,7 +31,13 @@ export class SessionEngineStack extends Stack {
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
     const api = new SessionApi(this, 'Api', { table, secret, environment, ...rateCard });
     const { bucket } = new ReportBucket(this, 'Reports');
-    const report = new CostReportSchedule(this, 'CostReport', { table, bucket, environment, ...rateCard });
+    const report = new CostReportSchedule(this, 'CostReport', {
+      table,
+      bucket,
+      secret,
+      environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
+      ...rateCard,
+    });
     new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       functions: { ...api.functions, 'cost-report': report.function },

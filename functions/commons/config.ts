@@ -36,6 +36,10 @@ export const config = {
   get pairBurst(): number {
     return positive(process.env.PAIR_RATE_BURST, 45);
   },
+  /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
+  get wabaId(): string | undefined {
+    return process.env.WHATSAPP_WABA_ID || undefined;
+  },
   /** the private bucket the scheduled cost report writes to */
   get reportBucket(): string {
     return required('REPORT_BUCKET');

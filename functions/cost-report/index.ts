@@ -5,6 +5,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
+import { loadSecrets } from '#commons/secrets';
+import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
 import { DAY, systemClock, type Clock } from '#domain/time';
 import { activeRateCard } from '#pricing/active-rate-card';
 import type { CostReport } from '#pricing/cost-report';
@@ -62,11 +64,35 @@ export const createHandler = (deps: ScheduledReportDeps) =>
     return { day, files, total: daily.total, monthToDate: monthToDate.total, currency: daily.currency };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 
+/** Meta's pricing_analytics through the Graph API, when WHATSAPP_WABA_ID and an access token are configured. */
+const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
+  const wabaId = config.wabaId;
+  if (!wabaId) return undefined;
+  const client = createPricingAnalyticsClient({
+    baseUrl: config.whatsAppApiUrl,
+    apiVersion: config.whatsAppApiVersion,
+    accessToken: async () => (await loadSecrets()).accessToken,
+  });
+  return async (range) => {
+    if (!(await loadSecrets()).accessToken) return undefined;
+    const result = await client.fetchPricingAnalytics({ wabaId, from: range.from, to: range.to });
+    if (result.ok) return result.points;
+    logger.warn("Meta's pricing_analytics could not be read; the report goes out without it", {
+      kind: result.kind,
+      code: result.code,
+      httpStatus: result.httpStatus,
+    });
+    return undefined;
+  };
+};
+
+const analytics = metaAnalytics();
 const metrics = new Metrics({ namespace: 'WhatsAppSessionEngine', serviceName: 'whatsapp-session-engine' });
 
 export const handler = createHandler({
   store: new DynamoDbReportStore(documentClient, config.tableName),
   rateCard: activeRateCard(),
+  ...(analytics ? { metaAnalytics: analytics } : {}),
   sink: new S3ReportSink(config.reportBucket),
   clock: systemClock,
   // Embedded metric format: the figure travels in the log line, so no CloudWatch API call or permission.

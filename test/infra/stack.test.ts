@@ -84,7 +84,8 @@ describe('the deployed stack', () => {
     const secretReaders = resources('AWS::IAM::Policy').filter(([, policy]) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
-    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length);
+    // ...and the cost report, for Meta's pricing_analytics.
+    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length + 1);
     for (const route of routes) {
       const pascal = route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
       const [, fn] =
@@ -151,7 +152,9 @@ describe('the deployed stack', () => {
     const actions = statements.flatMap((statement) =>
       Array.isArray(statement.Action) ? statement.Action : [statement.Action],
     );
-    expect(new Set(actions)).toEqual(new Set(['dynamodb:Query', 's3:PutObject']));
+    expect(new Set(actions)).toEqual(
+      new Set(['dynamodb:Query', 's3:PutObject', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+    );
     const s3 = statements.find((statement) => JSON.stringify(statement.Action).includes('s3:PutObject')) as unknown as {
       Resource: unknown;
     };

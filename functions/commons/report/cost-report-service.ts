@@ -1,11 +1,18 @@
 import { computeCostReport, type CostCell, type CostReport, type Reconciliation } from '#pricing/cost-report';
 import type { RateCard } from '#pricing/rate-card';
+import { compareWithAnalytics } from '#pricing/compare-analytics';
+import type { MetaPricingPoint } from '#graph/pricing-analytics';
 import type { AggregateCell, ReportStore } from '#store/report-store';
 import { monthStart, type ReportRange } from './report-range';
 
 export interface CostReportDeps {
   store: ReportStore;
   rateCard: RateCard;
+  /**
+   * Meta's pricing_analytics for the same days, when an access token and the WABA are configured.
+   * Undefined when it could not be read: the report goes out without the comparison.
+   */
+  metaAnalytics?: (range: ReportRange) => Promise<readonly MetaPricingPoint[] | undefined>;
 }
 
 type Differences = NonNullable<Reconciliation['classificationDifferences']>;
@@ -46,6 +53,12 @@ export const buildCostReport = async (deps: CostReportDeps, range: ReportRange):
   const differences = classificationDifferences(cells, range);
   if (differences.length > 0) {
     report.reconciliation = { ...report.reconciliation, classificationDifferences: differences };
+  }
+  const points = await deps.metaAnalytics?.(range);
+  if (points) {
+    // Compared across all the WABA's numbers: Meta names numbers by display number, our rows by id.
+    const overall = points.map(({ phoneNumber: _number, ...point }) => point);
+    report.reconciliation = { ...report.reconciliation, metaAnalytics: compareWithAnalytics(report, overall) };
   }
   return report;
 };

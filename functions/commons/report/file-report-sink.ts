@@ -2,6 +2,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ReportSink } from './report-sink';
 
+let writes = 0;
+
 /**
  * Writes report files under a root folder (for `npm start` and tests), creating folders as needed.
  * A key is a relative, `/`-separated path like an S3 key; one that is empty, absolute, holds a `..`,
@@ -36,7 +38,7 @@ export class FileReportSink implements ReportSink {
   async put(key: string, body: string, _contentType: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    const temporary = `${path}.${process.pid}.${++writes}.tmp`;
     try {
       await writeFile(temporary, body, 'utf8');
       await rename(temporary, path);

@@ -147,7 +147,7 @@ const dailyCost = (report: CostReport): DailyCost => {
   };
 };
 
-interface CountryLine {
+export interface CountryLine {
   country: string;
   markets: string[];
   billableUnits: number;
