@@ -1,3 +1,5 @@
+import { parseRetryAfter, requestGraph, withoutSecret } from './graph-request';
+
 /**
  * Client for Meta's Graph API send endpoint (`POST /{version}/{phone-number-id}/messages`), see
  * /work/shared/whatsapp-platform.md §4. One call, one outcome: it retries what Meta calls temporary
@@ -83,6 +85,8 @@ export interface GraphClient {
 }
 
 /** Meta error codes worth retrying (whatsapp-platform.md §4.4): throughput, pair rate, temporary, maintenance. */
+export { parseRetryAfter };
+
 export const RETRYABLE_META_CODES: ReadonlySet<number> = new Set([
   130429, 131056, 131000, 1, 2, 131016, 133004, 131057,
 ]);
@@ -123,27 +127,6 @@ const optionalCode = (value: unknown): number | undefined => {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return undefined;
-};
-
-/** Retry-After as delta seconds or an HTTP date; undefined when absent or unreadable. */
-export const parseRetryAfter = (header: string | null, nowMs: number = Date.now()): number | undefined => {
-  if (header === null) return undefined;
-  const value = header.trim();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-};
-
-const withoutSecret = (text: string, secret: string): string =>
-  secret.length > 0 ? text.split(secret).join('[redacted]') : text;
-
-const describeError = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (isObject(cause) && typeof cause.code === 'string') return `${error.message} (${cause.code})`;
-  if (cause instanceof Error) return `${error.message} (${cause.message})`;
-  return error.message;
 };
 
 const parseSuccess = (status: number, text: string): Attempt => {
@@ -227,42 +210,20 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
   };
 
   const attemptOnce = async (url: string, token: string, payload: string): Promise<Attempt> => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await doFetch(url, {
+    const answer = await requestGraph(
+      doFetch,
+      url,
+      {
         method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
         body: payload,
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      if (response.ok) return parseSuccess(response.status, text);
-      return parseFailure(response.status, text, parseRetryAfter(response.headers.get('retry-after')));
-    } catch (error) {
-      if (controller.signal.aborted) {
-        return {
-          ok: false,
-          kind: 'timeout',
-          httpStatus: 0,
-          message: `The Graph API did not answer within ${timeoutMs} ms`,
-          retryable: true,
-        };
-      }
-      return {
-        ok: false,
-        kind: 'network',
-        httpStatus: 0,
-        message: `The Graph API could not be reached: ${describeError(error)}`,
-        retryable: true,
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+      },
+      timeoutMs,
+    );
+    if (!answer.answered)
+      return { ok: false, kind: answer.kind, httpStatus: 0, message: answer.message, retryable: true };
+    if (answer.ok) return parseSuccess(answer.status, answer.text);
+    return parseFailure(answer.status, answer.text, answer.retryAfterMs);
   };
 
   return {

@@ -1,4 +1,5 @@
-import { parseRetryAfter, RETRYABLE_META_CODES } from './graph-client';
+import { RETRYABLE_META_CODES } from './graph-client';
+import { requestGraph, withoutSecret } from './graph-request';
 
 /**
  * Client for Meta's `pricing_analytics` (whatsapp-platform.md §6): the delivered messages of a WABA
@@ -176,17 +177,6 @@ const dayStart = (day: string): number | undefined => {
 
 const utcDay = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);
 
-const withoutSecret = (text: string, secret: string): string =>
-  secret.length > 0 ? text.split(secret).join('[redacted]') : text;
-
-const describeError = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (isObject(cause) && typeof cause.code === 'string') return `${error.message} (${cause.code})`;
-  if (cause instanceof Error) return `${error.message} (${cause.message})`;
-  return error.message;
-};
-
 /** The `fields` value of the first page. */
 export const pricingAnalyticsField = (startSeconds: number, endSeconds: number, phoneNumbers?: string[]): string => {
   const phones =
@@ -325,37 +315,16 @@ export const createPricingAnalyticsClient = (options: PricingAnalyticsClientOpti
     typeof options.accessToken === 'string' ? options.accessToken : await options.accessToken();
 
   const attemptOnce = async (url: string, token: string): Promise<PageOutcome> => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await doFetch(url, {
-        method: 'GET',
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      if (response.ok) return parsePage(response.status, text);
-      return parseFailure(response.status, text, parseRetryAfter(response.headers.get('retry-after')));
-    } catch (error) {
-      if (controller.signal.aborted) {
-        return {
-          ok: false,
-          kind: 'timeout',
-          httpStatus: 0,
-          message: `The Graph API did not answer within ${timeoutMs} ms`,
-          retryable: true,
-        };
-      }
-      return {
-        ok: false,
-        kind: 'network',
-        httpStatus: 0,
-        message: `The Graph API could not be reached: ${describeError(error)}`,
-        retryable: true,
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = await requestGraph(
+      doFetch,
+      url,
+      { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      timeoutMs,
+    );
+    if (!answer.answered)
+      return { ok: false, kind: answer.kind, httpStatus: 0, message: answer.message, retryable: true };
+    if (answer.ok) return parsePage(answer.status, answer.text);
+    return parseFailure(answer.status, answer.text, answer.retryAfterMs);
   };
 
   /** One page with its retries; failures come back scrubbed of the token. */

@@ -4,7 +4,6 @@ import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -16,6 +15,7 @@ import { utcDay } from '#domain/delivery';
 import { windowExpiry } from '#domain/window';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent, TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import { readContactItems } from './contact-items';
 import { contactItem, contactPk, keys, shardOf } from './keys';
 import type { AliasItem } from './dynamodb-session-store';
 import type {
@@ -186,34 +186,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
     };
   }
 
-  async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': contactPk(phoneNumberId, contactId) },
-        ConsistentRead: true,
-      }),
-    );
-    const window = Items.find((item) => item.sk === contactItem.window);
-    return {
-      ...(window
-        ? {
-            window: {
-              lastInboundAt: Number(window.lastInboundAt),
-              expiresAt: Number(window.expiresAt),
-              ...(typeof window.closedAt === 'number' ? { closedAt: window.closedAt } : {}),
-            },
-          }
-        : {}),
-      conversations: Items.filter((item) => String(item.sk).startsWith(contactItem.conversationPrefix)).map((item) => ({
-        id: String(item.conversationId),
-        category: String(item.category),
-        origin: String(item.origin),
-        openedAt: Number(item.openedAt),
-        expiresAt: Number(item.expiresAt),
-      })),
-    };
+  readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
+    return readContactItems(this.client, this.tableName, phoneNumberId, contactId);
   }
 
   async commitMessage(input: CommitInput): Promise<CommitResult> {

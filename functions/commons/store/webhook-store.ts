@@ -1,7 +1,6 @@
 import type { DeliveryDecision, EffectsPlan, MessageEffects } from '#domain/delivery';
 import type { UserIds } from '#domain/identity';
 import type { MessageState } from '#domain/message-state';
-import type { ConversationState, WindowState } from '#domain/session';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent, TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
 
@@ -33,10 +32,8 @@ export interface CommitInput {
   retainUntil: EpochSeconds;
 }
 
-export interface ContactState {
-  window?: WindowState;
-  conversations: ConversationState[];
-}
+export type { ContactState } from './contact-items';
+import type { ContactState } from './contact-items';
 
 export interface KeptRecord {
   kind: 'unrecognized' | 'account-update' | 'value-error';
