@@ -37,8 +37,8 @@ export class StorageFailure extends Error {
   }
 }
 
-type Work =
-  { kind: 'status-group'; statuses: [StatusEvent, ...StatusEvent[]] } | { kind: 'single'; event: WebhookEvent };
+type OtherEvent = Exclude<WebhookEvent, StatusEvent>;
+type Work = { kind: 'status-group'; statuses: [StatusEvent, ...StatusEvent[]] } | { kind: 'single'; event: OtherEvent };
 
 /**
  * The statuses of one message are folded and written together (they touch the same item);
@@ -111,10 +111,8 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     summary.kept++;
   };
 
-  const handle = async (event: WebhookEvent): Promise<void> => {
+  const handle = async (event: OtherEvent): Promise<void> => {
     switch (event.kind) {
-      case 'status':
-        return handleStatuses([event]);
       case 'inbound-message': {
         const result = await recordInbound(store, event, retainUntil);
         if (result === 'duplicate') summary.duplicates++;
