@@ -33,6 +33,32 @@ const MAX_RAW_CHARS = 300_000;
 
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
+/** Raw content as JSON, cut to size; a value nested too deeply to serialize is kept as a note instead. */
+const rawJson = (value: unknown): { text: string; truncated: boolean } => {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? 'null';
+  } catch {
+    text = JSON.stringify({ unserializable: 'nested too deeply to keep' });
+  }
+  return { text: text.slice(0, MAX_RAW_CHARS), truncated: text.length > MAX_RAW_CHARS };
+};
+
+/** Fields kept beside the raw copy are cut too, so no single field can push the item over 400 KB. */
+const MAX_FIELD_CHARS = 2048;
+const cut = <T extends Record<string, unknown>>(fields: T): T =>
+  Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value.slice(0, MAX_FIELD_CHARS) : value,
+    ]),
+  ) as T;
+
+/** A status naming an inbound message's id: not ours to fold, so the event is parked, not retried. */
+export class NotABusinessMessageError extends Error {
+  override name = 'NotABusinessMessageError';
+}
+
 const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id): id is string => Boolean(id));
 
 const conversationItem = (contact: { phoneNumberId: string; contactId: string }, record: ConversationRecord) => ({
@@ -142,9 +168,9 @@ export class DynamoDbWebhookStore implements WebhookStore {
             type: message.type,
             timestamp: message.timestamp,
             ...(message.context?.id ? { replyTo: message.context.id } : {}),
-            ...(message.referral ? { referral: message.referral } : {}),
+            ...(message.referral ? { referral: cut(message.referral) } : {}),
             // The message itself (text, media ids, ...) is kept only for the retention period.
-            raw: JSON.stringify(message.raw).slice(0, MAX_RAW_CHARS),
+            raw: rawJson(message.raw).text,
             expiresAt: retainUntil,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -177,7 +203,10 @@ export class DynamoDbWebhookStore implements WebhookStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.message(wamid), ConsistentRead: true }),
     );
-    if (!Item || Item.direction === 'inbound') return undefined;
+    if (!Item) return undefined;
+    if (Item.direction === 'inbound') {
+      throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
+    }
     return {
       state: Item.state as StoredMessage['state'],
       ...(Item.decision ? { decision: Item.decision as StoredMessage['decision'] } : {}),
@@ -378,9 +407,9 @@ export class DynamoDbWebhookStore implements WebhookStore {
   }
 
   async keepRecord(record: KeptRecord): Promise<void> {
-    const raw = JSON.stringify(record.raw) ?? 'null';
-    const digest = createHash('sha256').update(raw).digest('hex').slice(0, 32);
-    const attributes = Object.fromEntries(Object.entries(record.attributes).filter(([, v]) => v !== undefined));
+    const raw = rawJson(record.raw);
+    const digest = createHash('sha256').update(raw.text).digest('hex').slice(0, 32);
+    const attributes = cut(Object.fromEntries(Object.entries(record.attributes).filter(([, v]) => v !== undefined)));
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
@@ -389,8 +418,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
           ...attributes,
           kind: record.kind,
           receivedAt: record.receivedAt,
-          raw: raw.slice(0, MAX_RAW_CHARS),
-          truncated: raw.length > MAX_RAW_CHARS,
+          raw: raw.text,
+          truncated: raw.truncated,
           expiresAt: record.retainUntil,
         },
       }),

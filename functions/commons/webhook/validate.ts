@@ -57,8 +57,18 @@ const lengthIssue = (value: unknown): string | undefined => {
   return Array.isArray(value) ? 'Too small: expected array to have >=1 items' : 'Too small: expected unknown to be >=1';
 };
 
+/**
+ * Ids, names and codes are short in Meta's payloads (a wamid is at most 128 characters, a template
+ * name 512); anything longer is not kept as a key, where DynamoDB would refuse it, but parked raw.
+ */
+export const MAX_ID_LENGTH = 512;
+
 export const nonEmptyString: Reader<string> = (value, report) => {
   if (typeof value === 'string') {
+    if (value.length > MAX_ID_LENGTH) {
+      report(`Too big: expected string to have <=${MAX_ID_LENGTH} characters`);
+      return undefined;
+    }
     if (value.length > 0) return value;
     report('Too small: expected string to have >=1 characters');
     return undefined;

@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { routes } from '../functions/routes.ts';
+
+export interface BundleRow {
+  name: string;
+  /** minified bundle, bytes (the .mjs, without its separate source map) */
+  bytes: number;
+  gzipBytes: number;
+  /** median time to import the bundle in a fresh node process, ms */
+  initMs: number;
+  /** median wall time of that whole process (node start, import, exit), ms */
+  processMs: number;
+  /** against the reference bundle: the budget is ≤ 1.3 for both */
+  sizeRatio: number;
+  initRatio: number;
+  /** TCP connections attempted while importing: must be 0 */
+  connects: number;
+  /** the packages (or our own code) that add the most bytes over the reference, bytes in the output */
+  largestAdditions: Array<{ source: string; bytes: number }>;
+}
+
+export interface BundleResult {
+  runs: number;
+  reference: BundleRow;
+  functions: BundleRow[];
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The bundling of lib/lambda-function.ts (NodejsFunction's esbuild options), for one entry. */
+const bundle = async (entry: string, outfile: string): Promise<Map<string, number>> => {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'node22',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: [],
+    banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+    absWorkingDir: root,
+    logLevel: 'silent',
+    metafile: true,
+  });
+  // Bytes in the output per package (`@scope/name`), or per file for the project's own code.
+  const bySource = new Map<string, number>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const source = match?.[1] ?? input;
+      bySource.set(source, (bySource.get(source) ?? 0) + bytesInOutput);
+    }
+  }
+  return bySource;
+};
+
+/** Imports one bundle in a fresh process; counts TCP connection attempts made during the import. */
+const PROBE = `
+import net from 'node:net';
+let connects = 0;
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) { connects++; return connect.apply(this, args); };
+const started = performance.now();
+const module = await import(process.env.BENCH_BUNDLE);
+const ms = performance.now() - started;
+// Work the import scheduled (timers, promises) gets a moment to show a connection attempt.
+await new Promise((resolve) => setTimeout(resolve, 20));
+process.stdout.write(JSON.stringify({ ms, connects, handler: typeof module.handler }));
+`;
+
+const initEnv = (bundlePath: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  BENCH_BUNDLE: bundlePath,
+  TABLE_NAME: 'bench-init',
+  AWS_REGION: 'us-east-1',
+  // Pointed at nothing: an import that called the network would show in `connects` (and fail).
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: 'none',
+  AWS_SECRET_ACCESS_KEY: 'none',
+  REPORT_BUCKET: 'bench-init',
+  WHATSAPP_PHONE_NUMBER_ID: '100000000000001',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NODE_OPTIONS: '',
+});
+
+const importOnce = (bundlePath: string): { ms: number; processMs: number; connects: number } => {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE], {
+    env: initEnv(bundlePath),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const processMs = performance.now() - started;
+  if (result.status !== 0) throw new Error(`importing ${bundlePath} failed: ${result.stderr || result.error}`);
+  const answer = JSON.parse(result.stdout) as { ms: number; connects: number; handler: string };
+  if (answer.handler !== 'function') throw new Error(`${bundlePath} exports no handler function`);
+  return { ms: answer.ms, processMs, connects: answer.connects };
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
+
+/**
+ * Builds every route's Lambda (and the scheduled cost report) as the stack does, plus the
+ * reference, then imports each in fresh processes, interleaved run by run so that noise spreads evenly.
+ */
+export const measureBundles = async (runs = 9): Promise<BundleResult> => {
+  const out = mkdtempSync(join(tmpdir(), 'wse-bench-bundles-'));
+  try {
+    const names = [...new Set<string>([...routes.map((route) => route.handler), 'cost-report'])];
+    const entries: Array<{ name: string; entry: string }> = [
+      { name: 'reference', entry: join(root, 'bench/reference-handler.ts') },
+      ...names.map((name) => ({ name, entry: join(root, 'functions', name, 'index.ts') })),
+    ];
+    const built = await Promise.all(
+      entries.map(async ({ name, entry }) => {
+        const outfile = join(out, name, 'index.mjs');
+        return { name, outfile, sources: await bundle(entry, outfile) };
+      }),
+    );
+    const samples = new Map<string, Array<ReturnType<typeof importOnce>>>(built.map(({ name }) => [name, []]));
+    for (const { outfile } of built) importOnce(outfile); // first touch: the file system cache
+    for (let run = 0; run < runs; run++) {
+      for (const { name, outfile } of built) samples.get(name)?.push(importOnce(outfile));
+    }
+    const referenceSources = built[0]?.sources ?? new Map<string, number>();
+    const additions = (sources: Map<string, number>) =>
+      [...sources]
+        .map(([source, bytes]) => ({ source, bytes: bytes - (referenceSources.get(source) ?? 0) }))
+        .filter((entry) => entry.bytes > 0)
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 4);
+    const rowOf = (
+      { name, outfile, sources }: { name: string; outfile: string; sources: Map<string, number> },
+      reference?: BundleRow,
+    ): BundleRow => {
+      const taken = samples.get(name) ?? [];
+      const bytes = statSync(outfile).size;
+      const initMs = median(taken.map((sample) => sample.ms));
+      return {
+        name,
+        bytes,
+        gzipBytes: gzipSync(readFileSync(outfile)).length,
+        initMs: round(initMs, 1),
+        processMs: round(median(taken.map((sample) => sample.processMs)), 1),
+        sizeRatio: reference ? round(bytes / reference.bytes) : 1,
+        initRatio: reference ? round(initMs / reference.initMs) : 1,
+        connects: Math.max(...taken.map((sample) => sample.connects)),
+        largestAdditions: reference ? additions(sources) : [],
+      };
+    };
+    const [referenceBuilt, ...functionsBuilt] = built;
+    if (!referenceBuilt) throw new Error('no reference bundle');
+    const reference = rowOf(referenceBuilt);
+    return { runs, reference, functions: functionsBuilt.map((entry) => rowOf(entry, reference)) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+};
