@@ -4,19 +4,8 @@ import { addWork, emptyWork, type Work } from './capacity.ts';
 import { BENCH, nowSeconds, withTimeout } from './env.ts';
 import type { BenchStack } from './stack.ts';
 
-/** DynamoDB work of one event, averaged over the samples. */
-export interface PerEvent {
-  reads: number;
-  writes: number;
-  transactions: number;
-  transactionItems: number;
-  rcu: number;
-  wcu: number;
-  transactionWcuReported: number;
-  failed: number;
-  unreported: number;
-  byCommand: Record<string, number>;
-}
+/** DynamoDB work of one event, averaged over the samples: the same measures as a total. */
+export type PerEvent = Work;
 
 export interface Budget {
   text: string;

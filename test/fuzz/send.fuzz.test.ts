@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { slots, type Json } from '#test/fuzz';
 import fc from 'fast-check';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
 import { createHandler } from '../../functions/send-message/index.ts';
@@ -24,8 +25,6 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const ACCESS_TOKEN = 'fuzz-access-token';
 const API_TOKEN = 'fuzz-api-token';
 const NOW = Math.floor(Date.now() / 1000);
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const phoneNumberId = uniquePhoneNumberId();
 /** wrote a minute ago: its window is open, so free-form sends to it may go through */
@@ -244,25 +243,6 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('nested' as const), depth: fc.integer({ min: 1, max: 20_000 }) }),
   },
 );
-
-const slots = (value: Json): Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> => {
-  const found: Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> = [];
-  const walk = (node: Json) => {
-    if (Array.isArray(node)) {
-      node.forEach((child, index) => {
-        found.push({ parent: node, key: index });
-        walk(child);
-      });
-    } else if (node !== null && typeof node === 'object') {
-      for (const key of Object.keys(node)) {
-        found.push({ parent: node, key });
-        walk(node[key] as Json);
-      }
-    }
-  };
-  walk(value);
-  return found;
-};
 
 const bodyOf = (input: Recipe): string => {
   switch (input.kind) {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { slots, type Json } from '#test/fuzz';
 import { fileURLToPath } from 'node:url';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -19,8 +20,6 @@ const NOW = 1_780_000_000;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const harness = webhookHarness({ now: NOW });
 const client = testDocumentClient();
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const fixtures = (() => {
   const dir = fileURLToPath(new URL('../fixtures/meta/', import.meta.url));
@@ -207,26 +206,6 @@ const build = async (recipe: Base): Promise<Built> => {
       return { payload: JSON.parse(text) as Json, phoneNumberId, outbound: [] };
     }
   }
-};
-
-/** Every container (object or array) in the payload with the path to it, in a stable order. */
-const slots = (value: Json): Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> => {
-  const found: Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> = [];
-  const walk = (node: Json) => {
-    if (Array.isArray(node)) {
-      node.forEach((child, index) => {
-        found.push({ parent: node, key: index });
-        walk(child);
-      });
-    } else if (node !== null && typeof node === 'object') {
-      for (const key of Object.keys(node)) {
-        found.push({ parent: node, key });
-        walk(node[key] as Json);
-      }
-    }
-  };
-  walk(value);
-  return found;
 };
 
 const retype = (value: Json): Json => {
