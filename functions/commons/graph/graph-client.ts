@@ -1,4 +1,4 @@
-import { parseRetryAfter, requestGraph, withoutSecret } from './graph-request';
+import { isObject, optionalString, parseJson, parseRetryAfter, requestGraph, withoutSecret } from './graph-request';
 
 /**
  * Client for Meta's Graph API send endpoint (`POST /{version}/{phone-number-id}/messages`), see
@@ -107,20 +107,6 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 type Attempt = GraphSendSuccessBase | GraphSendFailureBase;
 type GraphSendSuccessBase = Omit<GraphSendSuccess, 'attempts'>;
 type GraphSendFailureBase = Omit<GraphSendFailure, 'attempts'>;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 ? value : undefined;
 
 /** Meta sends codes as numbers; a numeric string is accepted too. */
 const optionalCode = (value: unknown): number | undefined => {

@@ -1,6 +1,19 @@
 /** What both Graph API clients (sends, pricing_analytics) share: one timed request, and scrubbing. */
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Graph answers are JSON, except when a proxy or an outage answers instead. */
+export const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+export const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
 
 /** Retry-After as delta seconds or an HTTP date; undefined when absent or unreadable. */
 export const parseRetryAfter = (header: string | null, nowMs: number = Date.now()): number | undefined => {

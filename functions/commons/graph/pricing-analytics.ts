@@ -1,5 +1,5 @@
 import { RETRYABLE_META_CODES } from './graph-client';
-import { requestGraph, withoutSecret } from './graph-request';
+import { isObject, optionalString, parseJson, requestGraph, withoutSecret } from './graph-request';
 
 /**
  * Client for Meta's `pricing_analytics` (whatsapp-platform.md §6): the delivered messages of a WABA
@@ -138,22 +138,6 @@ const DISPLAY_NUMBER = /^\+?\d{5,20}$/;
 const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 500, maxRetryAfterMs: 10_000, maxPages: 50 };
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 ? value : undefined;
 
 /** A finite number, or a numeric string (Graph sometimes writes numbers as strings). */
 const optionalNumber = (value: unknown): number | undefined => {
