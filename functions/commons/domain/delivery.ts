@@ -1,7 +1,8 @@
 import { countryOf } from './country';
 import { currentStatus, deliveredAt, type MessageState } from './message-state';
 import type { ConversationState, WindowState } from './session';
-import { DAY, isLive, type EpochSeconds } from './time';
+import { CONVERSATION_SECONDS, ENTRY_POINT_SECONDS } from './platform';
+import { isLive, utcDay, type EpochSeconds } from './time';
 import { windowOpenAt } from './window';
 
 /**
@@ -14,7 +15,7 @@ import { windowOpenAt } from './window';
 /** Meta switched from conversation-based to per-message pricing on this day. */
 export const PER_MESSAGE_PRICING_FROM = Date.UTC(2025, 6, 1) / 1000;
 /** A conversation opened from a free entry point (click-to-WhatsApp ad) lasts 72 hours. */
-export const ENTRY_POINT_SECONDS = 3 * DAY;
+export { ENTRY_POINT_SECONDS };
 
 export type PricingModel = 'CBP' | 'PMP';
 export const pricingModelAt = (at: EpochSeconds): PricingModel => (at < PER_MESSAGE_PRICING_FROM ? 'CBP' : 'PMP');
@@ -68,7 +69,7 @@ const BUSINESS_INITIATED = new Set([
   'marketing_lite',
 ]);
 
-export const utcDay = (at: EpochSeconds): string => new Date(at * 1000).toISOString().slice(0, 10);
+export { utcDay };
 
 const isEntryPoint = (state: MessageState): boolean =>
   state.metaPricing?.type === 'free_entry_point' || state.metaConversation?.category === 'referral_conversion';
@@ -154,7 +155,7 @@ export const desiredEffects = (state: MessageState, decision: DeliveryDecision |
           ? 'business_initiated'
           : 'user_initiated',
       openedAt: at,
-      expiresAt: state.metaConversation?.expiresAt ?? at + (entryPoint ? ENTRY_POINT_SECONDS : DAY),
+      expiresAt: state.metaConversation?.expiresAt ?? at + (entryPoint ? ENTRY_POINT_SECONDS : CONVERSATION_SECONDS),
       unit: {
         day,
         phoneNumberId: state.phoneNumberId,

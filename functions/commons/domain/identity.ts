@@ -4,8 +4,13 @@
  */
 export type UserIdKind = 'waId' | 'userId';
 
-const WA_ID = /^\d{5,20}$/;
-const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,120}$/;
+/** A phone number as Meta's `wa_id` writes it: digits only, country code first. */
+export const WA_ID = /^\d{5,20}$/;
+/**
+ * A business-scoped user id: a two-letter country prefix, a dot, then Meta's id.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/business-scoped-user-ids
+ */
+export const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,120}$/;
 
 export const classifyUserId = (id: string): UserIdKind | undefined => {
   if (WA_ID.test(id)) return 'waId';

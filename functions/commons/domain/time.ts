@@ -11,6 +11,9 @@ export const DAY = 24 * HOUR;
 
 export const toIso = (at: EpochSeconds): string => new Date(at * 1000).toISOString();
 
+/** The UTC day (`YYYY-MM-DD`) an instant falls on: the unit of aggregates, reports and rate card versions. */
+export const utcDay = (at: EpochSeconds): string => toIso(at).slice(0, 10);
+
 /**
  * An item with an expiry is live only while now is strictly before it. DynamoDB's TTL deletion lags
  * (often by a day or more), so every read applies this instead of trusting the item's presence.

@@ -1,7 +1,8 @@
-import { DAY, type EpochSeconds } from './time';
+import { WINDOW_SECONDS } from './platform';
+import type { EpochSeconds } from './time';
 
 /** The customer service window lasts 24 hours from the user's latest message (its own timestamp). */
-export const WINDOW_SECONDS = DAY;
+export { WINDOW_SECONDS };
 
 export const windowExpiry = (lastInboundAt: EpochSeconds): EpochSeconds => lastInboundAt + WINDOW_SECONDS;
 
