@@ -19,7 +19,21 @@ export interface DynamoDbLocal {
   /** the java process; the watchdog shell around it is this process's child */
   pid: number;
   stop(): Promise<void>;
+  /**
+   * Calls `listener` once if java exits without `stop()` (killed from outside, out of memory, a
+   * crash), with its exit code and its last lines of output, so a caller can fail loudly at once.
+   */
+  onUnexpectedExit(listener: (exit: UnexpectedExit) => void): void;
 }
+
+export interface UnexpectedExit {
+  code: number | null;
+  /** the last lines java printed (stdout and stderr) */
+  lastOutput: string[];
+}
+
+/** Lines of java's output kept for the message when it dies. */
+const KEPT_OUTPUT_LINES = 20;
 
 export interface DynamoDbLocalOptions {
   /** keep data between runs in this folder instead of memory */
@@ -107,22 +121,45 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
     '-port',
     String(port),
   ];
+  // The shell waits on java, so its exit is java's exit; a background reader of our stdin pipe
+  // kills java when this Node process goes away (the pipe closes), so no java outlives us.
   const watchdog =
-    'java "$@" >/dev/null 2>&1 & java_pid=$!; echo "$java_pid"; ' +
-    'trap \'kill "$java_pid" 2>/dev/null; wait "$java_pid"; exit 0\' TERM INT HUP; ' +
-    'read -r _ignored; kill "$java_pid" 2>/dev/null; wait "$java_pid"';
+    // (A background job's stdin is /dev/null in sh, so the pipe is handed to it as fd 3.)
+    'exec 3<&0; java "$@" 2>&1 & java_pid=$!; echo "$java_pid"; ' +
+    '( read -r _ignored <&3; kill "$java_pid" 2>/dev/null ) & ' +
+    'trap \'kill "$java_pid" 2>/dev/null\' TERM INT HUP; ' +
+    'wait "$java_pid"; code=$?; wait "$java_pid" 2>/dev/null; exit "$code"';
   const child = spawn('sh', ['-c', watchdog, 'dynamodb-local', ...javaArgs], {
     stdio: ['pipe', 'pipe', 'inherit'],
     cwd: dir,
   });
+  const output: string[] = [];
+  // A java killed from outside can reset its end of the pipe; its exit is reported below instead.
+  child.stdout?.on('error', () => undefined);
   const pid = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
-    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    let first = true;
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (first) {
+          first = false;
+          resolve(Number(line.trim()));
+        } else if (line.trim()) {
+          output.push(line);
+          if (output.length > KEPT_OUTPUT_LINES) output.shift();
+        }
+      }
+    });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const stop = async (): Promise<void> => {
+    stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.stdin?.end();
     const killed = await Promise.race([
@@ -146,7 +183,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw error;
   }
-  return { endpoint, port, pid, stop };
+  const onUnexpectedExit = (listener: (exit: UnexpectedExit) => void): void => {
+    void exited.then((code) => {
+      if (!stopping) listener({ code, lastOutput: [...output] });
+    });
+  };
+  return { endpoint, port, pid, stop, onUnexpectedExit };
 };
 
 /**
