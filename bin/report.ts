@@ -5,14 +5,25 @@
 import { parseArgs } from 'node:util';
 import type { CostReport } from '../functions/commons/pricing/cost-report.ts';
 
-const { values } = parseArgs({
-  options: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    url: { type: 'string', default: `http://localhost:${process.env.PORT ?? 3000}` },
-    token: { type: 'string', default: process.env.API_TOKEN ?? '' },
-  },
-});
+export const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--url URL] [--token TOKEN]
+
+  --from, --to  the UTC days of the report, both included
+  --url         the API: default http://localhost:$PORT (PORT defaults to 3000, as for npm start)
+  --token       the API token: default $API_TOKEN
+  --help        this text
+`;
+
+export const parseReportArgs = (args: string[], env: NodeJS.ProcessEnv) =>
+  parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      url: { type: 'string', default: `http://localhost:${env.PORT || 3000}` },
+      token: { type: 'string', default: env.API_TOKEN ?? '' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
 
 const pad = (value: string, width: number, right = false) => (right ? value.padStart(width) : value.padEnd(width));
 
@@ -40,7 +51,7 @@ export const formatReport = (report: CostReport): string => {
     format(widths.map((width) => '-'.repeat(width))),
     ...lines.map(format),
     '',
-    `Total: ${report.total.toFixed(2)} ${report.currency}` +
+    `Total: ${report.total.toFixed(4)} ${report.currency}` +
       (report.unpricedUnits > 0 ? `  (${report.unpricedUnits} units without a rate in the card)` : ''),
     ...(report.reconciliation?.classificationDifferences?.length
       ? [
@@ -55,18 +66,37 @@ export const formatReport = (report: CostReport): string => {
   ].join('\n');
 };
 
+/** Why a request never got an answer, in words that name the URL tried and what to check. */
+export const unreachable = (url: string, error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+  return `Could not reach the API at ${url} (${cause}). Is npm start running there? Pass --url or set PORT.`;
+};
+
 const main = async () => {
-  if (!values.from || !values.to) {
-    process.stderr.write('Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--url URL] [--token TOKEN]\n');
+  let values: ReturnType<typeof parseReportArgs>;
+  try {
+    values = parseReportArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     process.exit(2);
   }
-  const response = await fetch(
-    `${values.url}/reports/cost?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`,
-    { headers: { authorization: `Bearer ${values.token}` } },
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!values.from || !values.to) {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
+  const url = `${values.url}/reports/cost?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`;
+  const response = await fetch(url, { headers: { authorization: `Bearer ${values.token}` } }).catch(
+    (error: unknown) => {
+      throw new Error(unreachable(values.url, error));
+    },
   );
   const body = (await response.json()) as CostReport & { error?: { code: string; message: string } };
   if (!response.ok) {
-    process.stderr.write(`${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}\n`);
+    process.stderr.write(`${url}: ${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}\n`);
     process.exit(1);
   }
   process.stdout.write(`${formatReport(body)}\n`);

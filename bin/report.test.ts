@@ -1,0 +1,44 @@
+import { formatReport, parseReportArgs, unreachable } from './report.ts';
+import type { CostReport } from '../functions/commons/pricing/cost-report.ts';
+
+describe('npm run report', () => {
+  it('asks the API on PORT when no --url is given', () => {
+    expect(parseReportArgs(['--from', '2026-11-01', '--to', '2026-11-02'], { PORT: '4100' }).url).toBe(
+      'http://localhost:4100',
+    );
+  });
+
+  it('asks port 3000 when PORT is unset or empty', () => {
+    expect(parseReportArgs([], {}).url).toBe('http://localhost:3000');
+    expect(parseReportArgs([], { PORT: '' }).url).toBe('http://localhost:3000');
+  });
+
+  it('takes --help', () => {
+    expect(parseReportArgs(['--help'], {}).help).toBe(true);
+  });
+
+  it('refuses an unknown option', () => {
+    expect(() => parseReportArgs(['--bogus'], {})).toThrow(/bogus/);
+  });
+
+  it('names the URL it could not reach and the cause', () => {
+    const error = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:4100') });
+    expect(unreachable('http://localhost:4100', error)).toBe(
+      'Could not reach the API at http://localhost:4100 (connect ECONNREFUSED 127.0.0.1:4100). ' +
+        'Is npm start running there? Pass --url or set PORT.',
+    );
+  });
+
+  it('prints the total to 4 decimals, like the API', () => {
+    const report = {
+      from: '2026-11-01',
+      to: '2026-11-01',
+      currency: 'USD',
+      total: 0.0034,
+      rows: [],
+      rateCardVersions: ['2026-10-01'],
+      unpricedUnits: 0,
+    } as unknown as CostReport;
+    expect(formatReport(report)).toContain('Total: 0.0034 USD');
+  });
+});
