@@ -5,7 +5,7 @@ import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
 import { compareWithAnalytics } from '#pricing/compare-analytics';
 import type { CostReport, CostRow } from '#pricing/cost-report';
 import { verifySignature } from '#webhook/signature';
-import { startSandbox, type Sandbox, type SandboxOptions, type SandboxSentMessage } from './sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions, type SandboxSentMessage } from './index';
 
 type Json = Record<string, unknown>;
 

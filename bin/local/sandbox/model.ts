@@ -1,0 +1,386 @@
+/**
+ * Meta's side of the Cloud API, as a model with no HTTP and no timers: who wrote to which business
+ * number and when, what was sent, the conversations and pricing Meta would give it, the statuses it
+ * would post, the templates it knows, its pricing analytics, and the faults it was told to answer.
+ * The clock is injected (epoch seconds), so every rule is tested at the second without waiting.
+ *
+ * All state is in `MetaState`; the endpoints (endpoints.ts) and the webhook poster (webhooks.ts) only
+ * move it over HTTP. A later capability adds its own part to `MetaState` and its own methods here:
+ * e.g. media (uploads, and inbound media served by id for 5 minutes) is a map of media ids with
+ * their expiry, read with the same clock, and an `InboundContent` of type image/document/...
+ */
+import { maskId } from '#commons/redact';
+import type { UserIds } from '#domain/identity';
+import { CONVERSATION_SECONDS } from '#domain/platform';
+import { isLive, type Clock, type EpochSeconds } from '#domain/time';
+import { windowOpenAt } from '#domain/window';
+import { randomBytes } from 'node:crypto';
+import { answerWabaNode, type PricingRate } from './analytics';
+import {
+  faultFailure,
+  RE_ENGAGEMENT,
+  reEngagementRefusal,
+  unknownTemplate,
+  type Fault,
+  type Json,
+  type SandboxFaultMode,
+} from './errors';
+import { readSendRequest } from './send-request';
+
+export type SandboxStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface SandboxPricing {
+  billable: boolean;
+  pricing_model: 'PMP';
+  type: 'regular' | 'free_customer_service';
+  category: string;
+}
+
+export interface SandboxSentMessage {
+  id: string;
+  phoneNumberId: string;
+  /** `to` as the request gave it */
+  to: string;
+  waId?: string;
+  userId?: string;
+  type: string;
+  template?: { name: string; language: string; category: string };
+  /** whether the user's 24-hour window was open at send time */
+  insideWindow: boolean;
+  /** accepted: statuses sent, delivered, read follow; failed: a `failed` status with `errorCode` follows */
+  outcome: 'accepted' | 'failed';
+  errorCode?: number;
+  pricing?: SandboxPricing;
+  conversation?: { id: string; category: string; expiresAt: number };
+  /** epoch seconds */
+  acceptedAt: number;
+  /** status webhooks so far, in order; delivered: the webhook endpoint answered 2xx */
+  statuses: Array<{ status: SandboxStatus; timestamp: number; delivered: boolean }>;
+  /** the request body as received */
+  body: Record<string, unknown>;
+}
+
+/** A template's category as the business registered it; undefined: Meta does not know it (132001). */
+export type TemplateCategoryLookup = (name: string, language: string) => Promise<string | undefined>;
+
+/** What a user writes; one kind today, each further kind (media) one more member. */
+export type InboundContent = { type: 'text'; text: string };
+
+interface UserRecord {
+  waId?: string;
+  userId?: string;
+  /** per business number: epoch seconds of the user's last message */
+  lastInbound: Map<string, EpochSeconds>;
+  /** per business number and category */
+  conversations: Map<string, { id: string; expiresAt: EpochSeconds }>;
+}
+
+export interface MetaState {
+  /** by `wa:<wa_id>` and `user:<user id>`: one record for a user known both ways */
+  users: Map<string, UserRecord>;
+  /** every send accepted, in order */
+  messages: SandboxSentMessage[];
+  /** the answers the next sends get instead of being accepted */
+  faults: Fault[];
+}
+
+export interface MetaModelOptions {
+  clock: Clock;
+  wabaId: string;
+  /** `metadata.display_phone_number`, and `phone_number` in pricing analytics */
+  displayPhoneNumber: string;
+  /** how a free-form send outside the window fails: a `failed` status after 200 (as Meta today), or 400 at once */
+  outsideWindow: 'failed-status' | 'reject';
+  /** unset: every template is known, as utility */
+  templateCategory?: TemplateCategoryLookup;
+  pricingRate?: PricingRate;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export const MAX_FAULTS = 10_000;
+
+const freshWamid = (): string => `wamid.HBgL${randomBytes(24).toString('hex').toUpperCase()}`;
+const freshId = (): string => randomBytes(16).toString('hex');
+
+/** Meta's pricing category spelling: a hyphen in authentication-international. */
+const pricingCategory = (category: string): string =>
+  category === 'authentication_international' ? 'authentication-international' : category;
+
+/**
+ * Per-message pricing (PMP) as Meta publishes it: free-form and utility templates inside the window
+ * are free, every other template is billable (https://developers.facebook.com/docs/whatsapp/pricing).
+ * Stated here on purpose rather than taken from #domain/delivery: the engine compares Meta's pricing
+ * with its own classification, so the stand-in for Meta must not share the rule it is checked against.
+ */
+const pricingOf = (templateCategory: string | undefined, insideWindow: boolean): SandboxPricing => {
+  const free = templateCategory === undefined || (templateCategory === 'utility' && insideWindow);
+  return {
+    billable: !free,
+    pricing_model: 'PMP',
+    type: free ? 'free_customer_service' : 'regular',
+    category: pricingCategory(templateCategory ?? 'service'),
+  };
+};
+
+const recipientFields = (ids: UserIds): Json => ({
+  ...(ids.waId === undefined ? {} : { recipient_id: ids.waId }),
+  ...(ids.userId === undefined ? {} : { recipient_user_id: ids.userId }),
+});
+
+const contactFields = (ids: UserIds): Json => ({
+  ...(ids.waId === undefined ? {} : { wa_id: ids.waId }),
+  ...(ids.userId === undefined ? {} : { user_id: ids.userId }),
+});
+
+export class MetaModel {
+  readonly state: MetaState = { users: new Map(), messages: [], faults: [] };
+
+  constructor(private readonly options: MetaModelOptions) {}
+
+  // --- faults ----------------------------------------------------------------------------------------
+
+  /** Room left in the fault queue. */
+  faultRoom(): number {
+    return MAX_FAULTS - this.state.faults.length;
+  }
+
+  /** The next `count` sends fail in that mode (after any faults already queued). */
+  queueFaults(mode: SandboxFaultMode, count = 1, retryAfterSeconds?: number): void {
+    for (let i = 0; i < count; i += 1) {
+      this.state.faults.push(retryAfterSeconds === undefined ? { mode } : { mode, retryAfterSeconds });
+    }
+    this.options.log({ message: 'sandbox faults queued', mode, count, pending: this.state.faults.length });
+  }
+
+  clearFaults(): void {
+    this.state.faults.length = 0;
+  }
+
+  pendingFaults(): SandboxFaultMode[] {
+    return this.state.faults.map((fault) => fault.mode);
+  }
+
+  // --- users, windows, conversations -----------------------------------------------------------------
+
+  /** The one record of a user, merging what was known by phone number and by user id apart. */
+  private user(ids: UserIds): UserRecord {
+    const { users } = this.state;
+    const byWa = ids.waId === undefined ? undefined : users.get(`wa:${ids.waId}`);
+    const byUser = ids.userId === undefined ? undefined : users.get(`user:${ids.userId}`);
+    const user: UserRecord = byWa ?? byUser ?? { lastInbound: new Map(), conversations: new Map() };
+    if (byWa && byUser && byWa !== byUser) {
+      for (const [number, at] of byUser.lastInbound) {
+        user.lastInbound.set(number, Math.max(at, user.lastInbound.get(number) ?? 0));
+      }
+      for (const [key, conversation] of byUser.conversations) {
+        if (!user.conversations.has(key)) user.conversations.set(key, conversation);
+      }
+      if (byUser.waId !== undefined && user.waId === undefined) user.waId = byUser.waId;
+    }
+    if (ids.waId !== undefined) user.waId = ids.waId;
+    if (ids.userId !== undefined) user.userId = ids.userId;
+    if (user.waId !== undefined) users.set(`wa:${user.waId}`, user);
+    if (user.userId !== undefined) users.set(`user:${user.userId}`, user);
+    return user;
+  }
+
+  /** Meta's 24-hour rule is ours (#domain/window): open from the user's last message for WINDOW_SECONDS. */
+  private windowOpen(user: UserRecord, phoneNumberId: string, at: EpochSeconds): boolean {
+    const last = user.lastInbound.get(phoneNumberId);
+    return windowOpenAt(last === undefined ? undefined : { lastInboundAt: last }, at);
+  }
+
+  /**
+   * The conversation id Meta gives a (number, user, category): the same while it is open. Opened at
+   * acceptance, where Meta opens it at delivery: the sandbox delivers within seconds of accepting,
+   * and a conversation id that is already known when `sent` is posted is what Meta's `sent` carries.
+   */
+  private conversation(user: UserRecord, phoneNumberId: string, category: string, at: EpochSeconds) {
+    const key = `${phoneNumberId}|${category}`;
+    const open = user.conversations.get(key);
+    if (open && isLive(open.expiresAt, at)) return open;
+    const fresh = { id: freshId(), expiresAt: at + CONVERSATION_SECONDS };
+    user.conversations.set(key, fresh);
+    return fresh;
+  }
+
+  // --- sends -----------------------------------------------------------------------------------------
+
+  /**
+   * A send to `phoneNumberId` (the token already checked): Meta's answer, and the message when one was
+   * accepted (its statuses are then to be posted). Refusals are thrown as SandboxFailure.
+   */
+  async send(phoneNumberId: string, body: Json): Promise<{ answer: Json; message?: SandboxSentMessage }> {
+    const fault = this.state.faults.shift();
+    if (fault) {
+      this.options.log({
+        level: 'WARN',
+        message: 'sandbox injected fault',
+        mode: fault.mode,
+        remaining: this.state.faults.length,
+      });
+      throw faultFailure(fault);
+    }
+    const request = readSendRequest(body);
+    if (request.kind === 'read') return { answer: { success: true } };
+
+    let template: SandboxSentMessage['template'];
+    if (request.template) {
+      const { name, language } = request.template;
+      const category = this.options.templateCategory ? await this.options.templateCategory(name, language) : 'utility';
+      if (category === undefined) throw unknownTemplate(name, language);
+      template = { name, language, category: category.toLowerCase() };
+    }
+
+    const at = this.options.clock();
+    const user = this.user(request.recipient);
+    const insideWindow = this.windowOpen(user, phoneNumberId, at);
+    const refused = template === undefined && !insideWindow;
+    if (refused && this.options.outsideWindow === 'reject') throw reEngagementRefusal();
+
+    const message: SandboxSentMessage = {
+      id: freshWamid(),
+      phoneNumberId,
+      to: request.to,
+      ...(user.waId === undefined ? {} : { waId: user.waId }),
+      ...(user.userId === undefined ? {} : { userId: user.userId }),
+      type: request.type,
+      ...(template === undefined ? {} : { template }),
+      insideWindow,
+      outcome: refused ? 'failed' : 'accepted',
+      ...(refused ? { errorCode: RE_ENGAGEMENT.code } : {}),
+      acceptedAt: at,
+      statuses: [],
+      body,
+    };
+    if (!refused) {
+      message.pricing = pricingOf(template?.category, insideWindow);
+      const category = template?.category ?? 'service';
+      const conversation = this.conversation(user, phoneNumberId, category, at);
+      message.conversation = { id: conversation.id, category, expiresAt: conversation.expiresAt };
+    }
+    this.state.messages.push(message);
+    this.options.log({
+      message: 'sandbox accepted message',
+      wamid: message.id,
+      type: request.type,
+      recipient: maskId(user.waId ?? user.userId),
+      insideWindow,
+      ...(template === undefined ? {} : { template: template.name, category: template.category }),
+      ...(refused ? { willFail: RE_ENGAGEMENT.code } : {}),
+    });
+    return {
+      answer: {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: request.to, ...contactFields(user) }],
+        messages: [{ id: message.id, ...(template === undefined ? {} : { message_status: 'accepted' }) }],
+      },
+      message,
+    };
+  }
+
+  /** The statuses Meta posts for a message, in order: `failed` alone, or sent, delivered, read. */
+  statusesToPost(message: SandboxSentMessage): SandboxStatus[] {
+    return message.outcome === 'failed' ? ['failed'] : ['sent', 'delivered', 'read'];
+  }
+
+  /**
+   * The webhook of one status, stamped now. `conversation` and `pricing` ride on `sent` and
+   * `delivered` only, never on `read`; `expiration_timestamp` only on `sent`, as Meta sends them.
+   */
+  statusWebhook(message: SandboxSentMessage, status: SandboxStatus): { payload: Json; timestamp: EpochSeconds } {
+    const timestamp = this.options.clock();
+    const item: Json = { id: message.id, status, timestamp: String(timestamp), ...recipientFields(message) };
+    const biz = message.body.biz_opaque_callback_data;
+    if (typeof biz === 'string') item.biz_opaque_callback_data = biz;
+    if (status === 'failed') item.errors = [RE_ENGAGEMENT];
+    else if ((status === 'sent' || status === 'delivered') && message.conversation && message.pricing) {
+      item.conversation = {
+        id: message.conversation.id,
+        ...(status === 'sent' ? { expiration_timestamp: String(message.conversation.expiresAt) } : {}),
+        origin: { type: message.conversation.category },
+      };
+      item.pricing = { ...message.pricing };
+    }
+    return { payload: this.envelope(message.phoneNumberId, { statuses: [item] }), timestamp };
+  }
+
+  /** Notes that a status was posted, and whether the engine took it (Meta counts it either way). */
+  recordStatus(message: SandboxSentMessage, status: SandboxStatus, timestamp: EpochSeconds, delivered: boolean): void {
+    message.statuses.push({ status, timestamp, delivered });
+  }
+
+  /** The recipient as logs may name it. */
+  maskedRecipient(message: SandboxSentMessage): string | undefined {
+    return maskId(message.waId ?? message.userId);
+  }
+
+  /** What was sent so far (copies). */
+  sent(): SandboxSentMessage[] {
+    return this.state.messages.map((message) => ({
+      ...message,
+      statuses: message.statuses.map((status) => ({ ...status })),
+    }));
+  }
+
+  // --- users writing ---------------------------------------------------------------------------------
+
+  /** A user writes to a business number: the window opens now, and the inbound webhook to post. */
+  userWrites(
+    ids: UserIds,
+    phoneNumberId: string,
+    content: InboundContent,
+    name: string,
+  ): { wamid: string; timestamp: EpochSeconds; payload: Json; user: string | undefined } {
+    const user = this.user(ids);
+    const timestamp = this.options.clock();
+    user.lastInbound.set(phoneNumberId, Math.max(timestamp, user.lastInbound.get(phoneNumberId) ?? 0));
+    const wamid = freshWamid();
+    const payload = this.envelope(phoneNumberId, {
+      contacts: [{ profile: { name }, ...contactFields(user) }],
+      messages: [
+        {
+          ...(user.waId === undefined ? {} : { from: user.waId }),
+          ...(user.userId === undefined ? {} : { from_user_id: user.userId }),
+          id: wamid,
+          timestamp: String(timestamp),
+          type: content.type,
+          text: { body: content.text },
+        },
+      ],
+    });
+    const masked = maskId(user.waId ?? user.userId);
+    this.options.log({ message: 'sandbox user message', wamid, user: masked });
+    return { wamid, timestamp, payload, user: masked };
+  }
+
+  // --- Graph nodes -----------------------------------------------------------------------------------
+
+  /** `GET /{version}/{node}`: the WABA (with pricing_analytics); any other node is unknown. */
+  node(nodeId: string, fields: string | null): Json {
+    const { answer, ...about } = answerWabaNode(nodeId, fields, this.state.messages, this.options);
+    if (about.points !== undefined) this.options.log({ message: 'sandbox pricing analytics', ...about });
+    return answer;
+  }
+
+  private envelope(phoneNumberId: string, value: Json): Json {
+    return {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: this.options.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: this.options.displayPhoneNumber, phone_number_id: phoneNumberId },
+                ...value,
+              },
+            },
+          ],
+        },
+      ],
+    };
+  }
+}
