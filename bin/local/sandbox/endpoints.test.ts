@@ -569,6 +569,63 @@ describe('sandbox users', () => {
   });
 });
 
+describe('sandbox origin', () => {
+  const fromOrigin = async (origin: string, path: string, body: Json, token: string | null = null) => {
+    const response = await fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin,
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      json: (await response.json()) as Json,
+    };
+  };
+
+  it('refuses requests from another origin with 403, before signing or sending anything', async () => {
+    await start();
+    for (const origin of ['http://evil.example', 'null', `${sandbox.url.replace('127.0.0.1', 'localhost')}`]) {
+      const inbound = await fromOrigin(origin, `/sandbox/users/${USER}/messages`, {
+        phoneNumberId: PHONE_NUMBER_ID,
+        text: 'Hello?',
+      });
+      expect(inbound).toMatchObject({
+        status: 403,
+        type: 'application/json',
+        json: { error: { code: 'ORIGIN_NOT_ALLOWED', message: expect.stringContaining(sandbox.url) } },
+      });
+      const sent = await fromOrigin(
+        origin,
+        `/v24.0/${PHONE_NUMBER_ID}/messages`,
+        {
+          messaging_product: 'whatsapp',
+          ...templateTo(USER, 'spring_sale'),
+        },
+        ACCESS_TOKEN,
+      );
+      expect(sent.status).toBe(403);
+    }
+    await sandbox.idle();
+    expect(receiver.received).toHaveLength(0);
+    expect(sandbox.sent()).toHaveLength(0);
+  });
+
+  it('answers requests from its own origin as those without one', async () => {
+    await start();
+    const inbound = await fromOrigin(new URL(sandbox.url).origin, `/sandbox/users/${USER}/messages`, {
+      phoneNumberId: PHONE_NUMBER_ID,
+      text: 'Hello?',
+    });
+    expect(inbound).toMatchObject({ status: 200, json: { delivered: true } });
+    expect(receiver.received).toHaveLength(1);
+  });
+});
+
 describe('sandbox webhook delivery', () => {
   it('idle() waits for statuses still scheduled behind their delays', async () => {
     await start({ delaysMs: { sent: 20, delivered: 20, read: 20 } });

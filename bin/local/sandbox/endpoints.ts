@@ -66,7 +66,8 @@ const jsonObject = (raw: Buffer, invalid: () => SandboxFailure): Json => {
   throw invalid();
 };
 
-const sandboxJson = (raw: Buffer): Json => jsonObject(raw, () => invalidSandboxRequest('The body must be a JSON object.'));
+const sandboxJson = (raw: Buffer): Json =>
+  jsonObject(raw, () => invalidSandboxRequest('The body must be a JSON object.'));
 
 const wholeNumber = (value: unknown, min: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min;

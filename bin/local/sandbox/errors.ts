@@ -83,7 +83,8 @@ export const unknownTemplate = (name: string, language: string): SandboxFailure 
 export const sandboxError = (status: number, code: string, message: string): SandboxFailure =>
   new SandboxFailure(status, { error: { code, message } });
 
-export const invalidSandboxRequest = (message: string): SandboxFailure => sandboxError(400, 'VALIDATION_ERROR', message);
+export const invalidSandboxRequest = (message: string): SandboxFailure =>
+  sandboxError(400, 'VALIDATION_ERROR', message);
 
 /** Meta's answer for each injected fault, with Retry-After when the fault asks for one. */
 export const faultFailure = (fault: Fault): SandboxFailure => {

@@ -11,9 +11,7 @@
  */
 import { maskId } from '#commons/redact';
 import type { UserIds } from '#domain/identity';
-import { CONVERSATION_SECONDS } from '#domain/platform';
-import { isLive, type Clock, type EpochSeconds } from '#domain/time';
-import { windowOpenAt } from '#domain/window';
+import type { Clock, EpochSeconds } from '#domain/time';
 import { randomBytes } from 'node:crypto';
 import { answerWabaNode, type PricingRate } from './analytics';
 import {
@@ -26,6 +24,7 @@ import {
   type SandboxFaultMode,
 } from './errors';
 import { readSendRequest } from './send-request';
+import { conversationFor, noteInbound, Users, windowOpen } from './users';
 
 export type SandboxStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -66,18 +65,8 @@ export type TemplateCategoryLookup = (name: string, language: string) => Promise
 /** What a user writes; one kind today, each further kind (media) one more member. */
 export type InboundContent = { type: 'text'; text: string };
 
-interface UserRecord {
-  waId?: string;
-  userId?: string;
-  /** per business number: epoch seconds of the user's last message */
-  lastInbound: Map<string, EpochSeconds>;
-  /** per business number and category */
-  conversations: Map<string, { id: string; expiresAt: EpochSeconds }>;
-}
-
 export interface MetaState {
-  /** by `wa:<wa_id>` and `user:<user id>`: one record for a user known both ways */
-  users: Map<string, UserRecord>;
+  users: Users;
   /** every send accepted, in order */
   messages: SandboxSentMessage[];
   /** the answers the next sends get instead of being accepted */
@@ -133,7 +122,7 @@ const contactFields = (ids: UserIds): Json => ({
 });
 
 export class MetaModel {
-  readonly state: MetaState = { users: new Map(), messages: [], faults: [] };
+  readonly state: MetaState = { users: new Users(), messages: [], faults: [] };
 
   constructor(private readonly options: MetaModelOptions) {}
 
@@ -158,50 +147,6 @@ export class MetaModel {
 
   pendingFaults(): SandboxFaultMode[] {
     return this.state.faults.map((fault) => fault.mode);
-  }
-
-  // --- users, windows, conversations -----------------------------------------------------------------
-
-  /** The one record of a user, merging what was known by phone number and by user id apart. */
-  private user(ids: UserIds): UserRecord {
-    const { users } = this.state;
-    const byWa = ids.waId === undefined ? undefined : users.get(`wa:${ids.waId}`);
-    const byUser = ids.userId === undefined ? undefined : users.get(`user:${ids.userId}`);
-    const user: UserRecord = byWa ?? byUser ?? { lastInbound: new Map(), conversations: new Map() };
-    if (byWa && byUser && byWa !== byUser) {
-      for (const [number, at] of byUser.lastInbound) {
-        user.lastInbound.set(number, Math.max(at, user.lastInbound.get(number) ?? 0));
-      }
-      for (const [key, conversation] of byUser.conversations) {
-        if (!user.conversations.has(key)) user.conversations.set(key, conversation);
-      }
-      if (byUser.waId !== undefined && user.waId === undefined) user.waId = byUser.waId;
-    }
-    if (ids.waId !== undefined) user.waId = ids.waId;
-    if (ids.userId !== undefined) user.userId = ids.userId;
-    if (user.waId !== undefined) users.set(`wa:${user.waId}`, user);
-    if (user.userId !== undefined) users.set(`user:${user.userId}`, user);
-    return user;
-  }
-
-  /** Meta's 24-hour rule is ours (#domain/window): open from the user's last message for WINDOW_SECONDS. */
-  private windowOpen(user: UserRecord, phoneNumberId: string, at: EpochSeconds): boolean {
-    const last = user.lastInbound.get(phoneNumberId);
-    return windowOpenAt(last === undefined ? undefined : { lastInboundAt: last }, at);
-  }
-
-  /**
-   * The conversation id Meta gives a (number, user, category): the same while it is open. Opened at
-   * acceptance, where Meta opens it at delivery: the sandbox delivers within seconds of accepting,
-   * and a conversation id that is already known when `sent` is posted is what Meta's `sent` carries.
-   */
-  private conversation(user: UserRecord, phoneNumberId: string, category: string, at: EpochSeconds) {
-    const key = `${phoneNumberId}|${category}`;
-    const open = user.conversations.get(key);
-    if (open && isLive(open.expiresAt, at)) return open;
-    const fresh = { id: freshId(), expiresAt: at + CONVERSATION_SECONDS };
-    user.conversations.set(key, fresh);
-    return fresh;
   }
 
   // --- sends -----------------------------------------------------------------------------------------
@@ -233,8 +178,8 @@ export class MetaModel {
     }
 
     const at = this.options.clock();
-    const user = this.user(request.recipient);
-    const insideWindow = this.windowOpen(user, phoneNumberId, at);
+    const user = this.state.users.find(request.recipient);
+    const insideWindow = windowOpen(user, phoneNumberId, at);
     const refused = template === undefined && !insideWindow;
     if (refused && this.options.outsideWindow === 'reject') throw reEngagementRefusal();
 
@@ -256,7 +201,7 @@ export class MetaModel {
     if (!refused) {
       message.pricing = pricingOf(template?.category, insideWindow);
       const category = template?.category ?? 'service';
-      const conversation = this.conversation(user, phoneNumberId, category, at);
+      const conversation = conversationFor(user, phoneNumberId, category, at, freshId);
       message.conversation = { id: conversation.id, category, expiresAt: conversation.expiresAt };
     }
     this.state.messages.push(message);
@@ -332,9 +277,9 @@ export class MetaModel {
     content: InboundContent,
     name: string,
   ): { wamid: string; timestamp: EpochSeconds; payload: Json; user: string | undefined } {
-    const user = this.user(ids);
+    const user = this.state.users.find(ids);
     const timestamp = this.options.clock();
-    user.lastInbound.set(phoneNumberId, Math.max(timestamp, user.lastInbound.get(phoneNumberId) ?? 0));
+    noteInbound(user, phoneNumberId, timestamp);
     const wamid = freshWamid();
     const payload = this.envelope(phoneNumberId, {
       contacts: [{ profile: { name }, ...contactFields(user) }],
