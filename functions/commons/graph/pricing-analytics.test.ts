@@ -100,7 +100,7 @@ describe('pricing analytics client', () => {
     expect(request?.url).not.toContain(TOKEN);
   });
 
-  it('writes the field as §6 does, without phone_numbers when none are given', () => {
+  it('writes the field as Meta documents it, without phone_numbers when none are given', () => {
     expect(pricingAnalyticsField(100, 200)).toBe(
       'pricing_analytics.start(100).end(200).granularity(DAILY).dimensions(["COUNTRY","PRICING_CATEGORY","PRICING_TYPE","PHONE"])',
     );
