@@ -14,7 +14,7 @@
 import { countryOf } from '#domain/country';
 import { DAY } from '#domain/time';
 import { graphError, invalidParameter, unsupportedGet, type Json } from './errors';
-import type { SandboxSentMessage } from './model';
+import type { SandboxSentMessage } from './messages';
 
 const DIMENSIONS = new Set(['COUNTRY', 'PHONE', 'PRICING_CATEGORY', 'PRICING_TYPE', 'TIER']);
 const MODIFIERS = new Set([

@@ -20,7 +20,8 @@ import {
   type Json,
   type SandboxFaultMode,
 } from './errors';
-import type { MetaModel, SandboxSentMessage } from './model';
+import type { SandboxSentMessage } from './messages';
+import type { MetaModel } from './model';
 import { isBusinessScopedUserId, isObject, MAX_TEXT, nonEmpty, recipientOf } from './send-request';
 
 const MAX_BODY_BYTES = 1024 * 1024;

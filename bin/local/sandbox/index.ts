@@ -34,11 +34,13 @@ import { listen } from '../http.ts';
 import type { PricingRate } from './analytics';
 import { createEndpoints } from './endpoints';
 import type { SandboxFaultMode } from './errors';
-import { MetaModel, type SandboxSentMessage, type TemplateCategoryLookup } from './model';
+import type { SandboxSentMessage } from './messages';
+import { MetaModel, type TemplateCategoryLookup } from './model';
 import { WebhookPoster, type WebhookDelivery } from './webhooks';
 
 export { FAULT_MODES, type SandboxFaultMode } from './errors';
-export { MetaModel, type SandboxPricing, type SandboxSentMessage, type SandboxStatus } from './model';
+export { MetaModel } from './model';
+export type { SandboxPricing, SandboxSentMessage, SandboxStatus } from './messages';
 
 export interface SandboxOptions {
   port: number;

@@ -1,7 +1,8 @@
 import { CONVERSATION_SECONDS, MetaError, WINDOW_SECONDS } from '#domain/platform';
 import { DAY } from '#domain/time';
 import { SandboxFailure, type Json } from './errors';
-import { MetaModel, type MetaModelOptions, type SandboxSentMessage } from './model';
+import type { SandboxSentMessage } from './messages';
+import { MetaModel, type MetaModelOptions } from './model';
 
 /** Meta's side alone: no HTTP, no timers, the clock moved by hand. */
 

@@ -9,10 +9,10 @@
  * e.g. media (uploads, and inbound media served by id for 5 minutes) is a map of media ids with
  * their expiry, read with the same clock, and an `InboundContent` of type image/document/...
  */
+import { randomBytes } from 'node:crypto';
 import { maskId } from '#commons/redact';
 import type { UserIds } from '#domain/identity';
 import type { Clock, EpochSeconds } from '#domain/time';
-import { randomBytes } from 'node:crypto';
 import { answerWabaNode, type PricingRate } from './analytics';
 import {
   faultFailure,
@@ -23,47 +23,21 @@ import {
   type Json,
   type SandboxFaultMode,
 } from './errors';
+import {
+  contactFields,
+  envelope,
+  inboundItem,
+  pricingOf,
+  statusItem,
+  type InboundContent,
+  type SandboxSentMessage,
+  type SandboxStatus,
+} from './messages';
 import { readSendRequest } from './send-request';
 import { conversationFor, noteInbound, Users, windowOpen } from './users';
 
-export type SandboxStatus = 'sent' | 'delivered' | 'read' | 'failed';
-
-export interface SandboxPricing {
-  billable: boolean;
-  pricing_model: 'PMP';
-  type: 'regular' | 'free_customer_service';
-  category: string;
-}
-
-export interface SandboxSentMessage {
-  id: string;
-  phoneNumberId: string;
-  /** `to` as the request gave it */
-  to: string;
-  waId?: string;
-  userId?: string;
-  type: string;
-  template?: { name: string; language: string; category: string };
-  /** whether the user's 24-hour window was open at send time */
-  insideWindow: boolean;
-  /** accepted: statuses sent, delivered, read follow; failed: a `failed` status with `errorCode` follows */
-  outcome: 'accepted' | 'failed';
-  errorCode?: number;
-  pricing?: SandboxPricing;
-  conversation?: { id: string; category: string; expiresAt: number };
-  /** epoch seconds */
-  acceptedAt: number;
-  /** status webhooks so far, in order; delivered: the webhook endpoint answered 2xx */
-  statuses: Array<{ status: SandboxStatus; timestamp: number; delivered: boolean }>;
-  /** the request body as received */
-  body: Record<string, unknown>;
-}
-
 /** A template's category as the business registered it; undefined: Meta does not know it (132001). */
 export type TemplateCategoryLookup = (name: string, language: string) => Promise<string | undefined>;
-
-/** What a user writes; one kind today, each further kind (media) one more member. */
-export type InboundContent = { type: 'text'; text: string };
 
 export interface MetaState {
   users: Users;
@@ -90,36 +64,6 @@ export const MAX_FAULTS = 10_000;
 
 const freshWamid = (): string => `wamid.HBgL${randomBytes(24).toString('hex').toUpperCase()}`;
 const freshId = (): string => randomBytes(16).toString('hex');
-
-/** Meta's pricing category spelling: a hyphen in authentication-international. */
-const pricingCategory = (category: string): string =>
-  category === 'authentication_international' ? 'authentication-international' : category;
-
-/**
- * Per-message pricing (PMP) as Meta publishes it: free-form and utility templates inside the window
- * are free, every other template is billable (https://developers.facebook.com/docs/whatsapp/pricing).
- * Stated here on purpose rather than taken from #domain/delivery: the engine compares Meta's pricing
- * with its own classification, so the stand-in for Meta must not share the rule it is checked against.
- */
-const pricingOf = (templateCategory: string | undefined, insideWindow: boolean): SandboxPricing => {
-  const free = templateCategory === undefined || (templateCategory === 'utility' && insideWindow);
-  return {
-    billable: !free,
-    pricing_model: 'PMP',
-    type: free ? 'free_customer_service' : 'regular',
-    category: pricingCategory(templateCategory ?? 'service'),
-  };
-};
-
-const recipientFields = (ids: UserIds): Json => ({
-  ...(ids.waId === undefined ? {} : { recipient_id: ids.waId }),
-  ...(ids.userId === undefined ? {} : { recipient_user_id: ids.userId }),
-});
-
-const contactFields = (ids: UserIds): Json => ({
-  ...(ids.waId === undefined ? {} : { wa_id: ids.waId }),
-  ...(ids.userId === undefined ? {} : { user_id: ids.userId }),
-});
 
 export class MetaModel {
   readonly state: MetaState = { users: new Users(), messages: [], faults: [] };
@@ -229,25 +173,11 @@ export class MetaModel {
     return message.outcome === 'failed' ? ['failed'] : ['sent', 'delivered', 'read'];
   }
 
-  /**
-   * The webhook of one status, stamped now. `conversation` and `pricing` ride on `sent` and
-   * `delivered` only, never on `read`; `expiration_timestamp` only on `sent`, as Meta sends them.
-   */
+  /** The webhook of one status, stamped now. */
   statusWebhook(message: SandboxSentMessage, status: SandboxStatus): { payload: Json; timestamp: EpochSeconds } {
     const timestamp = this.options.clock();
-    const item: Json = { id: message.id, status, timestamp: String(timestamp), ...recipientFields(message) };
-    const biz = message.body.biz_opaque_callback_data;
-    if (typeof biz === 'string') item.biz_opaque_callback_data = biz;
-    if (status === 'failed') item.errors = [RE_ENGAGEMENT];
-    else if ((status === 'sent' || status === 'delivered') && message.conversation && message.pricing) {
-      item.conversation = {
-        id: message.conversation.id,
-        ...(status === 'sent' ? { expiration_timestamp: String(message.conversation.expiresAt) } : {}),
-        origin: { type: message.conversation.category },
-      };
-      item.pricing = { ...message.pricing };
-    }
-    return { payload: this.envelope(message.phoneNumberId, { statuses: [item] }), timestamp };
+    const item = statusItem(message, status, timestamp);
+    return { payload: envelope(this.options, message.phoneNumberId, { statuses: [item] }), timestamp };
   }
 
   /** Notes that a status was posted, and whether the engine took it (Meta counts it either way). */
@@ -281,18 +211,9 @@ export class MetaModel {
     const timestamp = this.options.clock();
     noteInbound(user, phoneNumberId, timestamp);
     const wamid = freshWamid();
-    const payload = this.envelope(phoneNumberId, {
+    const payload = envelope(this.options, phoneNumberId, {
       contacts: [{ profile: { name }, ...contactFields(user) }],
-      messages: [
-        {
-          ...(user.waId === undefined ? {} : { from: user.waId }),
-          ...(user.userId === undefined ? {} : { from_user_id: user.userId }),
-          id: wamid,
-          timestamp: String(timestamp),
-          type: content.type,
-          text: { body: content.text },
-        },
-      ],
+      messages: [inboundItem(user, wamid, timestamp, content)],
     });
     const masked = maskId(user.waId ?? user.userId);
     this.options.log({ message: 'sandbox user message', wamid, user: masked });
@@ -306,26 +227,5 @@ export class MetaModel {
     const { answer, ...about } = answerWabaNode(nodeId, fields, this.state.messages, this.options);
     if (about.points !== undefined) this.options.log({ message: 'sandbox pricing analytics', ...about });
     return answer;
-  }
-
-  private envelope(phoneNumberId: string, value: Json): Json {
-    return {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: this.options.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: this.options.displayPhoneNumber, phone_number_id: phoneNumberId },
-                ...value,
-              },
-            },
-          ],
-        },
-      ],
-    };
   }
 }
