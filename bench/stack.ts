@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { freePort } from '../bin/local/dynamodb-local.ts';
-import { startSandbox, type Sandbox } from '../bin/local/sandbox.ts';
+import { startSandbox, type Sandbox } from '../bin/local/sandbox/index.ts';
 import { importHandler, startLocalServer, type HandlerLoader } from '../bin/local/server.ts';
 import { dynamoDbClient, documentClient } from '#clients/dynamodb';
 import { DynamoDbSendStore } from '#store/dynamodb-send-store';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalServer } from './local/server.ts';
-import { startSandbox, type Sandbox } from './local/sandbox.ts';
+import { startSandbox, type Sandbox } from './local/sandbox/index.ts';
 
 const log = (entry: Record<string, unknown>): void => {
   process.stdout.write(

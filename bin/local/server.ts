@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { routes, type RouteDefinition } from '../../functions/routes.ts';
 import { toHttpApiEvent } from './api-gateway-event.ts';
+import { BodyTooLarge, listen, readBody, writeJsonError, writeNotFound } from './http.ts';
 import { compileRoutes, matchRoute } from './router.ts';
 
 /** API Gateway's payload limit for HTTP APIs. */
@@ -35,36 +35,6 @@ const lambdaContext = (functionName: string, requestId: string): Context => {
     succeed: () => undefined,
   };
 };
-
-const sendJsonError = (res: ServerResponse, status: number, code: string, message: string): void => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { code, message } }));
-};
-
-class BodyTooLarge extends Error {}
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge());
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 /** Writes a Lambda result back as API Gateway does, including its shorthand for non-structured results. */
 const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
@@ -114,13 +84,13 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<{ s
       options.log?.({ message: 'request', method, route: match?.routeKey ?? null, status, ms: Date.now() - started });
     if (!match) {
       req.resume();
-      sendJsonError(res, 404, 'NOT_FOUND', `No route for ${method} ${path}. See README.md for the API.`);
+      writeNotFound(res, `No route for ${method} ${path}. See README.md for the API.`);
       finish(404);
       return;
     }
     void (async () => {
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY_BYTES);
         const event = toHttpApiEvent(
           { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
           match,
@@ -131,22 +101,18 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<{ s
         finish(res.statusCode);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+          writeJsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
           finish(413);
           return;
         }
         // Lambda answers 500 when the handler itself throws; API Gateway reports it as an internal error.
         options.log?.({ message: 'handler failed', route: match.routeKey, error: String(error) });
-        if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_ERROR', 'Internal Server Error');
+        if (!res.headersSent) writeJsonError(res, 500, 'INTERNAL_ERROR', 'Internal Server Error');
         finish(500);
       }
     })();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listen(server, options.port, options.host ?? '127.0.0.1');
   return { server, url: `http://127.0.0.1:${port}` };
 };

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { slots, type Json } from '#test/fuzz';
 import fc from 'fast-check';
-import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
 import { createHandler } from '../../functions/send-message/index.ts';
 import * as payloads from '../fixtures/payloads.ts';
 import { documentClient } from '#clients/dynamodb';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { createSessionTable } from '../../bin/local/dynamodb-local.ts';
 import { startLocalServer, type LambdaHandler } from '../../bin/local/server.ts';
-import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
 import * as payloads from '../fixtures/payloads.ts';
 import { createHandler as createReportHandler } from '../../functions/cost-report/index.ts';
 import { createHandler as createSendHandler } from '../../functions/send-message/index.ts';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { startLocalServer } from '../../bin/local/server.ts';
-import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
 import { createHandler, type SendHandlerDeps } from '../../functions/send-message/index.ts';
 import { documentClient } from '#clients/dynamodb';
 import { countryOf } from '#domain/country';

@@ -1,5 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedGraph, type ScriptedGraph } from '#test/scripted-graph';
 import {
   createGraphClient,
   mapGraphError,
@@ -8,65 +7,6 @@ import {
   type GraphSendFailure,
   type GraphSendResult,
 } from './graph-client';
-
-/** One scripted answer: a status with a JSON body, or no answer at all (to provoke a timeout). */
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang' | 'drop';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface ScriptedGraph {
-  url: string;
-  received: Received[];
-  script(...replies: Reply[]): void;
-  close(): Promise<void>;
-}
-
-/** A real HTTP server on 127.0.0.1 that answers each request with the next scripted reply. */
-const startScriptedGraph = async (): Promise<ScriptedGraph> => {
-  const replies: Reply[] = [];
-  const received: Received[] = [];
-  const hanging: ServerResponse[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const reply = replies.shift() ?? { status: 599, body: { error: { message: 'no scripted reply', code: -1 } } };
-      if (reply === 'hang') {
-        hanging.push(res);
-        return;
-      }
-      if (reply === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    script: (...more) => replies.push(...more),
-    close: async () => {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-};
 
 const TOKEN = 'EAAG-secret-access-token-do-not-leak';
 const PHONE_NUMBER_ID = '106540352242922';

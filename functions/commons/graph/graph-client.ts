@@ -1,8 +1,24 @@
-import { isObject, optionalString, parseJson, parseRetryAfter, requestGraph, withoutSecret } from './graph-request';
+import { MetaError } from '#domain/platform';
+import {
+  CALL_RATE_LIMIT_CODES,
+  graphUrl,
+  isObject,
+  isRetryable,
+  optionalString,
+  parseJson,
+  parseRetryAfter,
+  readGraphError,
+  realSleep,
+  requestGraph,
+  RETRYABLE_META_CODES,
+  unanswered,
+  withoutSecret,
+  type GraphError,
+} from './graph-request';
 
 /**
- * Client for Meta's Graph API send endpoint (`POST /{version}/{phone-number-id}/messages`), see
- * /work/shared/whatsapp-platform.md §4. One call, one outcome: it retries what Meta calls temporary
+ * Client for Meta's Graph API send endpoint (`POST /{version}/{phone-number-id}/messages`,
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages). One call, one outcome: it retries what Meta calls temporary
  * (network errors, timeouts, 429, 5xx, throughput and maintenance codes) with full-jitter exponential
  * backoff, never other 4xx, and returns a result instead of throwing for anything Meta answers.
  *
@@ -55,26 +71,11 @@ export interface GraphSendSuccess {
  */
 export type GraphFailureKind = 'http' | 'timeout' | 'network' | 'invalid-response';
 
-export interface GraphSendFailure {
+export interface GraphSendFailure extends GraphError {
   ok: false;
   kind: GraphFailureKind;
-  /** 0 when no answer arrived (timeout, network) */
-  httpStatus: number;
-  /** Meta's `error.code` */
-  code?: number;
-  /** Meta's `error.error_subcode` (not returned since v16.0) */
-  subcode?: number;
-  /** Meta's `error.type`, e.g. OAuthException */
-  type?: string;
-  message: string;
-  /** Meta's `error.error_data.details` */
-  details?: string;
-  /** Meta's `error.fbtrace_id`, for Meta support */
-  fbtraceId?: string;
   /** whether the last failure was a temporary one (true also when the attempts ran out) */
   retryable: boolean;
-  /** the wait Meta asked for in Retry-After on the last answer */
-  retryAfterMs?: number;
   attempts: number;
 }
 
@@ -84,15 +85,7 @@ export interface GraphClient {
   sendMessage(phoneNumberId: string, body: Record<string, unknown>): Promise<GraphSendResult>;
 }
 
-/** Meta error codes worth retrying (whatsapp-platform.md §4.4): throughput, pair rate, temporary, maintenance. */
-export { parseRetryAfter };
-
-export const RETRYABLE_META_CODES: ReadonlySet<number> = new Set([
-  130429, 131056, 131000, 1, 2, 131016, 133004, 131057,
-]);
-
-/** Authentication failures: retrying with the same token cannot help. */
-const AUTH_CODES: ReadonlySet<number> = new Set([0, 190]);
+export { parseRetryAfter, RETRYABLE_META_CODES };
 
 const DEFAULTS = {
   timeoutMs: 5_000,
@@ -102,18 +95,9 @@ const DEFAULTS = {
   maxRetryAfterMs: 5_000,
 };
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 type Attempt = GraphSendSuccessBase | GraphSendFailureBase;
 type GraphSendSuccessBase = Omit<GraphSendSuccess, 'attempts'>;
 type GraphSendFailureBase = Omit<GraphSendFailure, 'attempts'>;
-
-/** Meta sends codes as numbers; a numeric string is accepted too. */
-const optionalCode = (value: unknown): number | undefined => {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  return undefined;
-};
 
 const parseSuccess = (status: number, text: string): Attempt => {
   const body = parseJson(text);
@@ -142,32 +126,8 @@ const parseSuccess = (status: number, text: string): Attempt => {
 };
 
 const parseFailure = (status: number, text: string, retryAfterMs: number | undefined): GraphSendFailureBase => {
-  const body = parseJson(text);
-  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
-  const failure: GraphSendFailureBase = {
-    ok: false,
-    kind: 'http',
-    httpStatus: status,
-    message: (error && optionalString(error.message)) ?? `The Graph API answered HTTP ${status}`,
-    retryable: false,
-  };
-  if (error) {
-    const code = optionalCode(error.code);
-    const subcode = optionalCode(error.error_subcode);
-    const type = optionalString(error.type);
-    const details = isObject(error.error_data) ? optionalString(error.error_data.details) : undefined;
-    const fbtraceId = optionalString(error.fbtrace_id);
-    if (code !== undefined) failure.code = code;
-    if (subcode !== undefined) failure.subcode = subcode;
-    if (type !== undefined) failure.type = type;
-    if (details !== undefined) failure.details = details;
-    if (fbtraceId !== undefined) failure.fbtraceId = fbtraceId;
-  }
-  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-  failure.retryable =
-    (failure.code === undefined || !AUTH_CODES.has(failure.code)) &&
-    (status === 429 || status >= 500 || (failure.code !== undefined && RETRYABLE_META_CODES.has(failure.code)));
-  return failure;
+  const failure = readGraphError(status, text, retryAfterMs);
+  return { ok: false, kind: 'http', ...failure, retryable: isRetryable(failure) };
 };
 
 const scrub = (attempt: Attempt, token: string): Attempt => {
@@ -186,7 +146,6 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? globalThis.fetch;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
   /** Full jitter: a uniform wait between 0 and the capped exponential step. */
   const backoff = (retry: number): number => {
@@ -206,15 +165,14 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
       },
       timeoutMs,
     );
-    if (!answer.answered)
-      return { ok: false, kind: answer.kind, httpStatus: 0, message: answer.message, retryable: true };
+    if (!answer.answered) return unanswered(answer);
     if (answer.ok) return parseSuccess(answer.status, answer.text);
     return parseFailure(answer.status, answer.text, answer.retryAfterMs);
   };
 
   return {
     async sendMessage(phoneNumberId, body) {
-      const url = `${baseUrl}/${encodeURIComponent(options.apiVersion)}/${encodeURIComponent(phoneNumberId)}/messages`;
+      const url = graphUrl(options.baseUrl, options.apiVersion, phoneNumberId, 'messages');
       const payload = JSON.stringify(
         body.messaging_product === undefined ? { messaging_product: 'whatsapp', ...body } : body,
       );
@@ -243,10 +201,13 @@ export interface GraphApiError {
   retryAfterSeconds?: number;
 }
 
-const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([130429, 131056, 4, 80007]);
-const TEMPORARY_CODES: ReadonlySet<number> = new Set([131000, 1, 2, 131016, 133004, 131057]);
+const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([130429, 131056, ...CALL_RATE_LIMIT_CODES]);
+/** The retryable codes that are not rate limits: Meta is temporarily unavailable. */
+const TEMPORARY_CODES: ReadonlySet<number> = new Set(
+  [...RETRYABLE_META_CODES].filter((code) => !RATE_LIMIT_CODES.has(code)),
+);
 
-/** What to do next for Meta codes that need no code of their own (whatsapp-platform.md §4.4). */
+/** What to do next for Meta codes that need no code of their own (Meta's error code reference, above). */
 const NEXT_STEP: Readonly<Record<number, string>> = {
   100: 'Meta found a parameter invalid: fix the field it names and send again.',
   131008: 'Meta found a required parameter missing: add it and send again.',
@@ -285,13 +246,13 @@ export const mapGraphError = (result: GraphSendFailure): GraphApiError => {
   const withRetry = (error: GraphApiError, retryAfterSeconds: number | undefined): GraphApiError =>
     retryAfterSeconds === undefined ? error : { ...error, retryAfterSeconds };
 
-  if (code === 131047) {
+  if (code === MetaError.outsideWindow) {
     return {
       status: 422,
       code: 'OUTSIDE_CUSTOMER_SERVICE_WINDOW',
       message:
-        'Meta refused the message (error 131047): more than 24 hours have passed since the user last wrote. ' +
-        'Send an approved template message instead.',
+        `Meta refused the message (error ${MetaError.outsideWindow}): more than 24 hours have passed since the ` +
+        'user last wrote. Send an approved template message instead.',
     };
   }
   if (code === 132000) {

@@ -1,5 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedGraph, type ScriptedGraph } from '#test/scripted-graph';
 import {
   createPricingAnalyticsClient,
   parseDataPoint,
@@ -8,52 +7,6 @@ import {
   type PricingAnalyticsFailure,
   type PricingAnalyticsResult,
 } from './pricing-analytics';
-
-type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> } | 'hang' | 'drop';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** A real HTTP server on 127.0.0.1 that answers each request with the next scripted reply. */
-const startScriptedGraph = async () => {
-  const replies: Reply[] = [];
-  const received: Received[] = [];
-  const hanging: ServerResponse[] = [];
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-      const reply = replies.shift() ?? { status: 599, body: { error: { message: 'no scripted reply', code: -1 } } };
-      if (reply === 'hang') {
-        hanging.push(res);
-        return;
-      }
-      if (reply === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    script: (...more: Reply[]) => replies.push(...more),
-    close: async () => {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-};
-
-type ScriptedGraph = Awaited<ReturnType<typeof startScriptedGraph>>;
 
 const TOKEN = 'EAAG-secret-analytics-token-do-not-leak';
 const WABA_ID = '102290129340398';
@@ -147,7 +100,7 @@ describe('pricing analytics client', () => {
     expect(request?.url).not.toContain(TOKEN);
   });
 
-  it('writes the field as §6 does, without phone_numbers when none are given', () => {
+  it('writes the field as Meta documents it, without phone_numbers when none are given', () => {
     expect(pricingAnalyticsField(100, 200)).toBe(
       'pricing_analytics.start(100).end(200).granularity(DAILY).dimensions(["COUNTRY","PRICING_CATEGORY","PRICING_TYPE","PHONE"])',
     );
