@@ -1,7 +1,8 @@
 /** What both Graph API clients (sends, pricing_analytics) share: one timed request, and scrubbing. */
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isObject } from '#commons/json';
+
+export { isObject };
 
 /** Graph answers are JSON, except when a proxy or an outage answers instead. */
 export const parseJson = (text: string): unknown => {
