@@ -1,4 +1,5 @@
-import { formatPath, JsonSyntaxError, parseJsonWithLines } from './json-lines';
+import { formatPath } from './rate-card';
+import { JsonSyntaxError, jsonPositions } from './rate-card-file';
 
 describe('formatPath', () => {
   it('writes identifiers with dots, other names quoted in brackets, indexes in brackets', () => {
@@ -8,17 +9,17 @@ describe('formatPath', () => {
   });
 });
 
-describe('parseJsonWithLines', () => {
+describe('jsonPositions (jsonc-parser)', () => {
   const text = ['{', '  "a": 1,', '  "b": [', '    "x",', '    { "c": null }', '  ]', '}'].join('\n');
 
   it('parses like JSON.parse', () => {
-    expect(parseJsonWithLines(text).value).toEqual(JSON.parse(text));
+    expect(jsonPositions(text).value).toEqual(JSON.parse(text));
     const tricky = '{"s":"a\\"b\\u00e9\\n","n":-1.5e3,"t":true,"f":false,"e":[],"o":{}}';
-    expect(parseJsonWithLines(tricky).value).toEqual(JSON.parse(tricky));
+    expect(jsonPositions(tricky).value).toEqual(JSON.parse(tricky));
   });
 
   it('gives the line where each value starts', () => {
-    const { lineOf } = parseJsonWithLines(text);
+    const { lineOf } = jsonPositions(text);
     expect(lineOf([])).toBe(1);
     expect(lineOf(['a'])).toBe(2);
     expect(lineOf(['b'])).toBe(3);
@@ -27,13 +28,13 @@ describe('parseJsonWithLines', () => {
   });
 
   it('gives the nearest existing ancestor for a path that does not exist', () => {
-    const { lineOf } = parseJsonWithLines(text);
+    const { lineOf } = jsonPositions(text);
     expect(lineOf(['b', 1, 'missing'])).toBe(5);
     expect(lineOf(['b', 7])).toBe(3);
   });
 
   it('keeps a property named __proto__ as data', () => {
-    const { value } = parseJsonWithLines('{"__proto__": {"polluted": true}}');
+    const { value } = jsonPositions('{"__proto__": {"polluted": true}}');
     expect(Object.keys(value as object)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -50,7 +51,7 @@ describe('parseJsonWithLines', () => {
   ])('refuses %j at line %i', (input, line, problem) => {
     let caught: unknown;
     try {
-      parseJsonWithLines(input);
+      jsonPositions(input);
     } catch (error) {
       caught = error;
     }
