@@ -5,6 +5,7 @@ import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commo
  * is set but unusable stops the function at start with the variable's name, rather than being
  * replaced by the default without a word (MESSAGES_PER_SECOND=abc used to become 80).
  */
+
 /** Unset or empty reads as absent. */
 const optional = (name: string): string | undefined => getStringFromEnv({ key: name, defaultValue: '' }) || undefined;
 
@@ -16,16 +17,17 @@ const required = (name: string): string => {
 
 /** Unset or empty reads as the default; anything else must be a positive number. */
 const positive = (name: string, fallback: number): number => {
-  const hint = `${name} must be a positive number, not ${JSON.stringify(process.env[name])}: fix it or unset it for the default ${fallback}`;
   if (optional(name) === undefined) return fallback;
-  let value: number;
+  let value = Number.NaN;
   try {
     value = getNumberFromEnv({ key: name });
-  } catch (error) {
-    throw new Error(hint, { cause: error });
+  } catch {
+    // not a number: refused below, with what to do
   }
-  if (!Number.isFinite(value) || value <= 0) throw new Error(hint);
-  return value;
+  if (Number.isFinite(value) && value > 0) return value;
+  throw new Error(
+    `${name} must be a positive number, not ${JSON.stringify(process.env[name])}: fix it or unset it for the default ${fallback}`,
+  );
 };
 
 export const config = {
