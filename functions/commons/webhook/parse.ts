@@ -8,6 +8,7 @@
  */
 import type { InferOutput } from 'valibot';
 import { isObject, type JsonObject } from '#commons/json';
+import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
 import type {
   InboundMessageEvent,
   MetaError,
@@ -15,12 +16,10 @@ import type {
   ParsedWebhook,
   StatusEvent,
   UnrecognizedEvent,
-  UserIdentity,
   WebhookEvent,
 } from './events';
 import {
   accountUpdateItem,
-  contactItem,
   messageItem,
   metadataItem,
   metaErrorItem,
@@ -29,10 +28,6 @@ import {
   templateStatusItem,
 } from './items';
 import { MAX_REASON_LENGTH, epochSeconds, idLike, outputOf, readItem } from './validate';
-
-/** Drops undefined members so events carry only what Meta sent (and compare cleanly). */
-const compact = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** Meta's snake_case for categories; the status reference spells `authentication-international`. */
 const normalizeCategory = (category: string | undefined): string | undefined =>
@@ -61,71 +56,6 @@ const unrecognized = (
 
 const failureReason = (error: unknown): string =>
   `parser error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_REASON_LENGTH);
-
-interface Contact {
-  waId?: string;
-  userId?: string;
-  parentUserId?: string;
-  profileName?: string;
-  username?: string;
-}
-
-const toContact = (value: InferOutput<typeof contactItem>): Contact => ({
-  waId: value.wa_id,
-  userId: value.user_id,
-  parentUserId: value.parent_user_id,
-  profileName: value.profile?.name,
-  username: value.profile?.username,
-});
-
-/**
- * contacts[] indexed once per change value, so matching N items stays linear. Keys are prefixed because
- * a wa_id and a user id live in different namespaces.
- */
-class ContactIndex {
-  private readonly byId = new Map<string, Contact>();
-  private readonly only: Contact | undefined;
-
-  constructor(contacts: unknown) {
-    const list = Array.isArray(contacts) ? contacts : [];
-    let parsedCount = 0;
-    let last: Contact | undefined;
-    for (const candidate of list) {
-      const read = outputOf(contactItem, candidate);
-      if (read === undefined) continue;
-      const contact = toContact(read);
-      parsedCount += 1;
-      last = contact;
-      // first entry wins so a later duplicate id cannot re-attribute an item
-      if (contact.userId && !this.byId.has(`u:${contact.userId}`)) this.byId.set(`u:${contact.userId}`, contact);
-      if (contact.waId && !this.byId.has(`w:${contact.waId}`)) this.byId.set(`w:${contact.waId}`, contact);
-    }
-    this.only = parsedCount === 1 && list.length === 1 ? last : undefined;
-  }
-
-  /**
-   * `wa_id` may differ from `from` (Meta says they "may not always match"), so when a change carries exactly
-   * one contact and one item, that contact is the item's user even without an id match.
-   */
-  find(userId: string | undefined, waId: string | undefined, singleItem: boolean): Contact | undefined {
-    return (
-      (userId === undefined ? undefined : this.byId.get(`u:${userId}`)) ??
-      (waId === undefined ? undefined : this.byId.get(`w:${waId}`)) ??
-      (singleItem ? this.only : undefined)
-    );
-  }
-}
-
-const mergeIdentity = (own: UserIdentity, contact: Contact | undefined): UserIdentity =>
-  compact({
-    waId: own.waId ?? contact?.waId,
-    userId: own.userId ?? contact?.userId,
-    parentUserId: own.parentUserId ?? contact?.parentUserId,
-    profileName: contact?.profileName,
-    username: contact?.username,
-  });
-
-const hasUserId = (user: UserIdentity): boolean => user.waId !== undefined || user.userId !== undefined;
 
 const MISSING_ORIGIN = 'value.metadata.phone_number_id is missing or invalid';
 
