@@ -73,7 +73,7 @@ export interface RateCard {
 // Checking
 // ---------------------------------------------------------------------------------------------
 
-/** A place in the card's JSON, as the schema's issues name it: `['versions', 3, 'markets', 'North America']`. */
+/** One problem of a card: where it is (`['versions', 3, 'markets', 'North America']`) and what is wrong. */
 export interface RateCardProblem {
   path: JsonPath;
   problem: string;
