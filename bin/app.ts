@@ -1,8 +1,7 @@
 /** The CDK app named in cdk.json: `npx cdk deploy` deploys the engine into the current account and region. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { loadRateCard } from '../functions/commons/pricing/rate-card.ts';
+import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
 import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 
 const app = new App();
@@ -11,7 +10,7 @@ const rateCard: unknown = app.node.tryGetContext('rateCard');
 const wabaId: unknown = app.node.tryGetContext('wabaId');
 // A business's own rate card is checked here, so a broken file stops the deploy with its line and field.
 const rateCardFile = typeof rateCard === 'string' && rateCard ? resolve(rateCard) : undefined;
-if (rateCardFile) loadRateCard(readFileSync(rateCardFile, 'utf8'), rateCardFile);
+if (rateCardFile) loadRateCardFile(rateCardFile);
 new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),

@@ -1,13 +1,33 @@
-/** Configuration read from the environment: set by CDK on AWS, by bin/local.ts locally. */
+import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+
+/**
+ * Configuration read from the environment: set by CDK on AWS, by bin/local.ts locally. A value that
+ * is set but unusable stops the function at start with the variable's name, rather than being
+ * replaced by the default without a word (MESSAGES_PER_SECOND=abc used to become 80).
+ */
+
+/** Unset or empty reads as absent. */
+const optional = (name: string): string | undefined => getStringFromEnv({ key: name, defaultValue: '' }) || undefined;
+
 const required = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the stack (or bin/local.ts) must provide it`);
+  const value = optional(name);
+  if (value === undefined) throw new Error(`${name} is not set: the stack (or bin/local.ts) must provide it`);
   return value;
 };
 
-const positive = (value: string | undefined, fallback: number): number => {
-  const number = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? number : fallback;
+/** Unset or empty reads as the default; anything else must be a positive number. */
+const positive = (name: string, fallback: number): number => {
+  if (optional(name) === undefined) return fallback;
+  let value = Number.NaN;
+  try {
+    value = getNumberFromEnv({ key: name });
+  } catch {
+    // not a number: refused below, with what to do
+  }
+  if (Number.isFinite(value) && value > 0) return value;
+  throw new Error(
+    `${name} must be a positive number, not ${JSON.stringify(process.env[name])}: fix it or unset it for the default ${fallback}`,
+  );
 };
 
 export const config = {
@@ -16,29 +36,29 @@ export const config = {
   },
   /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
   get retentionDays(): number {
-    return positive(process.env.MESSAGE_RETENTION_DAYS, 30);
+    return positive('MESSAGE_RETENTION_DAYS', 30);
   },
   /** Meta's Graph API base (the local stack points it at the sandbox) */
   get whatsAppApiUrl(): string {
-    return process.env.WHATSAPP_API_URL || 'https://graph.facebook.com';
+    return optional('WHATSAPP_API_URL') ?? 'https://graph.facebook.com';
   },
   get whatsAppApiVersion(): string {
-    return process.env.WHATSAPP_API_VERSION || 'v24.0';
+    return optional('WHATSAPP_API_VERSION') ?? 'v24.0';
   },
   /** the number's throughput: 80 by default, 1,000 once Meta has upgraded it */
   get messagesPerSecond(): number {
-    return positive(process.env.MESSAGES_PER_SECOND, 80);
+    return positive('MESSAGES_PER_SECOND', 80);
   },
   /** the pair rate to one user: one message per this many seconds after a burst */
   get pairIntervalSeconds(): number {
-    return positive(process.env.PAIR_RATE_INTERVAL_SECONDS, 6);
+    return positive('PAIR_RATE_INTERVAL_SECONDS', 6);
   },
   get pairBurst(): number {
-    return positive(process.env.PAIR_RATE_BURST, 45);
+    return positive('PAIR_RATE_BURST', 45);
   },
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   get wabaId(): string | undefined {
-    return process.env.WHATSAPP_WABA_ID || undefined;
+    return optional('WHATSAPP_WABA_ID');
   },
   /** the private bucket the scheduled cost report writes to */
   get reportBucket(): string {
@@ -46,6 +66,6 @@ export const config = {
   },
   /** the business number used when a request names none */
   get defaultPhoneNumberId(): string | undefined {
-    return process.env.WHATSAPP_PHONE_NUMBER_ID || undefined;
+    return optional('WHATSAPP_PHONE_NUMBER_ID');
   },
 };

@@ -4,8 +4,9 @@
  * https://developers.facebook.com/docs/graph-api/guides/error-handling
  */
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isObject } from '#commons/json';
+
+export { isObject };
 
 /** Graph answers are JSON, except when a proxy or an outage answers instead. */
 export const parseJson = (text: string): unknown => {

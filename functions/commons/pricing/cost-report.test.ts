@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { computeCostReport, type CostCell, type CostReport, type CostRow } from './cost-report';
-import { checkRateCard, loadRateCard, type RateCard } from './rate-card';
+import { checkRateCard, type RateCard } from './rate-card';
+import { loadRateCard } from './rate-card-file';
 
 const card: RateCard = loadRateCard(readFileSync(new URL('./rate-card.json', import.meta.url), 'utf8'));
 

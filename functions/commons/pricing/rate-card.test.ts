@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
   checkRateCard,
-  loadRateCard,
   marketOf,
   priceOf,
   shippedRateCard,
@@ -10,6 +9,7 @@ import {
   type RateCard,
   type RateCardVersion,
 } from './rate-card';
+import { loadRateCard } from './rate-card-file';
 
 const SHIPPED_TEXT = readFileSync(new URL('./rate-card.json', import.meta.url), 'utf8');
 const card: RateCard = loadRateCard(SHIPPED_TEXT);

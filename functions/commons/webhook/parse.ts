@@ -6,75 +6,38 @@
  * Required fields are strict (they decide whether an item is usable); descriptive optional fields read as
  * absent when mistyped, because the item itself is still good and `raw` keeps the original.
  */
+import type { InferOutput } from 'valibot';
+import { isObject, type JsonObject } from '#commons/json';
+import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
 import type {
-  DeliveryStatus,
   InboundMessageEvent,
-  MetaConversation,
   MetaError,
-  MetaPricing,
   Origin,
   ParsedWebhook,
   StatusEvent,
   UnrecognizedEvent,
-  UserIdentity,
   WebhookEvent,
 } from './events';
 import {
-  Issues,
-  MAX_REASON_LENGTH,
-  check,
-  epochSeconds,
-  errorCode,
-  expectedObject,
-  idLike,
-  isObject,
-  nonEmptyString,
-  oneOf,
-  readArray,
-  readBoolean,
-  readLenient,
-  readObject,
-  readString,
-  templateId,
-  type JsonObject,
-} from './validate';
-
-/** Drops undefined members so events carry only what Meta sent (and compare cleanly). */
-const compact = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  accountUpdateItem,
+  messageItem,
+  metadataItem,
+  metaErrorItem,
+  statusItem,
+  templateCategoryItem,
+  templateStatusItem,
+} from './items';
+import { MAX_REASON_LENGTH, epochSeconds, idLike, outputOf, readItem } from './validate';
 
 /** Meta's snake_case for categories; the status reference spells `authentication-international`. */
 const normalizeCategory = (category: string | undefined): string | undefined =>
   category === undefined ? undefined : category.trim().toLowerCase().replace(/-/g, '_');
 
-const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const satisfies DeliveryStatus[];
-const deliveryStatus = oneOf(DELIVERY_STATUSES);
+const toMetaError = (error: InferOutput<typeof metaErrorItem>): MetaError =>
+  compact({ code: error.code, title: error.title, message: error.message, details: error.error_data?.details });
 
-/** A Meta error object, or the reason it cannot be used. */
-const readMetaError = (value: JsonObject): MetaError | string => {
-  const issues = new Issues();
-  const code = issues.required(value, 'code', errorCode);
-  if (code === undefined) return issues.reason;
-  const errorData = readObject(value, 'error_data');
-  return compact({
-    code,
-    title: readString(value, 'title'),
-    message: readString(value, 'message'),
-    details: errorData && readString(errorData, 'details'),
-  });
-};
-
-/** Item-level errors are decoration on a message or status: unreadable ones are skipped, `raw` keeps them. */
-const toMetaErrors = (errors: unknown[] | undefined): MetaError[] => {
-  if (!errors) return [];
-  const result: MetaError[] = [];
-  for (const candidate of errors) {
-    if (!isObject(candidate)) continue;
-    const error = readMetaError(candidate);
-    if (typeof error !== 'string') result.push(error);
-  }
-  return result;
-};
+const toMetaErrors = (errors: ReadonlyArray<InferOutput<typeof metaErrorItem> | undefined> | undefined): MetaError[] =>
+  (errors ?? []).flatMap((error) => (error === undefined ? [] : [toMetaError(error)]));
 
 interface ChangeContext {
   wabaId: string;
@@ -94,228 +57,135 @@ const unrecognized = (
 const failureReason = (error: unknown): string =>
   `parser error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_REASON_LENGTH);
 
-interface Contact {
-  waId?: string;
-  userId?: string;
-  parentUserId?: string;
-  profileName?: string;
-  username?: string;
-}
-
-/** Every field of a contact is descriptive, so any object is a usable contact. */
-const readContact = (value: JsonObject): Contact => {
-  const profile = readObject(value, 'profile');
-  return {
-    waId: readLenient(value, 'wa_id', idLike),
-    userId: readString(value, 'user_id'),
-    parentUserId: readString(value, 'parent_user_id'),
-    profileName: profile && readString(profile, 'name'),
-    username: profile && readString(profile, 'username'),
-  };
-};
-
-/**
- * contacts[] indexed once per change value, so matching N items stays linear. Keys are prefixed because
- * a wa_id and a user id live in different namespaces.
- */
-class ContactIndex {
-  private readonly byId = new Map<string, Contact>();
-  private readonly only: Contact | undefined;
-
-  constructor(contacts: unknown) {
-    const list = Array.isArray(contacts) ? contacts : [];
-    let parsedCount = 0;
-    let last: Contact | undefined;
-    for (const candidate of list) {
-      if (!isObject(candidate)) continue;
-      const contact = readContact(candidate);
-      parsedCount += 1;
-      last = contact;
-      // first entry wins so a later duplicate id cannot re-attribute an item
-      if (contact.userId && !this.byId.has(`u:${contact.userId}`)) this.byId.set(`u:${contact.userId}`, contact);
-      if (contact.waId && !this.byId.has(`w:${contact.waId}`)) this.byId.set(`w:${contact.waId}`, contact);
-    }
-    this.only = parsedCount === 1 && list.length === 1 ? last : undefined;
-  }
-
-  /**
-   * `wa_id` may differ from `from` (Meta says they "may not always match"), so when a change carries exactly
-   * one contact and one item, that contact is the item's user even without an id match.
-   */
-  find(userId: string | undefined, waId: string | undefined, singleItem: boolean): Contact | undefined {
-    return (
-      (userId === undefined ? undefined : this.byId.get(`u:${userId}`)) ??
-      (waId === undefined ? undefined : this.byId.get(`w:${waId}`)) ??
-      (singleItem ? this.only : undefined)
-    );
-  }
-}
-
-const mergeIdentity = (own: UserIdentity, contact: Contact | undefined): UserIdentity =>
-  compact({
-    waId: own.waId ?? contact?.waId,
-    userId: own.userId ?? contact?.userId,
-    parentUserId: own.parentUserId ?? contact?.parentUserId,
-    profileName: contact?.profileName,
-    username: contact?.username,
-  });
-
-const hasUserId = (user: UserIdentity): boolean => user.waId !== undefined || user.userId !== undefined;
-
 const MISSING_ORIGIN = 'value.metadata.phone_number_id is missing or invalid';
 
 const parseMessage = (
-  item: unknown,
+  raw: unknown,
   origin: Origin | undefined,
   contacts: ContactIndex,
   singleItem: boolean,
   ctx: ChangeContext,
 ): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, item);
-  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
-  const issues = new Issues();
-  const id = issues.required(item, 'id', nonEmptyString);
-  const timestamp = issues.required(item, 'timestamp', epochSeconds);
-  const declaredType = issues.optional(item, 'type', nonEmptyString);
-  const from = issues.optional(item, 'from', nonEmptyString);
-  const fromUserId = issues.optional(item, 'from_user_id', nonEmptyString);
-  if (id === undefined || timestamp === undefined || !issues.ok) return unrecognized(ctx, issues.reason, item);
-
+  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, raw);
+  const read = readItem(messageItem, raw);
+  if ('reason' in read) return unrecognized(ctx, read.reason, raw);
+  const item = read.value;
   // Missing type reads as Meta's legacy `unknown`: the message still opens the service window.
-  const type = declaredType ?? 'unknown';
-  const contact = contacts.find(fromUserId, from, singleItem);
+  const type = item.type ?? 'unknown';
+  const contact = contacts.find(item.from_user_id, item.from, singleItem);
   const user = mergeIdentity(
-    compact({ waId: from, userId: fromUserId, parentUserId: readString(item, 'from_parent_user_id') }),
+    compact({ waId: item.from, userId: item.from_user_id, parentUserId: item.from_parent_user_id }),
     contact,
   );
   // Identity-change system messages may come without a sender; their ids are in `system`.
   if (!hasUserId(user) && type !== 'system') {
-    return unrecognized(ctx, 'message has no sender: neither from nor from_user_id', item);
+    return unrecognized(ctx, 'message has no sender: neither from nor from_user_id', raw);
   }
   const event: InboundMessageEvent = {
     kind: 'inbound-message',
     origin,
     user,
-    id,
-    timestamp,
+    id: item.id,
+    timestamp: item.timestamp,
     type,
-    errors: toMetaErrors(readArray(item, 'errors')),
-    raw: item,
+    errors: toMetaErrors(item.errors),
+    raw: raw as JsonObject,
   };
-  const groupId = readString(item, 'group_id');
-  if (groupId !== undefined) event.groupId = groupId;
-  const context = readObject(item, 'context');
+  if (item.group_id !== undefined) event.groupId = item.group_id;
+  const { context, referral, system } = item;
   if (context) {
     event.context = compact({
-      from: readString(context, 'from'),
-      id: readString(context, 'id'),
-      forwarded: readBoolean(context, 'forwarded'),
-      frequentlyForwarded: readBoolean(context, 'frequently_forwarded'),
+      from: context.from,
+      id: context.id,
+      forwarded: context.forwarded,
+      frequentlyForwarded: context.frequently_forwarded,
     });
   }
-  const referral = readObject(item, 'referral');
   if (referral) {
     event.referral = compact({
-      sourceId: readString(referral, 'source_id'),
-      sourceType: readString(referral, 'source_type'),
-      sourceUrl: readString(referral, 'source_url'),
-      ctwaClid: readString(referral, 'ctwa_clid'),
+      sourceId: referral.source_id,
+      sourceType: referral.source_type,
+      sourceUrl: referral.source_url,
+      ctwaClid: referral.ctwa_clid,
     });
   }
-  const system = readObject(item, 'system');
   if (system) {
     event.system = compact({
-      type: readString(system, 'type'),
-      waId: readLenient(system, 'wa_id', idLike),
-      userId: readString(system, 'user_id'),
-      parentUserId: readString(system, 'parent_user_id'),
-      previousUserId: readString(system, 'previous_user_id'),
-      newWaId: readLenient(system, 'new_wa_id', idLike),
-      body: readString(system, 'body'),
+      type: system.type,
+      waId: system.wa_id,
+      userId: system.user_id,
+      parentUserId: system.parent_user_id,
+      previousUserId: system.previous_user_id,
+      newWaId: system.new_wa_id,
+      body: system.body,
     });
   }
   return event;
 };
 
-/** A conversation without a usable id is dropped whole: its other fields mean nothing on their own. */
-const readConversation = (status: JsonObject): MetaConversation | undefined => {
-  const conversation = readObject(status, 'conversation');
-  const id = conversation && check(conversation.id, nonEmptyString);
-  if (!conversation || id === undefined) return undefined;
-  const origin = readObject(conversation, 'origin');
-  return compact({
-    id,
-    category: normalizeCategory(origin && readString(origin, 'type')),
-    expiresAt: readLenient(conversation, 'expiration_timestamp', epochSeconds),
-  });
-};
-
-const readPricing = (status: JsonObject): MetaPricing | undefined => {
-  const pricing = readObject(status, 'pricing');
-  if (!pricing) return undefined;
-  return compact({
-    model: readString(pricing, 'pricing_model'),
-    type: readString(pricing, 'type'),
-    category: normalizeCategory(readString(pricing, 'category')),
-    billable: readBoolean(pricing, 'billable'),
-  });
-};
-
 const parseStatus = (
-  item: unknown,
+  raw: unknown,
   origin: Origin | undefined,
   contacts: ContactIndex,
   singleItem: boolean,
   ctx: ChangeContext,
 ): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, item);
-  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
-  const issues = new Issues();
-  const id = issues.required(item, 'id', nonEmptyString);
-  const status = issues.required(item, 'status', deliveryStatus);
-  const timestamp = issues.required(item, 'timestamp', epochSeconds);
-  const recipientId = issues.optional(item, 'recipient_id', nonEmptyString);
-  const recipientUserId = issues.optional(item, 'recipient_user_id', nonEmptyString);
-  if (id === undefined || status === undefined || timestamp === undefined || !issues.ok) {
-    return unrecognized(ctx, issues.reason, item);
-  }
+  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, raw);
+  const read = readItem(statusItem, raw);
+  if ('reason' in read) return unrecognized(ctx, read.reason, raw);
+  const item = read.value;
 
   // For a group, recipient_id is the group; the person is recipient_participant_id.
-  const groupId = readString(item, 'recipient_type') === 'group' ? recipientId : undefined;
-  const waId = groupId === undefined ? recipientId : readString(item, 'recipient_participant_id');
-  const contact = contacts.find(recipientUserId, waId, singleItem);
+  const groupId = item.recipient_type === 'group' ? item.recipient_id : undefined;
+  const waId = groupId === undefined ? item.recipient_id : item.recipient_participant_id;
+  const contact = contacts.find(item.recipient_user_id, waId, singleItem);
   const user = mergeIdentity(
-    compact({ waId, userId: recipientUserId, parentUserId: readString(item, 'parent_recipient_user_id') }),
+    compact({ waId, userId: item.recipient_user_id, parentUserId: item.parent_recipient_user_id }),
     contact,
   );
   if (!hasUserId(user) && groupId === undefined) {
-    return unrecognized(ctx, 'status has no recipient: neither recipient_id nor recipient_user_id', item);
+    return unrecognized(ctx, 'status has no recipient: neither recipient_id nor recipient_user_id', raw);
   }
   const event: StatusEvent = {
     kind: 'status',
     origin,
-    messageId: id,
-    status,
-    timestamp,
+    messageId: item.id,
+    status: item.status,
+    timestamp: item.timestamp,
     user,
-    errors: toMetaErrors(readArray(item, 'errors')),
-    raw: item,
+    errors: toMetaErrors(item.errors),
+    raw: raw as JsonObject,
   };
   if (groupId !== undefined) event.groupId = groupId;
-  const conversation = readConversation(item);
-  if (conversation) event.conversation = conversation;
-  const pricing = readPricing(item);
-  if (pricing) event.pricing = pricing;
-  const callbackData = readString(item, 'biz_opaque_callback_data');
-  if (callbackData !== undefined) event.bizOpaqueCallbackData = callbackData;
+  const { conversation, pricing } = item;
+  if (conversation) {
+    event.conversation = compact({
+      id: conversation.id,
+      category: normalizeCategory(conversation.origin?.type),
+      expiresAt: conversation.expiration_timestamp,
+    });
+  }
+  if (pricing) {
+    event.pricing = compact({
+      model: pricing.pricing_model,
+      type: pricing.type,
+      category: normalizeCategory(pricing.category),
+      billable: pricing.billable,
+    });
+  }
+  if (item.biz_opaque_callback_data !== undefined) event.bizOpaqueCallbackData = item.biz_opaque_callback_data;
   return event;
 };
 
-const parseValueError = (item: unknown, origin: Partial<Origin>, ctx: ChangeContext): WebhookEvent => {
-  if (!isObject(item)) return unrecognized(ctx, expectedObject(item), item);
-  const error = readMetaError(item);
-  if (typeof error === 'string') return unrecognized(ctx, error, item);
-  return { kind: 'value-error', origin: compact({ ...origin, wabaId: ctx.wabaId }), error, raw: item };
+const parseValueError = (raw: unknown, origin: Partial<Origin>, ctx: ChangeContext): WebhookEvent => {
+  const read = readItem(metaErrorItem, raw);
+  if ('reason' in read) return unrecognized(ctx, read.reason, raw);
+  return {
+    kind: 'value-error',
+    origin: compact({ ...origin, wabaId: ctx.wabaId }),
+    error: toMetaError(read.value),
+    raw: raw as JsonObject,
+  };
 };
 
 /** Runs one item's parser so that even an unforeseen exception costs only that item. */
@@ -329,10 +199,10 @@ const guarded = (ctx: ChangeContext, item: unknown, parseItem: () => WebhookEven
 
 /** The business number a messages change belongs to; without it, its messages and statuses are parked. */
 const readMetadata = (value: JsonObject): Omit<Origin, 'wabaId'> | undefined => {
-  const metadata = readObject(value, 'metadata');
-  const phoneNumberId = metadata && check(metadata.phone_number_id, idLike);
-  if (!metadata || phoneNumberId === undefined) return undefined;
-  return compact({ phoneNumberId, displayPhoneNumber: readLenient(metadata, 'display_phone_number', idLike) });
+  const metadata = outputOf(metadataItem, value.metadata);
+  return (
+    metadata && compact({ phoneNumberId: metadata.phone_number_id, displayPhoneNumber: metadata.display_phone_number })
+  );
 };
 
 const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookEvent[]): void => {
@@ -367,50 +237,36 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
   }
 };
 
-/** The template fields both template webhooks require; `issues` collects what is wrong with them. */
-const readTemplate = (value: JsonObject, issues: Issues) => ({
-  templateId: issues.required(value, 'message_template_id', templateId),
-  name: issues.required(value, 'message_template_name', nonEmptyString),
-  language: issues.required(value, 'message_template_language', nonEmptyString),
-});
-
 const parseTemplateStatus = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const issues = new Issues();
-  const event = issues.required(value, 'event', nonEmptyString);
-  const { templateId: id, name, language } = readTemplate(value, issues);
-  if (event === undefined || id === undefined || name === undefined || language === undefined) {
-    return unrecognized(ctx, issues.reason, value);
-  }
+  const read = readItem(templateStatusItem, value);
+  if ('reason' in read) return unrecognized(ctx, read.reason, value);
+  const item = read.value;
   return compact({
     kind: 'template-status' as const,
     wabaId: ctx.wabaId,
-    templateId: id,
-    name,
-    language,
-    event,
-    // null when the template is scheduled for deletion
-    reason: readString(value, 'reason'),
-    category: readString(value, 'message_template_category')?.toLowerCase(),
+    templateId: item.message_template_id,
+    name: item.message_template_name,
+    language: item.message_template_language,
+    event: item.event,
+    reason: item.reason,
+    category: item.message_template_category?.toLowerCase(),
     timestamp: time,
     raw: value,
   });
 };
 
 const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const issues = new Issues();
-  const { templateId: id, name, language } = readTemplate(value, issues);
-  const newCategory = issues.required(value, 'new_category', nonEmptyString);
-  if (id === undefined || name === undefined || language === undefined || newCategory === undefined) {
-    return unrecognized(ctx, issues.reason, value);
-  }
+  const read = readItem(templateCategoryItem, value);
+  if ('reason' in read) return unrecognized(ctx, read.reason, value);
+  const item = read.value;
   return compact({
     kind: 'template-category' as const,
     wabaId: ctx.wabaId,
-    templateId: id,
-    name,
-    language,
-    newCategory: newCategory.toLowerCase(),
-    previousCategory: readString(value, 'previous_category')?.toLowerCase(),
+    templateId: item.message_template_id,
+    name: item.message_template_name,
+    language: item.message_template_language,
+    newCategory: item.new_category.toLowerCase(),
+    previousCategory: item.previous_category?.toLowerCase(),
     timestamp: time,
     raw: value,
   });
@@ -420,7 +276,7 @@ const parseAccountUpdate = (value: JsonObject, ctx: ChangeContext, time: number 
   compact({
     kind: 'account-update' as const,
     wabaId: ctx.wabaId,
-    event: readString(value, 'event'),
+    event: outputOf(accountUpdateItem, value)?.event,
     timestamp: time,
     raw: value,
   });
@@ -466,7 +322,7 @@ const parseEntry = (entry: unknown, path: string, out: WebhookEvent[]): void => 
     out.push(unrecognized({ path }, 'entry is not an object', entry));
     return;
   }
-  const wabaId = check(entry.id, idLike);
+  const wabaId = outputOf(idLike, entry.id);
   if (wabaId === undefined) {
     out.push(unrecognized({ path }, 'entry has no WABA id', entry));
     return;
@@ -475,7 +331,7 @@ const parseEntry = (entry: unknown, path: string, out: WebhookEvent[]): void => 
     out.push(unrecognized({ wabaId, path }, 'entry.changes is not an array', entry));
     return;
   }
-  const entryTime = check(entry.time, epochSeconds);
+  const entryTime = outputOf(epochSeconds, entry.time);
   entry.changes.forEach((change, index) => {
     const changePath = `${path}.changes[${index}]`;
     try {

@@ -1,38 +1,41 @@
+import { safeParse, string, type BaseIssue, type BaseSchema } from 'valibot';
+import { isObject } from '#commons/json';
 import {
-  Issues,
+  MAX_ID_LENGTH,
   MAX_REASON_LENGTH,
-  check,
   epochSeconds,
   errorCode,
   expectedObject,
   idLike,
-  isObject,
+  lenient,
   nonEmptyString,
   oneOf,
-  readArray,
-  readBoolean,
-  readLenient,
-  readObject,
-  readString,
+  outputOf,
+  readItem,
+  reasonOf,
+  record,
   templateId,
   typeName,
-  type Reader,
 } from './validate';
 
-/** Runs a reader and returns what it read and every problem it reported. */
-const run = <T>(read: Reader<T>, value: unknown): { value: T | undefined; issues: string[] } => {
-  const issues: string[] = [];
-  return { value: read(value, (message) => issues.push(message)), issues };
+type Schema<T> = BaseSchema<unknown, T, BaseIssue<unknown>>;
+
+/** Runs a schema and returns what it read and every problem it reported. */
+const run = <T>(schema: Schema<T>, value: unknown): { value: T | undefined; issues: string[] } => {
+  const result = safeParse(schema, value);
+  return result.success
+    ? { value: result.output, issues: [] }
+    : { value: undefined, issues: result.issues.map((issue) => issue.message) };
 };
 
-const accepts = <T>(read: Reader<T>, value: unknown, expected: T): void => {
-  const result = run(read, value);
+const accepts = <T>(schema: Schema<T>, value: unknown, expected: T): void => {
+  const result = run(schema, value);
   expect(result.issues).toStrictEqual([]);
   expect(result.value).toBe(expected);
 };
 
-const rejects = <T>(read: Reader<T>, value: unknown, issues: string[]): void => {
-  expect(run(read, value)).toStrictEqual({ value: undefined, issues });
+const rejects = <T>(schema: Schema<T>, value: unknown, issues: string[]): void => {
+  expect(run(schema, value)).toStrictEqual({ value: undefined, issues });
 };
 
 describe('isObject and typeName', () => {
@@ -78,8 +81,8 @@ describe('nonEmptyString', () => {
     [5, ['Invalid input: expected string, received number']],
     [{}, ['Invalid input: expected string, received object']],
     [[1], ['Invalid input: expected string, received array']],
-    [[], ['Invalid input: expected string, received array', 'Too small: expected array to have >=1 items']],
-    [{ length: 0 }, ['Invalid input: expected string, received object', 'Too small: expected unknown to be >=1']],
+    [[], ['Invalid input: expected string, received array']],
+    [{ length: 0 }, ['Invalid input: expected string, received object']],
     [{ length: 2 }, ['Invalid input: expected string, received object']],
   ])('rejects %p with the messages parked items have always carried', (value, issues) => {
     rejects(nonEmptyString, value, issues);
@@ -87,10 +90,13 @@ describe('nonEmptyString', () => {
 
   it('does not throw on a length that cannot become a number', () => {
     const value = JSON.parse('{"length": {"toString": 1, "valueOf": 1}}') as unknown;
-    rejects(nonEmptyString, value, [
-      'Invalid input: expected string, received object',
-      'Too small: expected unknown to be >=1',
-    ]);
+    rejects(nonEmptyString, value, ['Invalid input: expected string, received object']);
+  });
+
+  it('refuses an id longer than DynamoDB should key on', () => {
+    accepts(nonEmptyString, 'x'.repeat(MAX_ID_LENGTH), 'x'.repeat(MAX_ID_LENGTH));
+    rejects(nonEmptyString, 'x'.repeat(MAX_ID_LENGTH + 1), ['Too big: expected string to have <=512 characters']);
+    rejects(idLike, 'x'.repeat(MAX_ID_LENGTH + 1), ['Too big: expected string to have <=512 characters']);
   });
 });
 
@@ -186,58 +192,48 @@ describe('oneOf', () => {
   });
 });
 
-describe('lenient reads', () => {
-  const obj = { s: 'x', b: false, o: { k: 1 }, a: [1], n: 5, id: 7, empty: '' };
+describe('lenient fields and records', () => {
+  const item = record({ s: lenient(string()), id: lenient(idLike), required: nonEmptyString });
 
   it('read a value of the right type and treat anything else as absent', () => {
-    expect(readString(obj, 's')).toBe('x');
-    expect(readString(obj, 'n')).toBeUndefined();
-    expect(readBoolean(obj, 'b')).toBe(false);
-    expect(readBoolean(obj, 's')).toBeUndefined();
-    expect(readObject(obj, 'o')).toBe(obj.o);
-    expect(readObject(obj, 'a')).toBeUndefined();
-    expect(readArray(obj, 'a')).toBe(obj.a);
-    expect(readArray(obj, 'o')).toBeUndefined();
-    expect(readLenient(obj, 'id', idLike)).toBe('7');
-    expect(readLenient(obj, 'empty', idLike)).toBeUndefined();
-    expect(check(obj.n, epochSeconds)).toBe(5);
-    expect(check(obj.s, epochSeconds)).toBeUndefined();
+    expect(outputOf(item, { s: 'x', id: 7, required: 'r' })).toMatchObject({ s: 'x', id: '7', required: 'r' });
+    expect(outputOf(item, { s: 5, id: '', required: 'r' })).toMatchObject({ s: undefined, id: undefined });
+    expect(outputOf(epochSeconds, 5)).toBe(5);
+    expect(outputOf(epochSeconds, 'x')).toBeUndefined();
+  });
+
+  it('keeps fields it does not declare, and refuses what is not an object', () => {
+    expect(outputOf(item, { required: 'r', extra: { deep: [1] } })).toMatchObject({ extra: { deep: [1] } });
+    for (const value of [null, [], 'x', 1]) {
+      expect(readItem(item, value)).toStrictEqual({ reason: expectedObject(value) });
+    }
   });
 });
 
-describe('Issues', () => {
-  it('records each problem under its key, in the order the fields are read', () => {
-    const issues = new Issues();
-    const item = { id: '', timestamp: 'now', type: 'text' };
-    expect(issues.required(item, 'id', nonEmptyString)).toBeUndefined();
-    expect(issues.required(item, 'timestamp', epochSeconds)).toBeUndefined();
-    expect(issues.required(item, 'type', nonEmptyString)).toBe('text');
-    expect(issues.ok).toBe(false);
-    expect(issues.reason).toBe(
-      'id: Too small: expected string to have >=1 characters; ' +
+describe('reasons', () => {
+  const item = record({ id: nonEmptyString, timestamp: epochSeconds, type: nonEmptyString });
+
+  it('names each problem under its field, in the order the fields are declared', () => {
+    expect(readItem(item, { id: '', timestamp: 'now', type: 'text' })).toStrictEqual({
+      reason:
+        'id: Too small: expected string to have >=1 characters; ' +
         'timestamp: expected Unix seconds as a digit string or a non-negative integer',
-    );
+    });
   });
 
-  it('lets an optional field be absent but not wrong', () => {
-    const issues = new Issues();
-    expect(issues.optional({}, 'from', nonEmptyString)).toBeUndefined();
-    expect(issues.ok).toBe(true);
-    expect(issues.reason).toBe('');
-    expect(issues.optional({ from: 5 }, 'from', nonEmptyString)).toBeUndefined();
-    expect(issues.reason).toBe('from: Invalid input: expected string, received number');
+  it('says which required field is missing', () => {
+    expect(readItem(item, { id: 'a', type: 'text' })).toStrictEqual({ reason: 'timestamp: required but missing' });
   });
 
   it('keeps the reason to five issues and a bounded length', () => {
-    const issues = new Issues();
-    const item = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, []]));
-    for (const key of Object.keys(item)) issues.required(item, key, nonEmptyString);
-    expect(issues.reason.split('; ')).toHaveLength(5);
+    const wide = record(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, nonEmptyString])));
+    const read = readItem(wide, Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, []])));
+    expect('reason' in read && read.reason.split('; ')).toHaveLength(5);
 
-    const long = new Issues();
     const key = 'k'.repeat(MAX_REASON_LENGTH);
-    long.required({}, key, nonEmptyString);
-    expect(long.reason).toHaveLength(MAX_REASON_LENGTH + 1);
-    expect(long.reason.endsWith('…')).toBe(true);
+    const long = safeParse(record({ [key]: nonEmptyString }), {});
+    const reason = reasonOf(long.issues ?? []);
+    expect(reason).toHaveLength(MAX_REASON_LENGTH + 1);
+    expect(reason.endsWith('…')).toBe(true);
   });
 });

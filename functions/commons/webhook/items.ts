@@ -1,0 +1,105 @@
+/**
+ * The schemas of the items one webhook POST carries, after Meta's reference
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components). Required fields are
+ * strict: they decide whether an item is usable. Descriptive fields are lenient: a mistyped one reads
+ * as absent, because the item itself is still good and its `raw` keeps the original.
+ */
+import { array, boolean, optional, string } from 'valibot';
+import type { DeliveryStatus } from './events';
+import { epochSeconds, errorCode, idLike, lenient, nonEmptyString, oneOf, record, templateId } from './validate';
+
+const text = lenient(string());
+const flag = lenient(boolean());
+const someId = lenient(idLike);
+
+export const metaErrorItem = record({
+  code: errorCode,
+  title: text,
+  message: text,
+  error_data: lenient(record({ details: text })),
+});
+
+/** Item-level errors are decoration on a message or status: unreadable ones are skipped. */
+const errorList = lenient(array(lenient(metaErrorItem)));
+
+/** Every field of a contact is descriptive, so any object is a usable contact. */
+export const contactItem = record({
+  wa_id: someId,
+  user_id: text,
+  parent_user_id: text,
+  profile: lenient(record({ name: text, username: text })),
+});
+
+/** The business number a messages change belongs to. */
+export const metadataItem = record({ phone_number_id: idLike, display_phone_number: someId });
+
+export const messageItem = record({
+  id: nonEmptyString,
+  timestamp: epochSeconds,
+  type: optional(nonEmptyString),
+  from: optional(nonEmptyString),
+  from_user_id: optional(nonEmptyString),
+  from_parent_user_id: text,
+  group_id: text,
+  errors: errorList,
+  context: lenient(record({ from: text, id: text, forwarded: flag, frequently_forwarded: flag })),
+  referral: lenient(record({ source_id: text, source_type: text, source_url: text, ctwa_clid: text })),
+  system: lenient(
+    record({
+      type: text,
+      wa_id: someId,
+      user_id: text,
+      parent_user_id: text,
+      previous_user_id: text,
+      new_wa_id: someId,
+      body: text,
+    }),
+  ),
+});
+
+const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const satisfies DeliveryStatus[];
+
+export const statusItem = record({
+  id: nonEmptyString,
+  status: oneOf(DELIVERY_STATUSES),
+  timestamp: epochSeconds,
+  recipient_id: optional(nonEmptyString),
+  recipient_user_id: optional(nonEmptyString),
+  recipient_type: text,
+  recipient_participant_id: text,
+  parent_recipient_user_id: text,
+  errors: errorList,
+  /** A conversation without a usable id is dropped whole: its other fields mean nothing on their own. */
+  conversation: lenient(
+    record({
+      id: nonEmptyString,
+      origin: lenient(record({ type: text })),
+      expiration_timestamp: lenient(epochSeconds),
+    }),
+  ),
+  pricing: lenient(record({ pricing_model: text, type: text, category: text, billable: flag })),
+  biz_opaque_callback_data: text,
+});
+
+/** The template fields both template webhooks require. */
+const templateFields = {
+  message_template_id: templateId,
+  message_template_name: nonEmptyString,
+  message_template_language: nonEmptyString,
+};
+
+export const templateStatusItem = record({
+  event: nonEmptyString,
+  ...templateFields,
+  // null when the template is scheduled for deletion
+  reason: text,
+  message_template_category: text,
+});
+
+export const templateCategoryItem = record({
+  ...templateFields,
+  new_category: nonEmptyString,
+  previous_category: text,
+});
+
+export const accountUpdateItem = record({ event: text });
