@@ -1,0 +1,161 @@
+import * as v from 'valibot';
+import { characterCount } from '#domain/templates';
+import { badRequest, type ApiError } from '#http/errors';
+
+/**
+ * The building blocks every body schema of the API is declared with (valibot,
+ * https://valibot.dev/guides/schemas/), and the one place a schema's first issue becomes our 400.
+ *
+ * Each schema carries its own message, so a refusal names the field and what to give instead: the
+ * path of the issue, then the message (`template.components[0].index: required for a button, …`).
+ * A missing key answers with the message of the field it misses, not a generic "key missing".
+ */
+
+export type JsonObject = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A message that answers with its own code instead of VALIDATION_ERROR; `withPath` puts the field's
+ * path before it as for any other message (otherwise the message names the field itself).
+ */
+const CODE_MARK = '\u0000';
+export const coded = (code: string, message: string, withPath = false): string =>
+  [code, withPath ? 'path' : '', message].join(CODE_MARK);
+
+type AnyIssue = v.BaseIssue<unknown>;
+type AnySchema = v.GenericSchema;
+
+/** `a.b[0].c`, or `body` for the body itself. */
+const pathOf = (issue: AnyIssue): string => {
+  let path = '';
+  for (const item of issue.path ?? []) {
+    const key = (item as { key?: unknown }).key;
+    path += typeof key === 'number' ? `[${key}]` : `${path === '' ? '' : '.'}${String(key)}`;
+  }
+  return path === '' ? 'body' : path;
+};
+
+/** The schema's output, or the first issue thrown as a 400 ApiError. */
+export const parseOrThrow = <S extends AnySchema>(schema: S, input: unknown): v.InferOutput<S> => {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return result.output;
+  throw refusal(result.issues[0]);
+};
+
+const refusal = (issue: AnyIssue): ApiError => {
+  const [code, withPath, message] = issue.message.includes(CODE_MARK)
+    ? issue.message.split(CODE_MARK)
+    : ['VALIDATION_ERROR', 'path', issue.message];
+  const text = withPath === 'path' ? `${pathOf(issue)}: ${message}` : (message ?? '');
+  return badRequest(code ?? 'VALIDATION_ERROR', text);
+};
+
+/** An issue at a path below the value being checked (for rules over a list, e.g. unique titles). */
+export const at = (...keys: [string | number, ...Array<string | number>]): [v.IssuePathItem, ...v.IssuePathItem[]] => {
+  const item = (key: string | number): v.IssuePathItem => ({ type: 'unknown', origin: 'value', input: undefined, key, value: undefined });
+  return [item(keys[0]), ...keys.slice(1).map(item)];
+};
+
+const messageOf = (schema: AnySchema | undefined): string | undefined => {
+  const message = (schema as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+};
+
+type Entries = v.ObjectEntries;
+
+/**
+ * A JSON object (not an array) with the given fields, in the order they are checked. Fields not
+ * declared are passed on unchanged (Meta's newer options), unless `strict` names why they are refused.
+ */
+export const object = <E extends Entries>(entries: E, what: string) =>
+  v.pipe(v.custom<JsonObject>(isObject, `required, ${what}`), option(entries, what));
+
+/** One option of `byKey`: an object declared by its fields (what `object` checks once it is an object). */
+export const option = <E extends Entries>(entries: E, what: string) =>
+  v.looseObject(entries, (issue) => messageOf(entries[String(keyOf(issue))]) ?? `required, ${what}`);
+
+/**
+ * An object whose `key` field (its type) picks the declaration it is checked against: one option per
+ * type, so a new type is one more declaration. `keyMessage` names the known types.
+ */
+export const byKey = (key: string, options: readonly object[], what: string, keyMessage: string) =>
+  v.pipe(
+    v.custom<JsonObject>(isObject, `required, ${what}`),
+    // The options are built from tables, so their exact types are not known here.
+    v.variant(key, options as unknown as v.VariantOptions<string>, keyMessage) as unknown as v.GenericSchema<
+      JsonObject,
+      JsonObject
+    >,
+  );
+
+export const strictObject = <E extends Entries>(entries: E, unknownKey: (key: string) => string) =>
+  v.strictObject(entries, (issue) => {
+    const key = String(keyOf(issue));
+    return issue.expected === 'never' ? unknownKey(key) : (messageOf(entries[key]) ?? `required`);
+  });
+
+const keyOf = (issue: AnyIssue): unknown => (issue.path?.[0] as { key?: unknown } | undefined)?.key;
+
+export interface TextRule {
+  max: number;
+  /** what the value is, for the message; default "a string" */
+  what?: string;
+}
+
+const isBlank = (value: string): boolean => value.trim() === '';
+
+/** A non-blank string of at most `max` characters (code points). */
+export const text = ({ max, what = 'a string' }: TextRule) => {
+  const required = `required, ${what} of 1 to ${max} characters`;
+  return v.pipe(
+    v.string(required),
+    v.check((value) => !isBlank(value), required),
+    v.check(
+      (value) => characterCount(value) <= max,
+      (issue) => `is ${characterCount(String(issue.input))} characters; at most ${max}`,
+    ),
+  );
+};
+
+/** A non-blank string where Meta sets no length limit of its own. */
+export const string = (what: string) => {
+  const required = `required, ${what}`;
+  return v.pipe(
+    v.string(required),
+    v.check((value) => !isBlank(value), required),
+  );
+};
+
+/** A string matching a pattern; `message` says what it must be. */
+export const matching = (pattern: RegExp, message: string) => v.pipe(v.string(message), v.regex(pattern, message));
+
+export const isHttpsUrl = (value: unknown): value is string => {
+  if (typeof value !== 'string' || /\s/.test(value)) return false;
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+export const numberIn = (min: number, max: number) => {
+  const message = `required, a number from ${min} to ${max}`;
+  return v.pipe(v.number(message), v.finite(message), v.minValue(min, message), v.maxValue(max, message));
+};
+
+/** An array of `min` to `max` items (each checked by `item`); the message says how many it has. */
+export const array = <S extends AnySchema>(item: S, min: number, max: number, what: string) => {
+  const size = max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  const message = (issue: AnyIssue): string =>
+    `required, an array of ${size} ${what}${Array.isArray(issue.input) ? `; it has ${issue.input.length}` : ''}`;
+  // The count first, as a person reads the message: before the first bad item of a long list.
+  return v.pipe(
+    v.custom<unknown[]>((value) => Array.isArray(value) && value.length >= min && value.length <= max, message),
+    v.array(item, message),
+  );
+};
+
+/** A value that must be left out; `message` says why. */
+export const absent = (message: string) => v.optional(v.never(message));
