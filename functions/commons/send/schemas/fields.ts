@@ -54,7 +54,13 @@ const refusal = (issue: AnyIssue): ApiError => {
 
 /** An issue at a path below the value being checked (for rules over a list, e.g. unique titles). */
 export const at = (...keys: [string | number, ...Array<string | number>]): [v.IssuePathItem, ...v.IssuePathItem[]] => {
-  const item = (key: string | number): v.IssuePathItem => ({ type: 'unknown', origin: 'value', input: undefined, key, value: undefined });
+  const item = (key: string | number): v.IssuePathItem => ({
+    type: 'unknown',
+    origin: 'value',
+    input: undefined,
+    key,
+    value: undefined,
+  });
   return [item(keys[0]), ...keys.slice(1).map(item)];
 };
 
@@ -81,14 +87,14 @@ export const option = <E extends Entries>(entries: E, what: string) =>
  * type, so a new type is one more declaration. `keyMessage` names the known types.
  */
 export const byKey = (key: string, options: readonly object[], what: string, keyMessage: string) =>
-  v.pipe(
-    v.custom<JsonObject>(isObject, `required, ${what}`),
-    // The options are built from tables, so their exact types are not known here.
-    v.variant(key, options as unknown as v.VariantOptions<string>, keyMessage) as unknown as v.GenericSchema<
-      JsonObject,
-      JsonObject
-    >,
-  );
+  v.pipe(v.custom<JsonObject>(isObject, `required, ${what}`), variantOf(key, options, keyMessage));
+
+/** valibot's variant over options built from a table (so their exact types are not known here). */
+export const variantOf = (key: string, options: readonly object[], keyMessage: string) =>
+  v.variant(key, options as unknown as v.VariantOptions<string>, keyMessage) as unknown as v.GenericSchema<
+    JsonObject,
+    JsonObject
+  >;
 
 export const strictObject = <E extends Entries>(entries: E, unknownKey: (key: string) => string) =>
   v.strictObject(entries, (issue) => {
@@ -156,6 +162,9 @@ export const array = <S extends AnySchema>(item: S, min: number, max: number, wh
     v.array(item, message),
   );
 };
+
+/** Any value, to be read further down a pipe; `message` is what a missing field answers. */
+export const given = (message: string) => v.custom<unknown>(() => true, message);
 
 /** A value that must be left out; `message` says why. */
 export const absent = (message: string) => v.optional(v.never(message));

@@ -30,7 +30,10 @@ const replyButtons = (() => {
   const button = object(
     {
       type: v.literal('reply', 'must be "reply"'),
-      reply: object({ id: text({ max: limits.id }), title: text({ max: limits.title }) }, 'an object with id and title'),
+      reply: object(
+        { id: text({ max: limits.id }), title: text({ max: limits.title }) },
+        'an object with id and title',
+      ),
     },
     'a reply button like {"type": "reply", "reply": {"id": "yes", "title": "Yes"}}',
   );
@@ -39,10 +42,13 @@ const replyButtons = (() => {
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
       const titles = new Set<string>();
-      dataset.value.forEach((given, index) => {
-        const title = String(given.reply.title);
+      dataset.value.forEach((item, index) => {
+        const title = String(item.reply.title);
         if (titles.has(title)) {
-          addIssue({ message: `"${title}" is already used; button titles must be unique`, path: at(index, 'reply', 'title') });
+          addIssue({
+            message: `"${title}" is already used; button titles must be unique`,
+            path: at(index, 'reply', 'title'),
+          });
         }
         titles.add(title);
       });
@@ -72,19 +78,19 @@ const listSections = (() => {
       const sections = dataset.value;
       const rowIds = new Set<string>();
       let rowCount = 0;
-      for (const [index, given] of sections.entries()) {
-        if (sections.length > 1 && given.title === undefined) {
+      for (const [index, item] of sections.entries()) {
+        if (sections.length > 1 && item.title === undefined) {
           const message = `required, ${sectionTitle.what} of 1 to ${sectionTitle.max} characters`;
           return addIssue({ message, path: at(index, 'title') });
         }
-        for (const [rowIndex, { id }] of given.rows.entries()) {
+        for (const [rowIndex, { id }] of item.rows.entries()) {
           if (rowIds.has(String(id))) {
             const message = `"${String(id)}" is already used; row ids must be unique in the message`;
             return addIssue({ message, path: at(index, 'rows', rowIndex, 'id') });
           }
           rowIds.add(String(id));
         }
-        rowCount += given.rows.length;
+        rowCount += item.rows.length;
       }
       if (rowCount > limits.rows) {
         addIssue({ message: `at most ${limits.rows} rows in all sections together; it has ${rowCount}` });

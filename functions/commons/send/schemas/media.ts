@@ -30,12 +30,11 @@ const ONE_SOURCE = 'an object with id (an uploaded media id) or link (an https:/
  */
 export const media = (kind: MediaKind, inMessage = true) => {
   const options = MEDIA_OPTIONS[kind];
-  const caption =
-    !inMessage
-      ? absent(`this ${kind} takes no caption; leave it out`)
-      : options.caption
-        ? v.optional(text({ max: SEND_LIMITS.caption }))
-        : absent(`${kind} takes no caption; captions are for image, video and document messages`);
+  const caption = !inMessage
+    ? absent(`this ${kind} takes no caption; leave it out`)
+    : options.caption
+      ? v.optional(text({ max: SEND_LIMITS.caption }))
+      : absent(`${kind} takes no caption; captions are for image, video and document messages`);
   return v.pipe(
     object(
       {

@@ -45,7 +45,7 @@ const context = v.pipe(
     'an object like {"message_id": "wamid.…"} (the message replied to)',
   ),
   // Only the message replied to goes on to Meta.
-  v.transform((given) => ({ message_id: given.message_id })),
+  v.transform((item) => ({ message_id: item.message_id })),
 );
 
 const COMMON = {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { LANGUAGE_CODE, TEMPLATE_NAME, type TemplateRequestComponent } from '#domain/templates';
-import { array, at, byKey, isObject, matching, object, option, string, type JsonObject } from './fields';
+import { array, at, byKey, given, isObject, matching, object, option, string, type JsonObject } from './fields';
 import { location, media } from './media';
 
 /**
@@ -94,9 +94,9 @@ const COMPONENT = 'a component like {"type": "body", "parameters": [{"type": "te
 
 const component = v.pipe(
   v.custom<JsonObject>(isObject, `required, ${COMPONENT}`),
-  v.transform((given): JsonObject => ({
-    ...given,
-    type: typeof given.type === 'string' ? given.type.toLowerCase() : given.type,
+  v.transform((item): JsonObject => ({
+    ...item,
+    type: typeof item.type === 'string' ? item.type.toLowerCase() : item.type,
   })),
   byKey(
     'type',
@@ -107,13 +107,11 @@ const component = v.pipe(
     `required, one of ${Object.keys(COMPONENT_TYPES).join(', ')}`,
   ),
   // What a send keeps of a component: its type, parameters and, for a button, sub_type and index.
-  v.transform(
-    (given: JsonObject): TemplateRequestComponent => ({
-      type: given.type as TemplateRequestComponent['type'],
-      parameters: given.parameters as TemplateRequestComponent['parameters'],
-      ...(given.type === 'button' ? { sub_type: String(given.sub_type), index: String(given.index) } : {}),
-    }),
-  ),
+  v.transform((item: JsonObject): TemplateRequestComponent => ({
+    type: item.type as TemplateRequestComponent['type'],
+    parameters: item.parameters as TemplateRequestComponent['parameters'],
+    ...(item.type === 'button' ? { sub_type: String(item.sub_type), index: String(item.index) } : {}),
+  })),
 );
 
 const components = v.pipe(
@@ -147,8 +145,8 @@ export const template = object(
     name: matching(TEMPLATE_NAME, "required, the template's name: lower-case letters, digits and underscores"),
     // Meta takes `{ code, policy }`; a bare code is read as `{ code }`.
     language: v.pipe(
-      v.custom<unknown>(() => true, `required, ${LANGUAGE}`),
-      v.transform((given) => (typeof given === 'string' ? { code: given } : given)),
+      given(`required, ${LANGUAGE}`),
+      v.transform((language) => (typeof language === 'string' ? { code: language } : language)),
       object(
         {
           code: matching(LANGUAGE_CODE, 'required, the template language code, e.g. en, en_US or pt_BR'),
