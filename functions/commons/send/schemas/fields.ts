@@ -83,24 +83,36 @@ export const option = <E extends Entries>(entries: E, what: string) =>
   v.looseObject(entries, (issue) => messageOf(entries[String(keyOf(issue))]) ?? `required, ${what}`);
 
 /**
- * An object whose `key` field (its type) picks the declaration it is checked against: one option per
- * type, so a new type is one more declaration. `keyMessage` names the known types.
+ * An object whose `key` field (its type) picks, from `table`, the declaration it is checked against:
+ * one entry per type, so a new type is one more entry. Types not in the table are refused with
+ * `keyMessage` (naming the known ones), or checked by `other` when the table is open to Meta's newer types.
  */
-export const byKey = (key: string, options: readonly object[], what: string, keyMessage: string) =>
-  v.pipe(v.custom<JsonObject>(isObject, `required, ${what}`), variantOf(key, options, keyMessage));
+export const byKey = (key: string, table: Record<string, object>, what: string, keyMessage: string, other?: object) =>
+  v.pipe(v.custom<JsonObject>(isObject, `required, ${what}`), dispatch(key, table, keyMessage, other));
 
-/** valibot's variant over options built from a table (so their exact types are not known here). */
-export const variantOf = (key: string, options: readonly object[], keyMessage: string) =>
-  v.variant(key, options as unknown as v.VariantOptions<string>, keyMessage) as unknown as v.GenericSchema<
-    JsonObject,
-    JsonObject
-  >;
+export const dispatch = (key: string, table: Record<string, object>, keyMessage: string, other?: object) => {
+  const unknownType = v.looseObject({ [key]: v.custom(() => false, keyMessage) }, keyMessage);
+  return v.lazy((input) => {
+    const type = (input as JsonObject)[key];
+    if (typeof type !== 'string' || type === '') return unknownType;
+    return ((Object.hasOwn(table, type) ? table[type] : other) ?? unknownType) as AnySchema;
+  }) as unknown as v.GenericSchema<JsonObject, JsonObject>;
+};
 
+/** An object with exactly the given fields: any other is refused with `unknownKey(key)`. */
 export const strictObject = <E extends Entries>(entries: E, unknownKey: (key: string) => string) =>
-  v.strictObject(entries, (issue) => {
-    const key = String(keyOf(issue));
-    return issue.expected === 'never' ? unknownKey(key) : (messageOf(entries[key]) ?? `required`);
-  });
+  v.pipe(
+    v.custom<JsonObject>(isObject, 'must be a JSON object'),
+    v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
+      const key = Object.keys(dataset.value as JsonObject).find((name) => !Object.hasOwn(entries, name));
+      if (key !== undefined) addIssue({ message: unknownKey(key), path: at(key) });
+    }),
+    option(entries, 'a JSON object'),
+  );
+
+/** One of the given values (any type), else `message`. */
+export const oneOf = <T>(values: readonly T[], message: string) =>
+  v.custom<T>((value) => values.includes(value as T), message);
 
 const keyOf = (issue: AnyIssue): unknown => (issue.path?.[0] as { key?: unknown } | undefined)?.key;
 
@@ -135,7 +147,8 @@ export const string = (what: string) => {
 };
 
 /** A string matching a pattern; `message` says what it must be. */
-export const matching = (pattern: RegExp, message: string) => v.pipe(v.string(message), v.regex(pattern, message));
+export const matching = (pattern: RegExp, message: string) =>
+  v.custom<string>((value) => typeof value === 'string' && pattern.test(value), message);
 
 export const isHttpsUrl = (value: unknown): value is string => {
   if (typeof value !== 'string' || /\s/.test(value)) return false;
@@ -147,8 +160,8 @@ export const isHttpsUrl = (value: unknown): value is string => {
 };
 
 export const numberIn = (min: number, max: number) => {
-  const message = `required, a number from ${min} to ${max}`;
-  return v.pipe(v.number(message), v.finite(message), v.minValue(min, message), v.maxValue(max, message));
+  const inRange = (value: unknown) => typeof value === 'number' && value >= min && value <= max;
+  return v.custom<number>(inRange, `required, a number from ${min} to ${max}`);
 };
 
 /** An array of `min` to `max` items (each checked by `item`); the message says how many it has. */
@@ -167,4 +180,4 @@ export const array = <S extends AnySchema>(item: S, min: number, max: number, wh
 export const given = (message: string) => v.custom<unknown>(() => true, message);
 
 /** A value that must be left out; `message` says why. */
-export const absent = (message: string) => v.optional(v.never(message));
+export const absent = (message: string) => v.optional(v.custom<never>(() => false, message));

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { absent, array, at, byKey, isHttpsUrl, object, option, text } from './fields';
+import { absent, array, at, byKey, isHttpsUrl, object, oneOf, option, text } from './fields';
 import { media, SEND_LIMITS } from './media';
 
 /**
@@ -23,13 +23,13 @@ interface InteractiveType {
 
 const ANY_HEADER = ['text', 'image', 'video', 'document'] as const;
 
-const named = (name: string) => ({ name: v.literal(name, `must be "${name}"`) });
+const named = (name: string) => ({ name: oneOf([name], `must be "${name}"`) });
 
 const replyButtons = (() => {
   const limits = SEND_LIMITS.buttons;
   const button = object(
     {
-      type: v.literal('reply', 'must be "reply"'),
+      type: oneOf(['reply'], 'must be "reply"'),
       reply: object(
         { id: text({ max: limits.id }), title: text({ max: limits.title }) },
         'an object with id and title',
@@ -141,14 +141,14 @@ export const INTERACTIVE_TYPES: Record<string, InteractiveType> = {
 const header = (kinds: readonly HeaderKind[]) =>
   byKey(
     'type',
-    kinds.map((kind) =>
-      option(
-        {
-          type: v.literal(kind),
-          [kind]: kind === 'text' ? text({ max: SEND_LIMITS.buttons.header }) : media(kind, false),
-        },
-        `an object with type (${kinds.join(', ')}) and its content`,
-      ),
+    Object.fromEntries(
+      kinds.map((kind) => [
+        kind,
+        option(
+          { [kind]: kind === 'text' ? text({ max: SEND_LIMITS.buttons.header }) : media(kind, false) },
+          `an object with type (${kinds.join(', ')}) and its content`,
+        ),
+      ]),
     ),
     `an object with type (${kinds.join(', ')}) and its content`,
     `required, one of ${kinds.join(', ')}`,
@@ -161,7 +161,6 @@ const declare = (type: string, declared: InteractiveType) => {
   const body = textObject(declared.bodyMax ?? SEND_LIMITS.buttons.body);
   return option(
     {
-      type: v.literal(type),
       header:
         headerSchema === undefined
           ? absent(`a ${type} message takes no header; leave it out`)
@@ -180,7 +179,7 @@ const TYPE_NAMES = Object.keys(INTERACTIVE_TYPES);
 
 export const interactive = byKey(
   'type',
-  Object.entries(INTERACTIVE_TYPES).map(([type, declared]) => declare(type, declared)),
+  Object.fromEntries(Object.entries(INTERACTIVE_TYPES).map(([type, declared]) => [type, declare(type, declared)])),
   'an object with type, body and action',
   `required, one of ${TYPE_NAMES.join(', ')}`,
 );

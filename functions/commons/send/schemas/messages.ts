@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { TEXT_BODY_LIMIT, characterCount } from '#domain/templates';
-import { array, coded, isObject, object, string } from './fields';
+import { array, coded, isObject, object, oneOf, string } from './fields';
 import { interactive } from './interactive';
 import { location, media } from './media';
 import { template } from './template-send';
@@ -62,7 +62,7 @@ const contactCard = object(
 /** Each message type and the schema of its object; `template` comes second, as Meta lists it. */
 export const MESSAGE_TYPES = {
   text: object(
-    { body: textBody, preview_url: v.optional(v.boolean('must be true or false')) },
+    { body: textBody, preview_url: v.optional(oneOf([true, false], 'must be true or false')) },
     'an object like {"body": "Hello"}',
   ),
   template,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { BUSINESS_SCOPED_USER_ID, WA_ID } from '#domain/identity';
-import { absent, isObject, matching, object, strictObject, string } from './fields';
+import { absent, dispatch, isObject, matching, object, oneOf, strictObject, string } from './fields';
 import { SEND_LIMITS } from './media';
 import { MESSAGE_TYPES, SEND_TYPES, type SendType } from './messages';
 
@@ -56,9 +56,9 @@ const COMMON = {
       'must be the sending business phone number id as a string of digits (e.g. "106540352242922"), or left out for the default',
     ),
   ),
-  messaging_product: v.optional(v.literal('whatsapp', 'must be "whatsapp" or left out')),
+  messaging_product: v.optional(oneOf(['whatsapp'], 'must be "whatsapp" or left out')),
   recipient_type: v.optional(
-    v.literal('individual', 'must be "individual" or left out; group messages are not supported'),
+    oneOf(['individual'], 'must be "individual" or left out; group messages are not supported'),
   ),
 };
 
@@ -78,7 +78,7 @@ const unknownField = (type: SendType) => (key: string) =>
 const option = (type: SendType) =>
   strictObject(
     {
-      type: v.literal(type),
+      type: v.string(),
       ...COMMON,
       [type]: MESSAGE_TYPES[type],
       context: type === 'reaction' ? absent('a reaction cannot be a reply; leave context out') : v.optional(context),
@@ -100,6 +100,10 @@ export const sendBody = v.pipe(
     isObject,
     'must be a JSON object like {"to": "+16505551234", "type": "text", "text": {"body": "Hello"}}',
   ),
-  v.variant('type', SEND_TYPES.map(option), `required, one of ${SEND_TYPES.join(', ')}`),
+  dispatch(
+    'type',
+    Object.fromEntries(SEND_TYPES.map((type) => [type, option(type)])),
+    `required, one of ${SEND_TYPES.join(', ')}`,
+  ),
   v.transform(({ to, ...rest }) => ({ ...rest, ...(to as Recipient) }) as SendBody),
 );

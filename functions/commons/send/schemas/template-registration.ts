@@ -7,7 +7,7 @@ import {
   type TemplateButton,
   type TemplateComponent,
 } from '#domain/templates';
-import { at, given, isObject, option, variantOf, type JsonObject } from './fields';
+import { at, dispatch, given, isObject, oneOf, option, type JsonObject } from './fields';
 import { buttonExample, componentExample } from './template-example';
 
 /**
@@ -89,7 +89,7 @@ const label = (optional: boolean) => {
 
 const url = required(
   'the https:// address the button opens',
-  v.regex(/^https?:\/\/\S+$/, 'must be an http(s):// address without spaces'),
+  v.check((address) => /^https?:\/\/\S+$/.test(address), 'must be an http(s):// address without spaces'),
   atMost(BUTTON_LIMITS.url),
   variables(1, ''),
   v.check(
@@ -134,25 +134,14 @@ const declared = (item: JsonObject, entries: object): JsonObject =>
 const button = v.pipe(
   v.custom<JsonObject>(isObject, `must be ${BUTTON}`),
   v.transform((item): JsonObject => ({ ...item, type: upper(item.type) })),
-  variantOf(
+  dispatch(
     'type',
-    [
-      ...Object.entries(BUTTON_TYPES).map(([type, entries]) =>
-        option({ ...buttonCommon, type: v.literal(type), ...entries }, BUTTON),
-      ),
-      // Other types (COPY_CODE, OTP, Meta's newer ones) take no fields of their own.
-      option(
-        {
-          ...buttonCommon,
-          type: v.pipe(
-            v.string(),
-            v.check((type) => type !== '' && !Object.hasOwn(BUTTON_TYPES, type)),
-          ),
-        },
-        BUTTON,
-      ),
-    ],
+    Object.fromEntries(
+      Object.entries(BUTTON_TYPES).map(([type, entries]) => [type, option({ ...buttonCommon, ...entries }, BUTTON)]),
+    ),
     'required, e.g. QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, FLOW or OTP',
+    // Other types (COPY_CODE, OTP, Meta's newer ones) take no fields of their own.
+    option(buttonCommon, BUTTON),
   ),
   v.transform(
     (item) =>
@@ -185,7 +174,7 @@ const HEADER_FORMATS = ['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'] as con
 /** The component types, each with its fields; a header's fields depend on its format as well. */
 export const COMPONENT_TYPES: Record<TemplateComponent['type'], v.ObjectEntries> = {
   HEADER: {
-    format: v.picklist(HEADER_FORMATS, `must be one of ${HEADER_FORMATS.join(', ')}`),
+    format: oneOf(HEADER_FORMATS, `must be one of ${HEADER_FORMATS.join(', ')}`),
     text: v.optional(v.unknown()),
     example: componentExample,
   },
@@ -195,7 +184,7 @@ export const COMPONENT_TYPES: Record<TemplateComponent['type'], v.ObjectEntries>
 };
 
 /** A text header takes text with at most one variable; a media or location header takes none. */
-const headerText = v.rawCheck<{ type: string } & JsonObject>(({ dataset, addIssue }) => {
+const headerText = v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
   if (!dataset.typed) return;
   const { format, text } = dataset.value;
   if (format !== 'TEXT') {
@@ -218,10 +207,13 @@ const component = v.pipe(
     type: upper(item.type),
     ...(upper(item.type) === 'HEADER' ? { format: item.format === undefined ? 'TEXT' : upper(item.format) } : {}),
   })),
-  variantOf(
+  dispatch(
     'type',
-    Object.entries(COMPONENT_TYPES).map(([type, entries]) =>
-      v.pipe(option({ type: v.literal(type), ...entries }, COMPONENT), ...(type === 'HEADER' ? [headerText] : [])),
+    Object.fromEntries(
+      Object.entries(COMPONENT_TYPES).map(([type, entries]) => [
+        type,
+        type === 'HEADER' ? v.pipe(option(entries, COMPONENT), headerText) : option(entries, COMPONENT),
+      ]),
     ),
     `required, one of ${Object.keys(COMPONENT_TYPES).join(', ')}`,
   ),
@@ -258,14 +250,14 @@ const CATEGORY = `required, one of ${TEMPLATE_CATEGORIES.join(', ')}`;
 export const category = v.pipe(
   given(CATEGORY),
   v.transform((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
-  v.picklist(TEMPLATE_CATEGORIES, CATEGORY),
+  oneOf(TEMPLATE_CATEGORIES, CATEGORY),
 );
 
 export const status = v.optional(
   v.pipe(
     v.unknown(),
     v.transform(upper),
-    v.picklist(TEMPLATE_STATUSES, `must be one of ${TEMPLATE_STATUSES.join(', ')} (default APPROVED), or left out`),
+    oneOf(TEMPLATE_STATUSES, `must be one of ${TEMPLATE_STATUSES.join(', ')} (default APPROVED), or left out`),
   ),
   'APPROVED',
 );

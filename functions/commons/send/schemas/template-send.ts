@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { LANGUAGE_CODE, TEMPLATE_NAME, type TemplateRequestComponent } from '#domain/templates';
-import { array, at, byKey, given, isObject, matching, object, option, string, type JsonObject } from './fields';
+import { array, at, byKey, given, isObject, matching, object, oneOf, option, string, type JsonObject } from './fields';
 import { location, media } from './media';
 
 /**
@@ -15,9 +15,9 @@ const NAMED_PARAMETER = /^[a-z_][a-z0-9_]*$/;
 /** What each parameter type must carry besides its `type`, in the field named by the type. */
 export const PARAMETER_TYPES: Record<string, v.GenericSchema> = {
   // Variable values are not limited here: Meta's template limits do not count them.
-  text: v.pipe(
-    v.string('required, the non-empty value of the variable'),
-    v.minLength(1, 'required, the non-empty value of the variable'),
+  text: v.custom<string>(
+    (value) => typeof value === 'string' && value !== '',
+    'required, the non-empty value of the variable',
   ),
   currency: object(
     {
@@ -50,23 +50,15 @@ const parameterName = v.optional(
 
 const parameter = byKey(
   'type',
-  [
-    ...Object.entries(PARAMETER_TYPES).map(([type, schema]) =>
-      option({ type: v.literal(type), parameter_name: parameterName, [type]: schema }, PARAMETER),
-    ),
-    option(
-      {
-        type: v.pipe(
-          v.string(),
-          v.check((type) => type !== '' && !Object.hasOwn(PARAMETER_TYPES, type)),
-        ),
-        parameter_name: parameterName,
-      },
-      PARAMETER,
-    ),
-  ],
+  Object.fromEntries(
+    Object.entries(PARAMETER_TYPES).map(([type, schema]) => [
+      type,
+      option({ parameter_name: parameterName, [type]: schema }, PARAMETER),
+    ]),
+  ),
   PARAMETER,
   'required, e.g. text, currency, date_time, image, document, video, location, payload',
+  option({ parameter_name: parameterName }, PARAMETER),
 );
 
 const parameters = v.optional(array(parameter, 0, 100, 'parameters'), () => []);
@@ -100,8 +92,8 @@ const component = v.pipe(
   })),
   byKey(
     'type',
-    Object.entries(COMPONENT_TYPES).map(([type, entries]) =>
-      option({ type: v.literal(type), parameters, ...entries }, COMPONENT),
+    Object.fromEntries(
+      Object.entries(COMPONENT_TYPES).map(([type, entries]) => [type, option({ parameters, ...entries }, COMPONENT)]),
     ),
     COMPONENT,
     `required, one of ${Object.keys(COMPONENT_TYPES).join(', ')}`,
@@ -150,7 +142,7 @@ export const template = object(
       object(
         {
           code: matching(LANGUAGE_CODE, 'required, the template language code, e.g. en, en_US or pt_BR'),
-          policy: v.optional(v.literal('deterministic', 'must be "deterministic" or left out')),
+          policy: v.optional(oneOf(['deterministic'], 'must be "deterministic" or left out')),
         },
         LANGUAGE,
       ),
