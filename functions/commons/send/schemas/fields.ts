@@ -64,8 +64,10 @@ export const at = (...keys: [string | number, ...Array<string | number>]): [v.Is
   return [item(keys[0]), ...keys.slice(1).map(item)];
 };
 
+/** What a missing field answers: the field's own message (a message function is asked about `undefined`). */
 const messageOf = (schema: AnySchema | undefined): string | undefined => {
   const message = (schema as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'function') return String((message as (issue: unknown) => unknown)({ input: undefined }));
   return typeof message === 'string' ? message : undefined;
 };
 
@@ -99,16 +101,28 @@ export const dispatch = (key: string, table: Record<string, object>, keyMessage:
   }) as unknown as v.GenericSchema<JsonObject, JsonObject>;
 };
 
-/** An object with exactly the given fields: any other is refused with `unknownKey(key)`. */
-export const strictObject = <E extends Entries>(entries: E, unknownKey: (key: string) => string) =>
-  v.pipe(
+/** Keys that `option` does not copy (valibot drops them, so they can never reach an object's prototype). */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * An object with exactly the given fields: any other is refused with `unknownKey(key)`, after the
+ * declared fields were checked (the unsafe keys, which valibot does not copy, before).
+ */
+export const strictObject = <E extends Entries>(entries: E, unknownKey: (key: string) => string) => {
+  const unknownIn = (keys: string[]) => keys.find((key) => !Object.hasOwn(entries, key));
+  return v.pipe(
     v.custom<JsonObject>(isObject, 'must be a JSON object'),
     v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
-      const key = Object.keys(dataset.value as JsonObject).find((name) => !Object.hasOwn(entries, name));
+      const key = unknownIn(Object.keys(dataset.value as JsonObject).filter((name) => UNSAFE_KEYS.has(name)));
       if (key !== undefined) addIssue({ message: unknownKey(key), path: at(key) });
     }),
     option(entries, 'a JSON object'),
+    v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
+      const key = unknownIn(Object.keys(dataset.value as JsonObject));
+      if (key !== undefined) addIssue({ message: unknownKey(key), path: at(key) });
+    }),
   );
+};
 
 /** One of the given values (any type), else `message`. */
 export const oneOf = <T>(values: readonly T[], message: string) =>
