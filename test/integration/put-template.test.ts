@@ -16,13 +16,16 @@ const handler = createHandler({
 
 const uniqueName = () => `example_${String(randomInt(1e9, 1e10))}`;
 
-const put = async (name: string, body: string, contentType = 'application/json') => {
+const put = async (name: string, body: string, contentType: string | undefined = 'application/json') => {
   const event = {
     version: '2.0',
     routeKey: 'PUT /templates/{name}/{language}',
     rawPath: `/templates/${name}/en_US`,
     rawQueryString: '',
-    headers: { 'content-type': contentType, authorization: `Bearer ${API_TOKEN}` },
+    headers: {
+      ...(contentType === undefined ? {} : { 'content-type': contentType }),
+      authorization: `Bearer ${API_TOKEN}`,
+    },
     pathParameters: { name, language: 'en_US' },
     requestContext: { requestId: `r-${Math.random()}`, http: { method: 'PUT', path: `/templates/${name}/en_US` } },
     body,
@@ -73,6 +76,10 @@ describe('PUT /templates/{name}/{language}', () => {
     const answer = await put(name, body);
     expect(answer).toMatchObject({ status: 400, body: { error: { code: 'TEMPLATE_EXAMPLE_TOO_LARGE' } } });
     expect(await store.readTemplate(name, 'en_US')).toBeUndefined();
+  });
+
+  it('reads a body sent without a content type as JSON', async () => {
+    expect((await put(uniqueName(), withBodyExample('{}'), undefined)).status).toBe(200);
   });
 
   it('answers 400 for a body that is not JSON or not sent as JSON', async () => {

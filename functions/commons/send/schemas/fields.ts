@@ -75,7 +75,7 @@ type Entries = v.ObjectEntries;
 
 /**
  * A JSON object (not an array) with the given fields, in the order they are checked. Fields not
- * declared are passed on unchanged (Meta's newer options), unless `strict` names why they are refused.
+ * declared are passed on unchanged (Meta's newer options); `strictObject` refuses them instead.
  */
 export const object = <E extends Entries>(entries: E, what: string) =>
   v.pipe(v.custom<JsonObject>(isObject, `required, ${what}`), option(entries, what));
