@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
@@ -12,6 +11,7 @@ import { systemClock } from '#domain/time';
 import { createGraphClient } from '#graph/graph-client';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
+import { readJsonBody } from '#http/json-body';
 import { ApiError, badRequest } from '#http/errors';
 import { json } from '#http/responses';
 import { estimateSendCost } from '#send/estimate-cost';
@@ -20,21 +20,14 @@ import { validateSendRequest } from '#send/validate-send-request';
 import { DynamoDbSendStore } from '#store/dynamodb-send-store';
 import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
 
+const BODY = "Meta's send body ({ to, type, ... })";
+
 export interface SendHandlerDeps extends SendMessageDeps {
   secrets: () => Promise<WhatsAppSecrets>;
   defaultPhoneNumberId: () => string | undefined;
   /** where idempotency records live (our table) */
   idempotency: { tableName: string };
 }
-
-const parseJson = (event: APIGatewayProxyEventV2): unknown => {
-  const text = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest('INVALID_JSON', "The body must be JSON: Meta's send body ({ to, type, ... }).");
-  }
-};
 
 /** Powertools' idempotency errors in our contract's words. */
 const idempotencyErrors = (error: unknown): ApiError | undefined => {
@@ -64,7 +57,7 @@ const idempotencyErrors = (error: unknown): ApiError | undefined => {
 export const createHandler = (deps: SendHandlerDeps) =>
   apiHandler(
     async (event) => {
-      const request = validateSendRequest(parseJson(event));
+      const request = validateSendRequest(readJsonBody(event, BODY));
       const phoneNumberId = request.phoneNumberId ?? deps.defaultPhoneNumberId();
       if (!phoneNumberId) {
         throw badRequest(

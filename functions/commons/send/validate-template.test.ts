@@ -1,4 +1,5 @@
 import { ApiError } from '#http/errors';
+import { EXAMPLE_LIMITS } from './schemas/template-example';
 import { validateTemplateRegistration } from './validate-template';
 
 const register = (
@@ -187,5 +188,37 @@ describe('validateTemplateRegistration', () => {
       expectInvalid(() => buttons(phone('+'.padEnd(21, '1'))), 'components[1].buttons[0].phone_number');
       expectInvalid(() => buttons(phone(undefined)), 'components[1].buttons[0].phone_number');
     });
+  });
+});
+
+describe('examples', () => {
+  const withExample = (example: unknown) => register([{ type: 'BODY', text: 'Hi {{1}}', example }]);
+  /** `{"body_text": [[…["Ana"]…]]}`: the object is level 1, each list one more, the sample the last. */
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'Ana';
+    for (let level = 2; level < depth; level++) value = [value];
+    return { body_text: value };
+  };
+  // Counted as JSON: {"body_text": [["…"]]} is the sample plus 21 characters.
+  const sized = (characters: number) => ({ body_text: [['x'.repeat(characters - 21)]] });
+
+  it(`takes an example of ${EXAMPLE_LIMITS.depth} levels and ${EXAMPLE_LIMITS.characters} characters, refuses one more`, () => {
+    expect(withExample(nested(EXAMPLE_LIMITS.depth)).components[0]?.example).toEqual(nested(EXAMPLE_LIMITS.depth));
+    expect(withExample(sized(EXAMPLE_LIMITS.characters)).components).toHaveLength(1);
+    for (const example of [nested(EXAMPLE_LIMITS.depth + 1), sized(EXAMPLE_LIMITS.characters + 1)]) {
+      const error = refusal(() => withExample(example));
+      expect([error.status, error.code]).toEqual([400, 'TEMPLATE_EXAMPLE_TOO_LARGE']);
+      expect(error.message.startsWith('components[0].example: is ')).toBe(true);
+    }
+  });
+
+  it("refuses an example that is not Meta's shape: an object on a component, samples on a button", () => {
+    expectInvalid(() => withExample(['Ana']), 'components[0].example');
+    const url = (example: unknown) => ({ type: 'URL', text: 'Go', url: 'https://example.com/{{1}}', example });
+    const buttons = (example: unknown) => register([body('Hi'), { type: 'BUTTONS', buttons: [url(example)] }]);
+    expect(buttons(['https://example.com/1']).components[1]?.buttons?.[0]?.example).toEqual(['https://example.com/1']);
+    expect(buttons('SAVE10').components).toHaveLength(2);
+    expectInvalid(() => buttons({ url: 'x' }), 'components[1].buttons[0].example');
+    expectInvalid(() => buttons([1]), 'components[1].buttons[0].example');
   });
 });
