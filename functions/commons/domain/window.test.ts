@@ -1,4 +1,4 @@
-import { extendsWindow, windowExpiry, windowOpenAt } from './window';
+import { closesWindow, extendsWindow, windowExpiry, windowOpenAt } from './window';
 import { DAY } from './time';
 
 const t = 1_760_000_000;
@@ -23,6 +23,12 @@ describe('customer service window rules', () => {
     expect(extendsWindow(t, t + 1)).toBe(true);
     expect(extendsWindow(t, t)).toBe(false);
     expect(extendsWindow(t, t - 1)).toBe(false);
+  });
+  it('is closed again only by a later refusal, at the second', () => {
+    expect(closesWindow(undefined, t)).toBe(true);
+    expect(closesWindow(t, t + 1)).toBe(true);
+    expect(closesWindow(t, t)).toBe(false);
+    expect(closesWindow(t, t - 1)).toBe(false);
   });
   it('is closed from a 131047 refusal on, until the user writes again', () => {
     const window = { lastInboundAt: t, closedAt: t + 100 };

@@ -1,3 +1,4 @@
+import { MetaError } from '#domain/platform';
 import { isObject, optionalString, parseJson, parseRetryAfter, requestGraph, withoutSecret } from './graph-request';
 
 /**
@@ -285,7 +286,7 @@ export const mapGraphError = (result: GraphSendFailure): GraphApiError => {
   const withRetry = (error: GraphApiError, retryAfterSeconds: number | undefined): GraphApiError =>
     retryAfterSeconds === undefined ? error : { ...error, retryAfterSeconds };
 
-  if (code === 131047) {
+  if (code === MetaError.outsideWindow) {
     return {
       status: 422,
       code: 'OUTSIDE_CUSTOMER_SERVICE_WINDOW',

@@ -1,3 +1,4 @@
+import { DAY as DAY_SECONDS, utcDay } from '#domain/time';
 import { RETRYABLE_META_CODES } from './graph-client';
 import { isObject, optionalString, parseJson, requestGraph, withoutSecret } from './graph-request';
 
@@ -125,7 +126,6 @@ export interface PricingAnalyticsClient {
 
 export const PRICING_ANALYTICS_DIMENSIONS = ['COUNTRY', 'PRICING_CATEGORY', 'PRICING_TYPE', 'PHONE'] as const;
 
-const DAY_SECONDS = 86_400;
 /** Meta keeps pricing analytics for one year (since 2025-12-01); a leap year's worth of days is allowed. */
 const MAX_DAYS = 366;
 const MAX_BACKOFF_MS = 8_000;
@@ -158,8 +158,6 @@ const dayStart = (day: string): number | undefined => {
   }
   return ms / 1000;
 };
-
-const utcDay = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /** The `fields` value of the first page. */
 export const pricingAnalyticsField = (startSeconds: number, endSeconds: number, phoneNumbers?: string[]): string => {
