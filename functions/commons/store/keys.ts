@@ -1,12 +1,12 @@
 import { aggregateCellItem, aggregatePartition } from './items/aggregate-cell';
 import { aliasItem } from './items/alias';
-import { conversationItem, CONVERSATION_SK_PREFIX } from './items/conversation';
+import { conversationItem } from './items/conversation';
 import { ledgerEntryItem } from './items/ledger-entry';
 import { messageItem } from './items/message';
 import { numberSlotItem, pairSlotItem } from './items/pacing-slot';
 import { parkedWebhookItem } from './items/parked-webhook-item';
 import { templateItem } from './items/template';
-import { windowItem, WINDOW_SK } from './items/window';
+import { windowItem } from './items/window';
 
 /**
  * The key templates of the single table, gathered from the item modules (store/items/), where
@@ -28,10 +28,4 @@ export const keys = {
   numberPace: numberSlotItem.key,
   pairPace: pairSlotItem.key,
   parkedWebhookItem: parkedWebhookItem.key,
-} as const;
-
-/** Sort-key prefixes inside a contact's partition. */
-export const contactItem = {
-  window: WINDOW_SK,
-  conversationPrefix: CONVERSATION_SK_PREFIX,
 } as const;
