@@ -1,17 +1,17 @@
 import { closesWindow, extendsWindow, windowExpiry, windowOpenAt } from './window';
-import { DAY } from './time';
+import { WINDOW_SECONDS } from './platform';
 
 const t = 1_760_000_000;
 
 describe('customer service window rules', () => {
   it('runs 24 hours from the message timestamp', () => {
-    expect(windowExpiry(t)).toBe(t + DAY);
+    expect(windowExpiry(t)).toBe(t + WINDOW_SECONDS);
   });
   it('is open at 24 h minus 1 second and closed at 24 h and 24 h plus 1 second', () => {
     const window = { lastInboundAt: t };
-    expect(windowOpenAt(window, t + DAY - 1)).toBe(true);
-    expect(windowOpenAt(window, t + DAY)).toBe(false);
-    expect(windowOpenAt(window, t + DAY + 1)).toBe(false);
+    expect(windowOpenAt(window, t + WINDOW_SECONDS - 1)).toBe(true);
+    expect(windowOpenAt(window, t + WINDOW_SECONDS)).toBe(false);
+    expect(windowOpenAt(window, t + WINDOW_SECONDS + 1)).toBe(false);
   });
   it('was not open before the message that opened it', () => {
     expect(windowOpenAt({ lastInboundAt: t }, t - 1)).toBe(false);
