@@ -37,10 +37,12 @@ export const aggregateCellItem = declare({
     sk: [kind, unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType].join('#'),
   }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && KINDS.has(sk.split('#')[0] ?? ''),
-  accessPatterns: {
-    count: "UpdateItem ADD units ±1 in the transaction of the message's effects",
-    readDay: 'Query per day and shard (the cost report): grows with cells, never with traffic',
-  },
+  accessPatterns: [
+    /** UpdateItem ADD units ±1 in the transaction of the message's effects */
+    'count',
+    /** Query per day and shard (the cost report): grows with cells, never with traffic */
+    'readDay',
+  ],
 });
 
 export const isAggregateCellKey = (pk: string, sk: string): boolean => aggregateCellItem.matches({ pk, sk });

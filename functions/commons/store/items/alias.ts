@@ -12,10 +12,12 @@ export const aliasItem = declare({
   kind: 'alias',
   key: (phoneNumberId: string, id: string): TableKey => ({ pk: `${PREFIX}${phoneNumberId}#${id}`, sk: SK }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
-  accessPatterns: {
-    resolve: 'GetItem / BatchGetItem by any id of the user: the contact it belongs to',
-    link: 'PutItem per id when two ids of a user are seen together',
-  },
+  accessPatterns: [
+    /** GetItem / BatchGetItem by any id of the user: the contact it belongs to */
+    'resolve',
+    /** PutItem per id when two ids of a user are seen together */
+    'link',
+  ],
 });
 
 export const isAliasKey = (pk: string, sk: string): boolean => aliasItem.matches({ pk, sk });

@@ -23,11 +23,14 @@ export const conversationItem = declare({
   }),
   matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk.startsWith(SK_PREFIX),
   ttl: 'expiresAt',
-  accessPatterns: {
-    open: "Put in the delivery's transaction, under the slot rule (domain/conversation.ts mayTakeSlot)",
-    move: "Delete of the old category's slot when Meta's category corrects ours, if it still holds ours",
-    readContact: "Query of the contact's partition, with its window",
-  },
+  accessPatterns: [
+    /** Put in the delivery's transaction, under the slot rule (domain/conversation.ts mayTakeSlot) */
+    'open',
+    /** Delete of the old category's slot when Meta's category corrects ours, if it still holds ours */
+    'move',
+    /** Query of the contact's partition, with its window */
+    'readContact',
+  ],
 });
 
 export const CONVERSATION_SK_PREFIX = SK_PREFIX;

@@ -12,8 +12,8 @@ export interface ItemDeclaration<Args extends unknown[]> {
   matches: (key: TableKey) => boolean;
   /** the epoch-seconds attribute DynamoDB's TTL deletes by (tableSchema.timeToLiveAttribute), if any */
   ttl?: 'expiresAt';
-  /** the reads and writes this kind serves, by name */
-  accessPatterns: Readonly<Record<string, string>>;
+  /** the reads and writes this kind serves, by name (each described where it is declared) */
+  accessPatterns: readonly string[];
 }
 
 export const declare = <Args extends unknown[]>(declaration: ItemDeclaration<Args>): ItemDeclaration<Args> =>

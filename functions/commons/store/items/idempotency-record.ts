@@ -27,10 +27,12 @@ export const idempotencyRecordItem = declare({
   key: (idempotencyKey: string): TableKey => ({ pk: PK, sk: idempotencyKey }),
   matches: ({ pk }) => pk === PK,
   ttl: 'expiresAt',
-  accessPatterns: {
-    claim: 'PutItem by Powertools before the send (condition: absent, expired, or in progress past its time)',
-    complete: 'PutItem by Powertools with the response after the send',
-  },
+  accessPatterns: [
+    /** PutItem by Powertools before the send (condition: absent, expired, or in progress past its time) */
+    'claim',
+    /** PutItem by Powertools with the response after the send */
+    'complete',
+  ],
 });
 
 export const isIdempotencyRecordKey = (pk: string, sk: string): boolean => idempotencyRecordItem.matches({ pk, sk });

@@ -26,10 +26,12 @@ export const ledgerEntryItem = declare({
   kind: 'ledger-entry',
   key: (conversationId: string): TableKey => ({ pk: `${PREFIX}${conversationId}`, sk: SK }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
-  accessPatterns: {
-    open: 'Put in the transaction of the delivery that opened the conversation',
-    correct: "Delete when Meta's conversation id replaces ours, in the same transaction",
-  },
+  accessPatterns: [
+    /** Put in the transaction of the delivery that opened the conversation */
+    'open',
+    /** Delete when Meta's conversation id replaces ours, in the same transaction */
+    'correct',
+  ],
 });
 
 export const isLedgerEntryKey = (pk: string, sk: string): boolean => ledgerEntryItem.matches({ pk, sk });

@@ -47,11 +47,14 @@ export const messageItem = declare({
   key: (wamid: string): TableKey => ({ pk: `${PREFIX}${wamid}`, sk: SK }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
   ttl: 'expiresAt',
-  accessPatterns: {
-    recordInbound: 'PutItem once per id (condition: not there yet)',
-    read: "GetItem by Meta's id (wamid), strongly consistent, before folding a status into it",
-    commit: 'PutItem under the version read, alone or in the transaction of its effects',
-  },
+  accessPatterns: [
+    /** PutItem once per id (condition: not there yet) */
+    'recordInbound',
+    /** GetItem by Meta's id (wamid), strongly consistent, before folding a status into it */
+    'read',
+    /** PutItem under the version read, alone or in the transaction of its effects */
+    'commit',
+  ],
 });
 
 export const isMessageKey = (pk: string, sk: string): boolean => messageItem.matches({ pk, sk });

@@ -20,7 +20,10 @@ export const numberSlotItem = declare({
   }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'NUMBER',
   ttl: 'expiresAt',
-  accessPatterns: { take: 'UpdateItem ADD sends 1 (condition: under the messages per second)' },
+  accessPatterns: [
+    /** UpdateItem ADD sends 1 (condition: under the messages per second) */
+    'take',
+  ],
 });
 
 export const pairSlotItem = declare({
@@ -31,7 +34,10 @@ export const pairSlotItem = declare({
   }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'PAIR',
   ttl: 'expiresAt',
-  accessPatterns: { take: 'GetItem, then PutItem of the next arrival time (condition: the one read)' },
+  accessPatterns: [
+    /** GetItem, then PutItem of the next arrival time (condition: the one read) */
+    'take',
+  ],
 });
 
 export const isNumberSlotKey = (pk: string, sk: string): boolean => numberSlotItem.matches({ pk, sk });

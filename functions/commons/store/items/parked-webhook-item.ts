@@ -34,10 +34,12 @@ export const parkedWebhookItem = declare({
   key: (day: string, kind: string, digest: string): TableKey => ({ pk: `${PREFIX}${day}`, sk: `${kind}#${digest}` }),
   matches: ({ pk }) => pk.startsWith(PREFIX),
   ttl: 'expiresAt',
-  accessPatterns: {
-    park: 'PutItem (a redelivery overwrites its own copy)',
-    inspect: 'Query of one UTC day',
-  },
+  accessPatterns: [
+    /** PutItem (a redelivery overwrites its own copy) */
+    'park',
+    /** Query of one UTC day */
+    'inspect',
+  ],
 });
 
 export const isParkedWebhookKey = (pk: string, sk: string): boolean => parkedWebhookItem.matches({ pk, sk });

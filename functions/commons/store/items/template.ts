@@ -28,13 +28,18 @@ export const templateItem = declare({
   kind: 'template',
   key: (name: string, language: string): TableKey => ({ pk: PK, sk: `${name}#${language}` }),
   matches: ({ pk }) => pk === PK,
-  accessPatterns: {
-    read: 'GetItem by name and language before a template send',
-    list: 'Query of the one TEMPLATES partition (GET /templates)',
-    register: 'UpdateItem of the registered fields (PUT /templates/{name}/{language})',
-    status: "UpdateItem of status fields from Meta's webhook (condition: not older than the last)",
-    category: "UpdateItem of category fields from Meta's webhook (condition: not older than the last)",
-  },
+  accessPatterns: [
+    /** GetItem by name and language before a template send */
+    'read',
+    /** Query of the one TEMPLATES partition (GET /templates) */
+    'list',
+    /** UpdateItem of the registered fields (PUT /templates/{name}/{language}) */
+    'register',
+    /** UpdateItem of status fields from Meta's webhook (condition: not older than the last) */
+    'status',
+    /** UpdateItem of category fields from Meta's webhook (condition: not older than the last) */
+    'category',
+  ],
 });
 
 export const TEMPLATES_PK = PK;

@@ -13,11 +13,14 @@ export const windowItem = declare({
   key: (phoneNumberId: string, contactId: string): TableKey => ({ pk: contactPk(phoneNumberId, contactId), sk: SK }),
   matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk === SK,
   ttl: 'expiresAt',
-  accessPatterns: {
-    extend: 'UpdateItem when a newer user message arrives (condition: lastInboundAt older)',
-    close: 'UpdateItem when Meta refuses a free-form send with 131047 (condition: closedAt older)',
-    readContact: "Query of the contact's partition, with its conversations",
-  },
+  accessPatterns: [
+    /** UpdateItem when a newer user message arrives (condition: lastInboundAt older) */
+    'extend',
+    /** UpdateItem when Meta refuses a free-form send with 131047 (condition: closedAt older) */
+    'close',
+    /** Query of the contact's partition, with its conversations */
+    'readContact',
+  ],
 });
 
 export const WINDOW_SK = SK;
