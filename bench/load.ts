@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
-import { utcDay } from '#domain/delivery';
-import { recordOutbound } from '#ingestion/record-outbound';
+import { DAY, utcDay } from '#domain/time';
+import { recordSentMessage } from '#send/record-sent-message';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { AGGREGATE_SHARDS, keys } from '#store/keys';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
 import { signBody } from '#webhook/signature';
 import * as payloads from '../test/fixtures/payloads.ts';
 import { BENCH, benchEnv, nowSeconds, withTimeout } from './env.ts';
@@ -117,7 +118,10 @@ export const runLoad = async (endpoint: string, options: LoadOptions): Promise<L
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoDbWebhookStore(client, BENCH.tableName);
+  const stores = {
+    contacts: new DynamoDbContactStore(client, BENCH.tableName),
+    messages: new DynamoDbMessageLedger(client, BENCH.tableName),
+  };
   const phoneNumberId = BENCH.loadPhoneNumberId;
   const users = Array.from({ length: options.users }, (_, i) => String(17770000000 + i));
   const start = nowSeconds() - 6 * 3600;
@@ -130,12 +134,12 @@ export const runLoad = async (endpoint: string, options: LoadOptions): Promise<L
     to: users[i % users.length] as string,
   }));
   const seedStarted = performance.now();
-  const contacts = new Map<string, Awaited<ReturnType<typeof store.resolveContact>>>();
-  for (const waId of users) contacts.set(waId, await store.resolveContact(phoneNumberId, { waId }));
+  const contacts = new Map<string, Awaited<ReturnType<typeof stores.contacts.resolveContact>>>();
+  for (const waId of users) contacts.set(waId, await stores.contacts.resolveContact(phoneNumberId, { waId }));
   await withTimeout(
     pool(outbound, 32, async ({ id, to }) => {
-      await recordOutbound(
-        store,
+      await recordSentMessage(
+        stores,
         {
           id,
           contact: contacts.get(to) as NonNullable<ReturnType<typeof contacts.get>>,
@@ -143,7 +147,7 @@ export const runLoad = async (endpoint: string, options: LoadOptions): Promise<L
           templateName: 'bench_offer',
           templateCategory: 'marketing',
         },
-        nowSeconds() + 30 * 86_400,
+        nowSeconds() + 30 * DAY,
       );
     }),
     300_000,

@@ -3,8 +3,9 @@ import { freePort } from '../bin/local/dynamodb-local.ts';
 import { startSandbox, type Sandbox } from '../bin/local/sandbox/index.ts';
 import { importHandler, startLocalServer, type HandlerLoader } from '../bin/local/server.ts';
 import { dynamoDbClient, documentClient } from '#clients/dynamodb';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import { signBody } from '#webhook/signature';
 import { installCapacityMeter, type CapacityMeter } from './capacity.ts';
 import { BENCH, withTimeout } from './env.ts';
@@ -16,8 +17,8 @@ export interface BenchStack {
   url: string;
   sandbox: Sandbox;
   meter: CapacityMeter;
-  webhookStore: DynamoDbWebhookStore;
-  sendStore: DynamoDbSendStore;
+  /** the stores the bench seeds sent messages through, as the send route does */
+  stores: { contacts: DynamoDbContactStore; messages: DynamoDbMessageLedger; templates: DynamoDbTemplateStore };
   /** signed POST /webhook; resolves with the status and the parsed answer */
   postWebhook(payload: unknown, tag?: string): Promise<{ status: number; body: unknown }>;
   /** POST /messages with the bench's API token */
@@ -44,14 +45,17 @@ export const startBenchStack = async (): Promise<BenchStack> => {
       meter.run(event.headers[TAG_HEADER] ?? `${name} (untagged)`, () => handler(event, context));
   };
   const { server, url } = await startLocalServer({ port: 0, loadHandler });
-  const sendStore = new DynamoDbSendStore(documentClient, BENCH.tableName);
-  const webhookStore = new DynamoDbWebhookStore(documentClient, BENCH.tableName);
+  const stores = {
+    contacts: new DynamoDbContactStore(documentClient, BENCH.tableName),
+    messages: new DynamoDbMessageLedger(documentClient, BENCH.tableName),
+    templates: new DynamoDbTemplateStore(documentClient, BENCH.tableName),
+  };
   const sandbox = await startSandbox({
     port: sandboxPort,
     appSecret: BENCH.appSecret,
     accessToken: BENCH.accessToken,
     webhookUrl: `${url}/webhook`,
-    templateCategory: async (name, language) => (await sendStore.readTemplate(name, language))?.category,
+    templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
     delaysMs: { sent: 0, delivered: 0, read: 0 },
     log: () => undefined,
   });
@@ -96,7 +100,7 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     await sandbox.close();
     await closeServer(server);
   };
-  return { url, sandbox, meter, webhookStore, sendStore, postWebhook, postMessage, close };
+  return { url, sandbox, meter, stores, postWebhook, postMessage, close };
 };
 
 export const closeServer = (server: Server): Promise<void> =>

@@ -1,4 +1,5 @@
-import { recordOutbound } from '#ingestion/record-outbound';
+import { DAY } from '#domain/time';
+import { recordSentMessage } from '#send/record-sent-message';
 import * as payloads from '../test/fixtures/payloads.ts';
 import { addWork, emptyWork, type Work } from './capacity.ts';
 import { BENCH, nowSeconds, withTimeout } from './env.ts';
@@ -115,12 +116,12 @@ export const measureWorkPerEvent = async (stack: BenchStack, samples = 20): Prom
     const to = user(3000, i);
     const [first, second] = [payloads.wamid(), payloads.wamid()];
     await meter.run('seed', async () => {
-      const contact = await stack.webhookStore.resolveContact(phoneNumberId, { waId: to });
+      const contact = await stack.stores.contacts.resolveContact(phoneNumberId, { waId: to });
       for (const id of [first, second]) {
-        await recordOutbound(
-          stack.webhookStore,
+        await recordSentMessage(
+          stack.stores,
           { id, contact, kind: 'template', templateName: 'bench_offer', templateCategory: 'marketing' },
-          nowSeconds() + 30 * 86_400,
+          nowSeconds() + 30 * DAY,
         );
       }
     });

@@ -72,9 +72,9 @@ const main = async (): Promise<void> => {
   const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
   let sandbox: Sandbox | undefined;
   if (useSandbox) {
-    const { DynamoDbSendStore } = await import('../functions/commons/store/dynamodb-send-store.ts');
+    const { DynamoDbTemplateStore } = await import('../functions/commons/store/dynamodb-template-store.ts');
     const { documentClient } = await import('../functions/commons/clients/dynamodb.ts');
-    const templates = new DynamoDbSendStore(documentClient, process.env.TABLE_NAME as string);
+    const templates = new DynamoDbTemplateStore(documentClient, process.env.TABLE_NAME as string);
     sandbox = await startSandbox({
       port: sandboxPort,
       appSecret: process.env.WHATSAPP_APP_SECRET as string,

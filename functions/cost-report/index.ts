@@ -7,7 +7,7 @@ import { config } from '#commons/config';
 import { logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
-import { DAY, systemClock, type Clock } from '#domain/time';
+import { DAY, systemClock, utcDay, type Clock } from '#domain/time';
 import { activeRateCard } from '#pricing/active-rate-card';
 import type { CostReport } from '#pricing/cost-report';
 import { buildCostReport, type CostReportDeps } from '#report/cost-report-service';
@@ -46,7 +46,7 @@ const costByNumber = (report: CostReport): Map<string, number> => {
 export const createHandler = (deps: ScheduledReportDeps) =>
   middy(async (event: Partial<ScheduledEvent>): Promise<ScheduledReportResult> => {
     const now = event.time ? Math.floor(Date.parse(event.time) / 1000) : deps.clock();
-    const day = new Date((now - DAY) * 1000).toISOString().slice(0, 10);
+    const day = utcDay(now - DAY);
     const generatedAt = new Date(now * 1000).toISOString();
     const daily = await buildCostReport(deps, { from: day, to: day });
     const monthToDate = await buildCostReport(deps, { from: monthStart(day), to: day });

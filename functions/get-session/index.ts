@@ -5,13 +5,13 @@ import { apiHandler } from '#http/api-handler';
 import { badRequest } from '#http/errors';
 import { json } from '#http/responses';
 import { userIdsOf } from '#domain/identity';
-import { toSessionView } from '#domain/session';
+import { toSessionView } from '#domain/session-view';
 import { systemClock, type Clock } from '#domain/time';
-import { DynamoDbSessionStore } from '#store/dynamodb-session-store';
-import type { SessionStore } from '#store/session-store';
+import type { ContactStore } from '#store/contact-store';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 
 export interface GetSessionDeps {
-  store: SessionStore;
+  store: Pick<ContactStore, 'readSession'>;
   clock: Clock;
   defaultPhoneNumberId: () => string | undefined;
 }
@@ -43,7 +43,7 @@ export const createHandler = (deps: GetSessionDeps) =>
   });
 
 export const handler = createHandler({
-  store: new DynamoDbSessionStore(documentClient, config.tableName),
+  store: new DynamoDbContactStore(documentClient, config.tableName),
   clock: systemClock,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
 });

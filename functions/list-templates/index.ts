@@ -4,11 +4,14 @@ import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { json } from '#http/responses';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import type { SendStore } from '#store/send-store';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import type { TemplateStore } from '#store/template-store';
 
 /** GET /templates: the registered templates with the status and category Meta's webhooks last reported. */
-export const createHandler = (deps: { store: SendStore; secrets: () => Promise<WhatsAppSecrets> }) =>
+export const createHandler = (deps: {
+  store: Pick<TemplateStore, 'listTemplates'>;
+  secrets: () => Promise<WhatsAppSecrets>;
+}) =>
   apiHandler(
     async () => {
       const templates = await deps.store.listTemplates();
@@ -19,6 +22,6 @@ export const createHandler = (deps: { store: SendStore; secrets: () => Promise<W
   );
 
 export const handler = createHandler({
-  store: new DynamoDbSendStore(documentClient, config.tableName),
+  store: new DynamoDbTemplateStore(documentClient, config.tableName),
   secrets: loadSecrets,
 });

@@ -7,13 +7,13 @@ import { readJsonBody } from '#http/json-body';
 import { json } from '#http/responses';
 import { systemClock, type Clock } from '#domain/time';
 import { validateTemplateRegistration } from '#send/validate-template';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import type { SendStore } from '#store/send-store';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import type { TemplateStore } from '#store/template-store';
 
 const BODY = '{ "category", "components", "status" }';
 
 export interface PutTemplateDeps {
-  store: SendStore;
+  store: Pick<TemplateStore, 'registerTemplate'>;
   clock: Clock;
   secrets: () => Promise<WhatsAppSecrets>;
 }
@@ -27,14 +27,14 @@ export const createHandler = (deps: PutTemplateDeps) =>
         event.pathParameters?.language ?? '',
         readJsonBody(event, BODY),
       );
-      await deps.store.putTemplate(template, deps.clock());
+      await deps.store.registerTemplate(template, deps.clock());
       return json(200, template);
     },
     { middlewares: [requireApiToken(deps.secrets)] },
   );
 
 export const handler = createHandler({
-  store: new DynamoDbSendStore(documentClient, config.tableName),
+  store: new DynamoDbTemplateStore(documentClient, config.tableName),
   clock: systemClock,
   secrets: loadSecrets,
 });

@@ -17,8 +17,11 @@ import { json } from '#http/responses';
 import { estimateSendCost } from '#send/estimate-cost';
 import { sendMessage, type SendMessageDeps } from '#send/send-message';
 import { validateSendRequest } from '#send/validate-send-request';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
+import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import { IDEMPOTENCY_SECONDS, idempotencyPersistence } from '#store/items/idempotency-record';
 
 const BODY = "Meta's send body ({ to, type, ... })";
 
@@ -74,16 +77,13 @@ export const createHandler = (deps: SendHandlerDeps) =>
         makeHandlerIdempotent({
           persistenceStore: new DynamoDBPersistenceLayer({
             tableName: deps.idempotency.tableName,
-            keyAttr: 'pk',
-            sortKeyAttr: 'sk',
-            staticPkValue: 'IDEMPOTENCY',
-            expiryAttr: 'expiresAt',
+            ...idempotencyPersistence,
             awsSdkV3Client: dynamoDbClient,
           }),
           config: new IdempotencyConfig({
             eventKeyJmesPath: 'headers."idempotency-key"',
             payloadValidationJmesPath: 'body',
-            expiresAfterSeconds: 24 * 60 * 60,
+            expiresAfterSeconds: IDEMPOTENCY_SECONDS,
             throwOnNoIdempotencyKey: false,
           }),
         }),
@@ -94,8 +94,12 @@ export const createHandler = (deps: SendHandlerDeps) =>
 const secrets = loadSecrets;
 
 export const handler = createHandler({
-  webhookStore: new DynamoDbWebhookStore(documentClient, config.tableName),
-  sendStore: new DynamoDbSendStore(documentClient, config.tableName),
+  stores: {
+    contacts: new DynamoDbContactStore(documentClient, config.tableName),
+    messages: new DynamoDbMessageLedger(documentClient, config.tableName),
+    templates: new DynamoDbTemplateStore(documentClient, config.tableName),
+    pacing: new DynamoDbPacingStore(documentClient, config.tableName),
+  },
   graph: createGraphClient({
     baseUrl: config.whatsAppApiUrl,
     apiVersion: config.whatsAppApiVersion,

@@ -7,14 +7,16 @@ import { apiHandler } from '#http/api-handler';
 import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
 import { systemClock, type Clock } from '#domain/time';
-import { ingestWebhook, StorageFailure } from '#ingestion/ingest-webhook';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
-import type { WebhookStore } from '#store/webhook-store';
+import { ingestWebhook, StorageFailure, type IngestionStores } from '#ingestion/ingest-webhook';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
+import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import { parseWebhook } from '#webhook/parse';
 import { verifySignature } from '#webhook/signature';
 
 export interface WebhookDeps {
-  store: WebhookStore;
+  stores: IngestionStores;
   clock: Clock;
   secrets: () => Promise<WhatsAppSecrets>;
   retentionDays: number;
@@ -58,7 +60,7 @@ export const createHandler = (deps: WebhookDeps) =>
       const parsed = parseWebhook(payload);
       try {
         const summary = await ingestWebhook(parsed, {
-          store: deps.store,
+          stores: deps.stores,
           now: deps.clock(),
           retentionDays: deps.retentionDays,
         });
@@ -77,7 +79,12 @@ export const createHandler = (deps: WebhookDeps) =>
   );
 
 export const handler = createHandler({
-  store: new DynamoDbWebhookStore(documentClient, config.tableName),
+  stores: {
+    contacts: new DynamoDbContactStore(documentClient, config.tableName),
+    messages: new DynamoDbMessageLedger(documentClient, config.tableName),
+    templates: new DynamoDbTemplateStore(documentClient, config.tableName),
+    parked: new DynamoDbParkedWebhookItems(documentClient, config.tableName),
+  },
   clock: systemClock,
   secrets: loadSecrets,
   retentionDays: config.retentionDays,

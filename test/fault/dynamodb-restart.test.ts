@@ -10,7 +10,7 @@ import {
   type DynamoDbLocal,
 } from '../../bin/local/dynamodb-local.ts';
 import * as payloads from '../fixtures/payloads.ts';
-import { utcDay } from '#domain/delivery';
+import { utcDay } from '#domain/time';
 import { AGGREGATE_SHARDS, keys } from '#store/keys';
 import { TEST_TABLE_NAME, uniquePhoneNumberId } from '#test/environment';
 import { seedOutboundMessage, webhookHarness, type WebhookHarness } from '#test/webhook';
@@ -111,7 +111,7 @@ describe('DynamoDB Local stopped and restarted in the middle of a webhook stream
       waId: `1555400${String(i).padStart(4, '0')}`,
     }));
     for (const { id, waId } of outbound) {
-      await seedOutboundMessage(harness.store, {
+      await seedOutboundMessage(harness.stores, {
         id,
         phoneNumberId,
         waId,

@@ -9,8 +9,7 @@ import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import { createGraphClient } from '#graph/graph-client';
 import { estimateSendCost } from '#send/estimate-cost';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import { tableStores } from '../support/stores.ts';
 import { TEST_TABLE_NAME, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { webhookHarness } from '#test/webhook';
 
@@ -51,10 +50,9 @@ beforeAll(async () => {
     accessToken: async () => ACCESS_TOKEN,
     sleep: async () => undefined,
   });
-  const sendStore = new DynamoDbSendStore(documentClient, TEST_TABLE_NAME);
+  const stores = tableStores(documentClient);
   handler = createHandler({
-    webhookStore: new DynamoDbWebhookStore(documentClient, TEST_TABLE_NAME),
-    sendStore,
+    stores,
     graph: {
       sendMessage: (...args) => {
         graphCalls++;
@@ -76,7 +74,7 @@ beforeAll(async () => {
     defaultPhoneNumberId: () => phoneNumberId,
     idempotency: { tableName: TEST_TABLE_NAME },
   });
-  await sendStore.putTemplate(
+  await stores.templates.registerTemplate(
     {
       name: TEMPLATE,
       language: 'en_US',

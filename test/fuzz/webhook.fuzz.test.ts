@@ -136,7 +136,7 @@ const build = async (recipe: Base): Promise<Built> => {
   const seeded = async (count: number, kind: 'template' | 'free-form') => {
     const ids = Array.from({ length: count }, () => payloads.wamid());
     for (const id of ids) {
-      await seedOutboundMessage(harness.store, {
+      await seedOutboundMessage(harness.stores, {
         id,
         phoneNumberId,
         waId,

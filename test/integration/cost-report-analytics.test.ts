@@ -20,8 +20,7 @@ import { shippedRateCard } from '#pricing/rate-card';
 import { FileReportSink } from '#report/file-report-sink';
 import { estimateSendCost } from '#send/estimate-cost';
 import { DynamoDbReportStore } from '#store/dynamodb-report-store';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import { tableStores } from '../support/stores.ts';
 import { signBody } from '#webhook/signature';
 
 /**
@@ -44,13 +43,12 @@ const secrets = async () => ({
 let server: Server;
 let sandbox: Sandbox;
 const reports = mkdtempSync(join(tmpdir(), 'analytics-'));
-const webhookStore = new DynamoDbWebhookStore(documentClient, TABLE);
-const sendStore = new DynamoDbSendStore(documentClient, TABLE);
+const stores = tableStores(documentClient, TABLE);
 const clock = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   await createSessionTable(process.env.DYNAMODB_ENDPOINT as string, TABLE, { timeToLive: false });
-  const webhook = createWebhookHandler({ store: webhookStore, clock, secrets, retentionDays: 30 });
+  const webhook = createWebhookHandler({ stores, clock, secrets, retentionDays: 30 });
   const local = await startLocalServer({
     port: 0,
     routes: [
@@ -72,7 +70,7 @@ beforeAll(async () => {
     accessToken: ACCESS_TOKEN,
     webhookUrl: `${local.url}/webhook`,
     wabaId: WABA_ID,
-    templateCategory: async (name, language) => (await sendStore.readTemplate(name, language))?.category,
+    templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
     delaysMs: { sent: 0, delivered: 0, read: 0 },
   });
 });
@@ -85,8 +83,7 @@ afterAll(async () => {
 
 it("names exactly the message Meta's pricing_analytics counts differently from our aggregates", async () => {
   const send = createSendHandler({
-    webhookStore,
-    sendStore,
+    stores,
     graph: createGraphClient({ baseUrl: sandbox.url, apiVersion: 'v24.0', accessToken: async () => ACCESS_TOKEN }),
     clock,
     pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 45) },
@@ -97,7 +94,7 @@ it("names exactly the message Meta's pricing_analytics counts differently from o
     defaultPhoneNumberId: () => PHONE_NUMBER_ID,
     idempotency: { tableName: TABLE },
   });
-  await sendStore.putTemplate(
+  await stores.templates.registerTemplate(
     {
       name: 'order_ready',
       language: 'en_US',

@@ -4,11 +4,11 @@ import * as payloads from '../fixtures/payloads.ts';
 import { documentClient } from '#clients/dynamodb';
 import { countryOf } from '#domain/country';
 import { DAY } from '#domain/time';
-import { recordOutbound } from '#ingestion/record-outbound';
+import { recordSentMessage } from '#send/record-sent-message';
 import type { CostReport } from '#pricing/cost-report';
 import { priceOf, shippedRateCard, versionOn } from '#pricing/rate-card';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
-import { TEST_TABLE_NAME, uniquePhoneNumberId } from '#test/environment';
+import { tableStores } from '../support/stores.ts';
+import { uniquePhoneNumberId } from '#test/environment';
 import { signBody } from '#webhook/signature';
 
 /**
@@ -207,11 +207,11 @@ describe('the cost report of a scripted month', () => {
         ),
       );
     }
-    const store = new DynamoDbWebhookStore(documentClient, TEST_TABLE_NAME);
+    const stores = tableStores(documentClient);
     for (const message of messages) {
-      const contact = await store.resolveContact(message.number, { waId: message.to });
-      await recordOutbound(
-        store,
+      const contact = await stores.contacts.resolveContact(message.number, { waId: message.to });
+      await recordSentMessage(
+        stores,
         {
           id: message.id,
           contact,

@@ -4,7 +4,7 @@ import { createHandler } from '../../functions/get-session/index.ts';
 import { documentClient } from '#clients/dynamodb';
 import { DAY } from '#domain/time';
 import { keys } from '#store/keys';
-import { DynamoDbSessionStore } from '#store/dynamodb-session-store';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 import { testDocumentClient, uniquePhoneNumberId, uniqueWaId, TEST_TABLE_NAME } from '#test/environment';
 
 const db = testDocumentClient();
@@ -13,7 +13,7 @@ const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableNam
 const now = 1_780_000_000;
 const handlerAt = (at: number) =>
   createHandler({
-    store: new DynamoDbSessionStore(documentClient, TEST_TABLE_NAME),
+    store: new DynamoDbContactStore(documentClient, TEST_TABLE_NAME),
     clock: () => at,
     defaultPhoneNumberId: () => undefined,
   });

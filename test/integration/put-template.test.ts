@@ -2,12 +2,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { randomInt } from 'node:crypto';
 import { createHandler } from '../../functions/put-template/index.ts';
 import { documentClient } from '#clients/dynamodb';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import { TEST_TABLE_NAME } from '#test/environment';
 
 /** `PUT /templates/{name}/{language}` through its handler, against DynamoDB Local. */
 const API_TOKEN = 'put-template-test-api-token';
-const store = new DynamoDbSendStore(documentClient, TEST_TABLE_NAME);
+const store = new DynamoDbTemplateStore(documentClient, TEST_TABLE_NAME);
 const handler = createHandler({
   store,
   clock: () => Math.floor(Date.now() / 1000),

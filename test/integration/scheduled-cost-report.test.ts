@@ -25,7 +25,7 @@ describe('the scheduled cost report against DynamoDB Local', () => {
     for (const [i, phoneNumberId] of numbers.entries()) {
       for (const [k, waId] of ['5511987650100', '919876500100', '4915112300100'].entries()) {
         const id = payloads.wamid();
-        await seedOutboundMessage(harness.store, {
+        await seedOutboundMessage(harness.stores, {
           id,
           phoneNumberId,
           waId,

@@ -8,8 +8,7 @@ import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import { createGraphClient } from '#graph/graph-client';
 import { estimateSendCost } from '#send/estimate-cost';
-import { DynamoDbSendStore } from '#store/dynamodb-send-store';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
+import { tableStores } from '../support/stores.ts';
 import { TEST_TABLE_NAME, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { contactItems, webhookHarness } from '#test/webhook';
 import * as payloads from '../fixtures/payloads.ts';
@@ -24,8 +23,7 @@ const API_TOKEN = 'send-test-api-token';
 
 let server: Server;
 let sandbox: Sandbox;
-const sendStore = new DynamoDbSendStore(documentClient, TEST_TABLE_NAME);
-const webhookStore = new DynamoDbWebhookStore(documentClient, TEST_TABLE_NAME);
+const stores = tableStores(documentClient);
 
 beforeAll(async () => {
   process.env.WHATSAPP_APP_SECRET = APP_SECRET;
@@ -36,7 +34,7 @@ beforeAll(async () => {
     appSecret: APP_SECRET,
     accessToken: ACCESS_TOKEN,
     webhookUrl: `${local.url}/webhook`,
-    templateCategory: async (name, language) => (await sendStore.readTemplate(name, language))?.category,
+    templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
     delaysMs: { sent: 0, delivered: 0, read: 0 },
   });
 });
@@ -48,8 +46,7 @@ afterAll(async () => {
 
 const handlerWith = (overrides: Partial<SendHandlerDeps> = {}) =>
   createHandler({
-    webhookStore,
-    sendStore,
+    stores,
     graph: createGraphClient({
       baseUrl: sandbox.url,
       apiVersion: 'v24.0',
@@ -119,7 +116,7 @@ const registerTemplate = (
   bodyText = 'Your order {{1}} has shipped.',
   status = 'APPROVED',
 ) =>
-  sendStore.putTemplate(
+  stores.templates.registerTemplate(
     {
       name,
       language: 'en_US',

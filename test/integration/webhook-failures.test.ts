@@ -98,7 +98,7 @@ describe('storage failures', () => {
     const waId = uniqueWaId();
     const id = payloads.wamid();
     const healthy = webhookHarness({ now: T });
-    await seedOutboundMessage(healthy.store, {
+    await seedOutboundMessage(healthy.stores, {
       id,
       phoneNumberId,
       waId,

@@ -173,3 +173,24 @@ describe('inbound webhooks against DynamoDB Local', () => {
     expect(await harness.post({ hello: 'world' })).toMatchObject({ status: 200, body: { received: 1, kept: 1 } });
   });
 });
+
+describe('a signed webhook too large for one item when counted in bytes', () => {
+  const harness = webhookHarness({ now: T });
+
+  it('answers 200 for a ~600 KB text of 3-byte characters, and keeps the message with a raw copy cut by bytes', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const text = '€'.repeat(200_000);
+    const body = inbound(phoneNumberId, [payloads.textMessage(text, { from: waId, timestamp: T - 60 })]);
+    expect(Buffer.byteLength(JSON.stringify(body), 'utf8')).toBeGreaterThan(600_000);
+    const answer = await harness.post(body);
+    expect(answer).toMatchObject({ status: 200, body: { inbound: 1, kept: 0 } });
+    const window = (await contactItems(phoneNumberId, waId)).find((item) => item.sk === 'WINDOW');
+    expect(window).toMatchObject({ lastInboundAt: T - 60 });
+    const id = (body.entry as { changes: { value: { messages: { id: string }[] } }[] }[])[0]?.changes[0]?.value
+      .messages[0]?.id as string;
+    const stored = await messageItem(id);
+    expect(stored).toMatchObject({ direction: 'inbound', type: 'text' });
+    expect(Buffer.byteLength(String(stored?.raw), 'utf8')).toBeLessThanOrEqual(300_000);
+  });
+});

@@ -62,7 +62,7 @@ describe('status webhooks against DynamoDB Local', () => {
       const phoneNumberId = uniquePhoneNumberId();
       const waId = '5511987654321';
       const wamid = payloads.wamid();
-      await seedOutboundMessage(harness.store, {
+      await seedOutboundMessage(harness.stores, {
         id: wamid,
         phoneNumberId,
         waId,
@@ -96,7 +96,7 @@ describe('status webhooks against DynamoDB Local', () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
     const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.store, {
+    await seedOutboundMessage(harness.stores, {
       id: wamid,
       phoneNumberId,
       waId,
@@ -143,7 +143,7 @@ describe('status webhooks against DynamoDB Local', () => {
     const waId = uniqueWaId();
     const wamids = Array.from({ length: 20 }, () => payloads.wamid());
     for (const id of wamids) {
-      await seedOutboundMessage(harness.store, {
+      await seedOutboundMessage(harness.stores, {
         id,
         phoneNumberId,
         waId,
@@ -181,7 +181,7 @@ describe('status webhooks against DynamoDB Local', () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
     const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.store, {
+    await seedOutboundMessage(harness.stores, {
       id: wamid,
       phoneNumberId,
       waId,
@@ -244,7 +244,7 @@ describe('status webhooks against DynamoDB Local', () => {
       ),
     );
     const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.store, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
+    await seedOutboundMessage(harness.stores, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
     await harness.post(
       statusBody(phoneNumberId, [
         payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId }),
@@ -272,7 +272,7 @@ describe('status webhooks against DynamoDB Local', () => {
       ),
     );
     const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.store, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
+    await seedOutboundMessage(harness.stores, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
     await harness.post(
       statusBody(phoneNumberId, [
         payloads.statusUpdate({
@@ -293,7 +293,7 @@ describe('status webhooks against DynamoDB Local', () => {
     const waId = uniqueWaId();
     const wamid = payloads.wamid();
     const cbp = Date.UTC(2025, 5, 30, 23, 59, 59) / 1000;
-    await seedOutboundMessage(harness.store, {
+    await seedOutboundMessage(harness.stores, {
       id: wamid,
       phoneNumberId,
       waId,
@@ -317,7 +317,7 @@ describe('status webhooks against DynamoDB Local', () => {
       const waId = '919876543210';
       const wamid = payloads.wamid();
       const seed = () =>
-        seedOutboundMessage(harness.store, {
+        seedOutboundMessage(harness.stores, {
           id: wamid,
           phoneNumberId,
           waId,

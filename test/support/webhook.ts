@@ -1,11 +1,11 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHandler } from '../../functions/webhook/index.ts';
-import { recordOutbound } from '#ingestion/record-outbound';
 import type { EpochSeconds } from '#domain/time';
+import type { IngestionStores } from '#ingestion/ingest-webhook';
+import { recordSentMessage } from '#send/record-sent-message';
 import { AGGREGATE_SHARDS, contactPk, keys } from '#store/keys';
-import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
-import type { WebhookStore } from '#store/webhook-store';
+import { tableStores } from './stores.ts';
 import { signBody } from '#webhook/signature';
 import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
 
@@ -33,7 +33,7 @@ export const signedEvent = (payload: unknown, secret = APP_SECRET): APIGatewayPr
 };
 
 export interface WebhookHarness {
-  store: WebhookStore;
+  stores: IngestionStores;
   post: (payload: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
   send: (event: APIGatewayProxyEventV2) => Promise<{ status: number; body: Record<string, unknown> }>;
 }
@@ -42,9 +42,9 @@ export interface WebhookHarness {
 export const webhookHarness = (
   options: { now: EpochSeconds; client?: DynamoDBDocumentClient } = { now: 1_760_000_000 },
 ): WebhookHarness => {
-  const store = new DynamoDbWebhookStore(options.client ?? testDocumentClient(), TEST_TABLE_NAME);
+  const stores = tableStores(options.client ?? testDocumentClient());
   const handler = createHandler({
-    store,
+    stores,
     clock: () => options.now,
     secrets: async () => ({ appSecret: APP_SECRET, verifyToken: 'verify', accessToken: '', apiTokens: [] }),
     retentionDays: 30,
@@ -53,17 +53,17 @@ export const webhookHarness = (
     const result = (await handler(event, { awsRequestId: 'test' } as Context)) as APIGatewayProxyStructuredResultV2;
     return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
   };
-  return { store, send, post: (payload) => send(signedEvent(payload)) };
+  return { stores, send, post: (payload) => send(signedEvent(payload)) };
 };
 
 /** Writes a business message as the send API records it (its own production path). */
 export const seedOutboundMessage = async (
-  store: WebhookStore,
+  stores: Pick<IngestionStores, 'contacts' | 'messages'>,
   input: { id: string; phoneNumberId: string; waId: string; kind: 'template' | 'free-form'; templateCategory?: string },
 ): Promise<void> => {
-  const contact = await store.resolveContact(input.phoneNumberId, { waId: input.waId });
-  await recordOutbound(
-    store,
+  const contact = await stores.contacts.resolveContact(input.phoneNumberId, { waId: input.waId });
+  await recordSentMessage(
+    stores,
     {
       id: input.id,
       contact,

@@ -1,8 +1,8 @@
 import type { DeliveryStatus, MetaPricing, StatusEvent } from '../webhook/events';
 import {
   decideDelivery,
-  desiredEffects,
-  planEffects,
+  targetEffects,
+  effectChanges,
   pricingModelAt,
   sameUnit,
   type BillingUnit,
@@ -11,7 +11,8 @@ import {
   type MessageEffects,
 } from './delivery';
 import { applyStatus, type MessageState } from './message-state';
-import type { ConversationState, WindowState } from './session';
+import type { ConversationState } from './conversation';
+import type { WindowState } from './window';
 
 const DAY = 86_400;
 const utc = (iso: string): number => Date.parse(iso) / 1000;
@@ -140,7 +141,7 @@ describe('decideDelivery', () => {
     const state = freeForm();
     const decision = decideDelivery(state, { window: openWindow, conversations: [] });
     expect(decision).toEqual({ inWindow: true, opensConversation: true });
-    const opened = desiredEffects(state, decision).conversation;
+    const opened = targetEffects(state, decision).conversation;
     expect(opened?.category).toBe('service');
     expect(opened?.origin).toBe('user_initiated');
   });
@@ -174,43 +175,43 @@ describe('decideDelivery', () => {
   });
 });
 
-describe('desiredEffects', () => {
+describe('targetEffects', () => {
   it('counts the message in the UTC day of its delivery, at 23:59:59', () => {
     const at = utc('2025-09-10T23:59:59Z');
-    expect(desiredEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-10');
+    expect(targetEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-10');
   });
 
   it('counts the message in the next UTC day at 00:00:00', () => {
     const at = utc('2025-09-11T00:00:00Z');
-    expect(desiredEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-11');
+    expect(targetEffects(template('marketing', at), opens).messageUnit?.day).toBe('2025-09-11');
   });
 
   it('takes the country from the wa_id and the category from the template', () => {
-    expect(desiredEffects(template('marketing'), opens).messageUnit).toEqual(
+    expect(targetEffects(template('marketing'), opens).messageUnit).toEqual(
       unit({ category: 'marketing', pricingType: 'regular' }),
     );
   });
 
   it('prices a service reply delivered in the window as free customer service', () => {
-    expect(desiredEffects(freeForm(), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+    expect(targetEffects(freeForm(), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
       unit({ category: 'service', pricingType: 'free_customer_service' }),
     );
   });
 
   it('prices a utility template delivered in the window as free customer service', () => {
-    expect(desiredEffects(template('utility'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+    expect(targetEffects(template('utility'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
       unit({ category: 'utility', pricingType: 'free_customer_service' }),
     );
   });
 
   it('prices a marketing template delivered in the window as regular', () => {
-    expect(desiredEffects(template('marketing'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
+    expect(targetEffects(template('marketing'), { inWindow: true, opensConversation: true }).messageUnit).toEqual(
       unit({ category: 'marketing', pricingType: 'regular' }),
     );
   });
 
   it('prices a utility template delivered outside the window as regular', () => {
-    expect(desiredEffects(template('utility'), opens).messageUnit).toEqual(
+    expect(targetEffects(template('utility'), opens).messageUnit).toEqual(
       unit({ category: 'utility', pricingType: 'regular' }),
     );
   });
@@ -219,13 +220,13 @@ describe('desiredEffects', () => {
     const state = template('utility', D, {
       metaPricing: { type: 'regular', category: 'marketing', model: 'CBP', fromStatus: 'sent' },
     });
-    expect(desiredEffects(state, { inWindow: true, opensConversation: false }).messageUnit).toEqual(
+    expect(targetEffects(state, { inWindow: true, opensConversation: false }).messageUnit).toEqual(
       unit({ category: 'marketing', pricingModel: 'CBP', pricingType: 'regular' }),
     );
   });
 
   it('counts no message unit for a failed message but keeps the conversation it opened', () => {
-    const effects = desiredEffects(
+    const effects = targetEffects(
       template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
       opens,
     );
@@ -241,7 +242,7 @@ describe('desiredEffects', () => {
   });
 
   it('opens a conversation that expires 24 h after its delivery by our rule', () => {
-    const opened = desiredEffects(template('marketing'), opens).conversation;
+    const opened = targetEffects(template('marketing'), opens).conversation;
     expect(opened?.openedAt).toBe(D);
     expect(opened?.expiresAt).toBe(D + DAY);
     expect(opened?.id).toBe('conv.wamid.1');
@@ -249,7 +250,7 @@ describe('desiredEffects', () => {
 
   it("lets Meta's conversation id and expiry win", () => {
     const state = template('marketing', D, { metaConversation: { id: 'meta-conv-9', expiresAt: D + 5000 } });
-    const opened = desiredEffects(state, opens).conversation;
+    const opened = targetEffects(state, opens).conversation;
     expect(opened?.id).toBe('meta-conv-9');
     expect(opened?.expiresAt).toBe(D + 5000);
   });
@@ -260,7 +261,7 @@ describe('desiredEffects', () => {
     });
     const decision = decideDelivery(state, { window: openWindow, conversations: [conversation('c-svc', 'service')] });
     expect(decision).toEqual({ inWindow: true, opensConversation: true });
-    const effects = desiredEffects(state, decision);
+    const effects = targetEffects(state, decision);
     expect(effects.conversation).toEqual<ConversationRecord>({
       id: 'conv.wamid.1',
       category: 'service',
@@ -282,29 +283,29 @@ describe('sameUnit', () => {
   });
 });
 
-describe('planEffects', () => {
-  it('counts one message and one conversation and opens it when nothing is held', () => {
-    const wanted = desiredEffects(template('utility'), opens);
-    const plan = planEffects({}, wanted);
+describe('effectChanges', () => {
+  it('counts one message and one conversation and opens it when nothing is applied', () => {
+    const target = targetEffects(template('utility'), opens);
+    const plan = effectChanges({}, target);
     expect(plan.unitChanges).toEqual([
       { kind: 'message', unit: unit(), delta: 1 },
       { kind: 'conversation', unit: unit(), delta: 1 },
     ]);
-    expect(plan.conversation).toEqual({ record: wanted.conversation });
+    expect(plan.conversation).toEqual({ record: target.conversation });
   });
 
-  it('changes nothing when what is held is what is wanted', () => {
-    const effects = desiredEffects(template('utility'), opens);
-    expect(planEffects(effects, structuredClone(effects))).toEqual({ unitChanges: [] });
+  it('changes nothing when what is applied is already the target', () => {
+    const effects = targetEffects(template('utility'), opens);
+    expect(effectChanges(effects, structuredClone(effects))).toEqual({ unitChanges: [] });
   });
 
   it("moves the count once when Meta's category arrives after counting, never doubles it", () => {
     const before = template('utility');
     const decision = decideDelivery(before, { conversations: [] });
-    const held = desiredEffects(before, decision);
+    const applied = targetEffects(before, decision);
     const after = applyStatus(before, status('read', D + 60, { type: 'regular', category: 'marketing', model: 'PMP' }));
-    const wanted = desiredEffects(after, decision);
-    const plan = planEffects(held, wanted);
+    const target = targetEffects(after, decision);
+    const plan = effectChanges(applied, target);
     expect(plan.unitChanges.filter((c) => c.kind === 'message')).toEqual([
       { kind: 'message', unit: unit({ category: 'utility' }), delta: -1 },
       { kind: 'message', unit: unit({ category: 'marketing' }), delta: 1 },
@@ -313,33 +314,33 @@ describe('planEffects', () => {
       { kind: 'conversation', unit: unit({ category: 'utility' }), delta: -1 },
       { kind: 'conversation', unit: unit({ category: 'marketing' }), delta: 1 },
     ]);
-    expect(planEffects(wanted, desiredEffects(after, decision))).toEqual({ unitChanges: [] });
+    expect(effectChanges(target, targetEffects(after, decision))).toEqual({ unitChanges: [] });
   });
 
   it('takes the message unit back once when the message turns out failed', () => {
-    const held = desiredEffects(template('utility'), opens);
-    const wanted = desiredEffects(
+    const applied = targetEffects(template('utility'), opens);
+    const target = targetEffects(
       template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
       opens,
     );
-    expect(planEffects(held, wanted)).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
+    expect(effectChanges(applied, target)).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
   });
 
-  it('takes the message unit back when nothing is wanted any more', () => {
-    const held: MessageEffects = { messageUnit: unit() };
-    expect(planEffects(held, {})).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
+  it('takes the message unit back when nothing is target any more', () => {
+    const applied: MessageEffects = { messageUnit: unit() };
+    expect(effectChanges(applied, {})).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
   });
 
   it('replaces the stored conversation when an earlier delivery corrects its opening time', () => {
     const readFirst = template('utility', D, { statusAt: { sent: D - 10, read: D + 100 } });
     const decision = decideDelivery(readFirst, { conversations: [] });
-    const held = desiredEffects(readFirst, decision);
+    const applied = targetEffects(readFirst, decision);
     const corrected = applyStatus(readFirst, status('delivered', D));
-    const wanted = desiredEffects(corrected, decision);
-    expect(wanted.conversation?.openedAt).toBe(D);
-    expect(planEffects(held, wanted)).toEqual({
+    const target = targetEffects(corrected, decision);
+    expect(target.conversation?.openedAt).toBe(D);
+    expect(effectChanges(applied, target)).toEqual({
       unitChanges: [],
-      conversation: { record: wanted.conversation, replaces: held.conversation },
+      conversation: { record: target.conversation, replaces: applied.conversation },
     });
   });
 });

@@ -1,9 +1,8 @@
 import { countryOf } from './country';
 import { currentStatus, deliveredAt, type MessageState } from './message-state';
-import type { ConversationState, WindowState } from './session';
-import { CONVERSATION_SECONDS, ENTRY_POINT_SECONDS } from './platform';
-import { isLive, utcDay, type EpochSeconds } from './time';
-import { windowOpenAt } from './window';
+import { conversationExpiry, isFreeInsideWindow, joinedConversation, type ConversationState } from './conversation';
+import { utcDay, type EpochSeconds } from './time';
+import { windowOpenAt, type WindowState } from './window';
 
 /**
  * What a delivered business message does to billing: it counts as one message unit (per-message
@@ -14,9 +13,6 @@ import { windowOpenAt } from './window';
 
 /** Meta switched from conversation-based to per-message pricing on this day. */
 export const PER_MESSAGE_PRICING_FROM = Date.UTC(2025, 6, 1) / 1000;
-/** A conversation opened from a free entry point (click-to-WhatsApp ad) lasts 72 hours. */
-export { ENTRY_POINT_SECONDS };
-
 export type PricingModel = 'CBP' | 'PMP';
 export const pricingModelAt = (at: EpochSeconds): PricingModel => (at < PER_MESSAGE_PRICING_FROM ? 'CBP' : 'PMP');
 
@@ -69,8 +65,6 @@ const BUSINESS_INITIATED = new Set([
   'marketing_lite',
 ]);
 
-export { utcDay };
-
 const isEntryPoint = (state: MessageState): boolean =>
   state.metaPricing?.type === 'free_entry_point' || state.metaConversation?.category === 'referral_conversion';
 
@@ -96,8 +90,7 @@ export const decideDelivery = (
   if (at === undefined) return undefined;
   const inWindow = windowOpenAt(context.window, at);
   const category = conversationCategory(state, inWindow);
-  const open = context.conversations.filter((c) => c.openedAt <= at && isLive(c.expiresAt, at));
-  const covering = category === 'service' ? open[0] : open.find((c) => c.category === category);
+  const covering = joinedConversation(category, context.conversations, at);
   if (covering && !isEntryPoint(state))
     return { inWindow, opensConversation: false, joinedConversationId: covering.id };
   return { inWindow, opensConversation: true };
@@ -106,14 +99,14 @@ export const decideDelivery = (
 const pricingTypeOf = (state: MessageState, category: string, inWindow: boolean): string => {
   if (state.metaPricing?.type) return state.metaPricing.type;
   if (isEntryPoint(state)) return 'free_entry_point';
-  return inWindow && (category === 'service' || category === 'utility') ? 'free_customer_service' : 'regular';
+  return isFreeInsideWindow(category, inWindow) ? 'free_customer_service' : 'regular';
 };
 
 /**
  * The effects the message should have now. Meta's pricing wins where any status carried it; our
  * classification fills the gaps. A failed message counts no unit; a conversation it opened stays.
  */
-export const desiredEffects = (state: MessageState, decision: DeliveryDecision | undefined): MessageEffects => {
+export const targetEffects = (state: MessageState, decision: DeliveryDecision | undefined): MessageEffects => {
   const at = deliveredAt(state);
   if (at === undefined || decision === undefined) return {};
   const country = countryOf(state.user);
@@ -155,7 +148,7 @@ export const desiredEffects = (state: MessageState, decision: DeliveryDecision |
           ? 'business_initiated'
           : 'user_initiated',
       openedAt: at,
-      expiresAt: state.metaConversation?.expiresAt ?? at + (entryPoint ? ENTRY_POINT_SECONDS : CONVERSATION_SECONDS),
+      expiresAt: state.metaConversation?.expiresAt ?? conversationExpiry(at, entryPoint),
       unit: {
         day,
         phoneNumberId: state.phoneNumberId,
@@ -198,29 +191,29 @@ export interface UnitChange {
   delta: 1 | -1;
 }
 
-export interface EffectsPlan {
+export interface EffectChanges {
   unitChanges: UnitChange[];
   /** the conversation to write: new (`opened`) or corrected (`replaces` the stored one) */
   conversation?: { record: ConversationRecord; replaces?: ConversationRecord };
 }
 
-/** The writes that take the table from the effects it holds to the effects it should hold. */
-export const planEffects = (held: MessageEffects, wanted: MessageEffects): EffectsPlan => {
+/** The writes that take the table from the effects it holds (applied) to the effects it should hold (target). */
+export const effectChanges = (applied: MessageEffects, target: MessageEffects): EffectChanges => {
   const unitChanges: UnitChange[] = [];
   const move = (kind: UnitChange['kind'], from: BillingUnit | undefined, to: BillingUnit | undefined) => {
     if (sameUnit(from, to)) return;
     if (from) unitChanges.push({ kind, unit: from, delta: -1 });
     if (to) unitChanges.push({ kind, unit: to, delta: 1 });
   };
-  move('message', held.messageUnit, wanted.messageUnit);
-  move('difference', held.classificationDifference, wanted.classificationDifference);
-  const plan: EffectsPlan = { unitChanges };
-  if (!sameConversation(held.conversation, wanted.conversation) && wanted.conversation) {
-    move('conversation', held.conversation?.unit, wanted.conversation.unit);
-    plan.conversation = {
-      record: wanted.conversation,
-      ...(held.conversation ? { replaces: held.conversation } : {}),
+  move('message', applied.messageUnit, target.messageUnit);
+  move('difference', applied.classificationDifference, target.classificationDifference);
+  const changes: EffectChanges = { unitChanges };
+  if (!sameConversation(applied.conversation, target.conversation) && target.conversation) {
+    move('conversation', applied.conversation?.unit, target.conversation.unit);
+    changes.conversation = {
+      record: target.conversation,
+      ...(applied.conversation ? { replaces: applied.conversation } : {}),
     };
   }
-  return plan;
+  return changes;
 };

@@ -1,4 +1,4 @@
-import { classifyUserId, userIdsOf } from './identity';
+import { chooseContact, classifyUserId, userIdsOf } from './identity';
 
 describe('user ids', () => {
   it('tells a phone-based wa_id from a business-scoped user id', () => {
@@ -11,5 +11,55 @@ describe('user ids', () => {
     for (const id of ['', '+15551234567', '1555 1234', 'abc', '12', 'us.123', '../etc', 'US.']) {
       expect(classifyUserId(id)).toBeUndefined();
     }
+  });
+});
+
+describe('which contact wins when two ids meet', () => {
+  const waId = '15551234567';
+  const userId = 'US.13491208655302741918';
+
+  it('is the id itself for a single id never seen', () => {
+    expect(chooseContact({ ids: { waId } })).toEqual({ contactId: waId, ids: { waId }, link: false });
+    expect(chooseContact({ ids: { userId } })).toEqual({ contactId: userId, ids: { userId }, link: false });
+  });
+  it("follows the user id's alias before the wa_id's", () => {
+    const choice = chooseContact({
+      ids: { waId, userId },
+      userIdAlias: { contactId: 'from-user-id', userId },
+      waIdAlias: { contactId: 'from-wa-id', waId },
+    });
+    expect(choice.contactId).toBe('from-user-id');
+    expect(choice.link).toBe(true);
+  });
+  it("follows the wa_id's alias when the user id has none, and learns the ids the alias remembers", () => {
+    expect(chooseContact({ ids: { waId }, waIdAlias: { contactId: waId, waId, userId } })).toEqual({
+      contactId: waId,
+      ids: { waId, userId },
+      link: false,
+    });
+  });
+  it('keeps the window with the latest message when both ids are new together, at the second', () => {
+    const windows = (wa: number, user: number) => [
+      { contactId: waId, lastInboundAt: wa },
+      { contactId: userId, lastInboundAt: user },
+    ];
+    expect(chooseContact({ ids: { waId, userId }, windows: windows(101, 100) }).contactId).toBe(waId);
+    expect(chooseContact({ ids: { waId, userId }, windows: windows(99, 100) }).contactId).toBe(userId);
+    expect(chooseContact({ ids: { waId, userId }, windows: [] }).contactId).toBe(userId);
+    expect(chooseContact({ ids: { waId, userId } }).link).toBe(true);
+  });
+  it('links nothing when both aliases already point at the contact with both ids', () => {
+    const alias = { contactId: waId, waId, userId };
+    expect(chooseContact({ ids: { waId, userId }, userIdAlias: alias, waIdAlias: alias }).link).toBe(false);
+    expect(
+      chooseContact({ ids: { waId, userId }, userIdAlias: alias, waIdAlias: { contactId: waId, waId } }).link,
+    ).toBe(true);
+  });
+  it('prefers the ids the webhook carries over those an alias remembers', () => {
+    const choice = chooseContact({ ids: { waId: '15550000000' }, waIdAlias: { contactId: waId, waId, userId } });
+    expect(choice.ids).toEqual({ waId: '15550000000', userId });
+  });
+  it('refuses a user without any id', () => {
+    expect(() => chooseContact({ ids: {} })).toThrow(/wa_id or a business-scoped user id/);
   });
 });

@@ -28,3 +28,52 @@ export const userIdsOf = (id: string): UserIds | undefined => {
   const kind = classifyUserId(id);
   return kind === undefined ? undefined : { [kind]: id };
 };
+
+/** What an alias says: the contact an id belongs to, and the user's other id when known. */
+export interface AliasRecord {
+  contactId: string;
+  waId?: string;
+  userId?: string;
+}
+
+export interface ContactChoice {
+  contactId: string;
+  /** every id the user is known by, from the webhook and from the aliases */
+  ids: UserIds;
+  /** the aliases must be (re)written: both ids were seen together and do not both point at the contact yet */
+  link: boolean;
+}
+
+/**
+ * Which contact a user belongs to when a webhook or a send names them. The user id's alias wins,
+ * then the wa_id's; with no alias yet, two ids seen together go to the one whose window saw the
+ * latest message (so a first link keeps the window that exists; the user id on a tie of none),
+ * and a single id is its own contact. Ids the webhook carries win over ids an alias remembers.
+ */
+export const chooseContact = (input: {
+  ids: UserIds;
+  userIdAlias?: AliasRecord;
+  waIdAlias?: AliasRecord;
+  /** the windows of both ids as contacts of their own (read only when both ids are given) */
+  windows?: readonly { contactId: string; lastInboundAt: number }[];
+}): ContactChoice => {
+  const { ids, userIdAlias, waIdAlias } = input;
+  const first = ids.userId ?? ids.waId;
+  if (first === undefined) throw new Error('a contact needs a wa_id or a business-scoped user id');
+  const both = ids.waId !== undefined && ids.userId !== undefined;
+  let contactId = userIdAlias?.contactId ?? waIdAlias?.contactId;
+  if (contactId === undefined) {
+    if (both) {
+      const latest = [...(input.windows ?? [])].sort((a, b) => b.lastInboundAt - a.lastInboundAt)[0];
+      contactId = latest ? latest.contactId : (ids.userId as string);
+    } else {
+      contactId = first;
+    }
+  }
+  const waId = ids.waId ?? userIdAlias?.waId ?? waIdAlias?.waId;
+  const userId = ids.userId ?? waIdAlias?.userId ?? userIdAlias?.userId;
+  const known: UserIds = { ...(waId ? { waId } : {}), ...(userId ? { userId } : {}) };
+  const linked = (alias: AliasRecord | undefined) =>
+    alias?.contactId === contactId && alias.waId === known.waId && alias.userId === known.userId;
+  return { contactId, ids: known, link: both && !(linked(userIdAlias) && linked(waIdAlias)) };
+};

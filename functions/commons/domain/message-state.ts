@@ -88,6 +88,3 @@ export const applyStatus = (state: MessageState, status: StatusEvent): MessageSt
     ...(metaConversation ? { metaConversation } : {}),
   };
 };
-
-/** Meta's refusal of a free-form send outside the customer service window. */
-export const OUTSIDE_WINDOW_ERROR = 131047;

@@ -1,16 +1,28 @@
 import { logger } from '#commons/logger';
 import { maskId } from '#commons/redact';
 import { isStorageError } from '#http/errors';
-import { DAY, type EpochSeconds } from '#domain/time';
-import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
-import type { WebhookStore } from '#store/webhook-store';
 import type { UserIds } from '#domain/identity';
+import { retentionSeconds } from '#domain/platform';
+import type { EpochSeconds } from '#domain/time';
+import type { ContactStore } from '#store/contact-store';
+import type { MessageLedger } from '#store/message-ledger';
+import type { ParkedKind, ParkedWebhookItems } from '#store/parked-webhook-items';
+import type { TemplateStore } from '#store/template-store';
+import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import { forEachWithConcurrency } from './concurrency';
 import { recordInbound } from './record-inbound';
 import { ContentionError, recordStatuses } from './update-message';
 
+/** What webhook ingestion writes: contacts and windows, messages and their effects, templates, parked items. */
+export interface IngestionStores {
+  contacts: ContactStore;
+  messages: MessageLedger;
+  templates: Pick<TemplateStore, 'applyTemplateStatus' | 'applyTemplateCategory'>;
+  parked: ParkedWebhookItems;
+}
+
 export interface IngestOptions {
-  store: WebhookStore;
+  stores: IngestionStores;
   now: EpochSeconds;
   /** how long message content and raw records are kept; at least Meta's 7-day retry horizon */
   retentionDays: number;
@@ -23,11 +35,9 @@ export interface IngestSummary {
   statuses: number;
   duplicates: number;
   templates: number;
+  /** parked webhook items (the POST's answer has always named them `kept`) */
   kept: number;
 }
-
-/** Meta retries for up to 7 days; dedupe records must outlive that. */
-export const MIN_RETENTION_DAYS = 8;
 
 /** Failures that must reach Meta as 5xx so it redelivers; anything else is parked and the POST succeeds. */
 export class StorageFailure extends Error {
@@ -67,9 +77,9 @@ const plan = (events: WebhookEvent[]): Work[] => {
  * One POST often carries many events of the same user; their contact is looked up once. The cache
  * lives for one POST only, so a link made by another Lambda is seen by the next POST.
  */
-const withContactCache = (store: WebhookStore): WebhookStore => {
-  const contacts = new Map<string, ReturnType<WebhookStore['resolveContact']>>();
-  return Object.assign(Object.create(store) as WebhookStore, {
+const withContactCache = (store: ContactStore): ContactStore => {
+  const contacts = new Map<string, ReturnType<ContactStore['resolveContact']>>();
+  return Object.assign(Object.create(store) as ContactStore, {
     resolveContact: (phoneNumberId: string, ids: UserIds) => {
       const key = `${phoneNumberId}|${ids.waId ?? ''}|${ids.userId ?? ''}`;
       let contact = contacts.get(key);
@@ -87,16 +97,12 @@ const withContactCache = (store: WebhookStore): WebhookStore => {
 /** Stores every event of one POST; throws StorageFailure if any could not be stored, after trying them all. */
 export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOptions): Promise<IngestSummary> => {
   const { now } = options;
-  const store = withContactCache(options.store);
-  const retainUntil = now + Math.max(options.retentionDays, MIN_RETENTION_DAYS) * DAY;
+  const stores = { ...options.stores, contacts: withContactCache(options.stores.contacts) };
+  const retainUntil = now + retentionSeconds(options.retentionDays);
   const summary: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0 };
-  const keep = async (
-    event: WebhookEvent,
-    kind: 'unrecognized' | 'account-update' | 'value-error',
-    reason?: string,
-  ) => {
+  const park = async (event: WebhookEvent, kind: ParkedKind, reason?: string) => {
     const wabaId = 'wabaId' in event ? event.wabaId : event.kind === 'value-error' ? event.origin?.wabaId : undefined;
-    await store.keepRecord({
+    await stores.parked.park({
       kind,
       receivedAt: now,
       retainUntil,
@@ -114,32 +120,32 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
   const handle = async (event: OtherEvent): Promise<void> => {
     switch (event.kind) {
       case 'inbound-message': {
-        const result = await recordInbound(store, event, retainUntil);
+        const result = await recordInbound(stores, event, retainUntil);
         if (result === 'duplicate') summary.duplicates++;
         else summary.inbound++;
         return;
       }
       case 'template-status':
-        await store.applyTemplateStatus(event);
+        await stores.templates.applyTemplateStatus(event);
         summary.templates++;
         return;
       case 'template-category':
-        await store.applyTemplateCategory(event);
+        await stores.templates.applyTemplateCategory(event);
         summary.templates++;
         return;
       case 'account-update':
-        return keep(event, 'account-update');
+        return park(event, 'account-update');
       case 'value-error':
         logger.warn('Meta reported an error', { code: event.error.code, title: event.error.title });
-        return keep(event, 'value-error');
+        return park(event, 'value-error');
       case 'unrecognized':
         logger.warn('webhook content parked for inspection', { path: event.path, reason: event.reason });
-        return keep(event, 'unrecognized');
+        return park(event, 'unrecognized');
     }
   };
 
   const handleStatuses = async (statuses: [StatusEvent, ...StatusEvent[]]): Promise<void> => {
-    const result = await recordStatuses(store, statuses, retainUntil);
+    const result = await recordStatuses(stores, statuses, retainUntil);
     if (result === 'duplicate') summary.duplicates += statuses.length;
     else summary.statuses += statuses.length;
   };
@@ -158,7 +164,7 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
           user: maskId(user?.waId ?? user?.userId),
           error: error as Error,
         });
-        await keep(event, 'unrecognized', `processing failed: ${(error as Error).message}`);
+        await park(event, 'unrecognized', `processing failed: ${(error as Error).message}`);
       }
     }
   };

@@ -1,6 +1,7 @@
-import type { InboundMessageEvent } from '#webhook/events';
-import type { WebhookStore } from '#store/webhook-store';
 import type { EpochSeconds } from '#domain/time';
+import type { ContactStore } from '#store/contact-store';
+import type { MessageLedger } from '#store/message-ledger';
+import type { InboundMessageEvent } from '#webhook/events';
 
 /** The ids a `system` message says the user now has (changed number, changed business-scoped id). */
 const changedIds = (message: InboundMessageEvent) => {
@@ -18,7 +19,7 @@ const changedIds = (message: InboundMessageEvent) => {
  * completes the work, and a duplicate changes nothing.
  */
 export const recordInbound = async (
-  store: WebhookStore,
+  stores: { contacts: Pick<ContactStore, 'resolveContact' | 'linkIds' | 'extendWindow'>; messages: MessageLedger },
   message: InboundMessageEvent,
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
@@ -32,8 +33,8 @@ export const recordInbound = async (
     if (!newIds) throw new Error('inbound message without any user id');
     Object.assign(ids, newIds);
   }
-  const contact = await store.resolveContact(message.origin.phoneNumberId, ids);
-  if (newIds) await store.linkIds(contact, newIds);
-  await store.extendWindow(contact, message.timestamp);
-  return store.recordInboundMessage(contact, message, retainUntil);
+  const contact = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
+  if (newIds) await stores.contacts.linkIds(contact, newIds);
+  await stores.contacts.extendWindow(contact, message.timestamp);
+  return stores.messages.recordInbound(contact, message, retainUntil);
 };

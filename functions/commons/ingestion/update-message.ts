@@ -1,8 +1,17 @@
-import { decideDelivery, desiredEffects, planEffects, sameConversation, sameUnit } from '#domain/delivery';
-import { applyStatus, deliveredAt, OUTSIDE_WINDOW_ERROR, type MessageState } from '#domain/message-state';
-import type { StatusEvent } from '#webhook/events';
-import type { ContactState, StoredMessage, WebhookStore } from '#store/webhook-store';
+import { mayTakeSlot } from '#domain/conversation';
+import { decideDelivery, effectChanges, sameConversation, sameUnit, targetEffects } from '#domain/delivery';
+import { applyStatus, deliveredAt, type MessageState } from '#domain/message-state';
+import { MetaError } from '#domain/platform';
 import type { EpochSeconds } from '#domain/time';
+import type { ContactState, ContactStore } from '#store/contact-store';
+import type { MessageLedger, StoredMessage } from '#store/message-ledger';
+import type { StatusEvent } from '#webhook/events';
+
+/** What folding a message needs: the contact it belongs to (and its partition), and the ledger. */
+export interface MessageStores {
+  contacts: Pick<ContactStore, 'resolveContact' | 'readContactState' | 'closeWindow'>;
+  messages: MessageLedger;
+}
 
 /** Too many concurrent writers on one message: Meta must redeliver, so this answers 5xx like a storage failure. */
 export class ContentionError extends Error {
@@ -18,13 +27,13 @@ const backoff = (attempt: number): Promise<void> =>
 const unchanged = (before: StoredMessage, after: StoredMessage): boolean =>
   JSON.stringify(before.state) === JSON.stringify(after.state) &&
   JSON.stringify(before.decision) === JSON.stringify(after.decision) &&
-  sameUnit(before.held.messageUnit, after.held.messageUnit) &&
-  sameUnit(before.held.classificationDifference, after.held.classificationDifference) &&
-  sameConversation(before.held.conversation, after.held.conversation);
+  sameUnit(before.appliedEffects.messageUnit, after.appliedEffects.messageUnit) &&
+  sameUnit(before.appliedEffects.classificationDifference, after.appliedEffects.classificationDifference) &&
+  sameConversation(before.appliedEffects.conversation, after.appliedEffects.conversation);
 
 /** A message sent by another tool on the same number: known only from its statuses, kept all the same. */
-const externalMessage = async (store: WebhookStore, status: StatusEvent): Promise<StoredMessage> => {
-  const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
+const externalMessage = async (stores: MessageStores, status: StatusEvent): Promise<StoredMessage> => {
+  const contact = await stores.contacts.resolveContact(status.origin.phoneNumberId, status.user);
   const state: MessageState = {
     id: status.messageId,
     phoneNumberId: status.origin.phoneNumberId,
@@ -35,7 +44,7 @@ const externalMessage = async (store: WebhookStore, status: StatusEvent): Promis
     statusAt: {},
     errorCodes: [],
   };
-  return { state, held: {}, version: 0 };
+  return { state, appliedEffects: {}, version: 0 };
 };
 
 /**
@@ -46,44 +55,43 @@ const externalMessage = async (store: WebhookStore, status: StatusEvent): Promis
  * in whichever order they arrive.
  */
 export const updateMessage = async (
-  store: WebhookStore,
+  stores: MessageStores,
   messageId: string,
   bootstrap: () => Promise<StoredMessage>,
   fold: (state: MessageState) => MessageState,
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await store.readMessage(messageId);
+    const stored = await stores.messages.readMessage(messageId);
     const before = stored ?? (await bootstrap());
     const state = fold(before.state);
     let decision = before.decision;
     let context: ContactState | undefined;
     if (decision === undefined && deliveredAt(state) !== undefined) {
-      context = await store.readContactState(state.phoneNumberId, state.contactId);
+      context = await stores.contacts.readContactState(state.phoneNumberId, state.contactId);
       decision = decideDelivery(state, context);
     }
-    const wanted = desiredEffects(state, decision);
+    const target = targetEffects(state, decision);
     const after: StoredMessage = {
       state,
       ...(decision ? { decision } : {}),
-      held: wanted,
+      appliedEffects: target,
       version: before.version + 1,
     };
     if (stored && unchanged(stored, after)) return 'duplicate';
-    const plan = planEffects(before.held, wanted);
+    const changes = effectChanges(before.appliedEffects, target);
     let writeConversationItem = true;
-    if (plan.conversation) {
-      context ??= await store.readContactState(state.phoneNumberId, state.contactId);
-      const { record, replaces } = plan.conversation;
+    if (changes.conversation) {
+      context ??= await stores.contacts.readContactState(state.phoneNumberId, state.contactId);
+      const { record, replaces } = changes.conversation;
       const slot = context.conversations.find((c) => c.category === record.category);
       // A newer conversation in the slot means ours is history: keep its ledger and units, not the slot.
-      writeConversationItem =
-        !slot || slot.id === record.id || slot.id === replaces?.id || slot.expiresAt <= record.openedAt;
+      writeConversationItem = mayTakeSlot(slot, record, replaces?.id);
     }
-    const result = await store.commitMessage({
+    const result = await stores.messages.commitMessage({
       ...(stored ? { previousVersion: stored.version } : {}),
       message: after,
-      plan,
+      changes,
       writeConversationItem,
       retainUntil,
     });
@@ -95,22 +103,22 @@ export const updateMessage = async (
 
 /** Folds the statuses of one message (all those of one POST at once) into it. */
 export const recordStatuses = async (
-  store: WebhookStore,
+  stores: MessageStores,
   statuses: readonly [StatusEvent, ...StatusEvent[]],
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
   const [first] = statuses;
   for (const status of statuses) {
-    if (status.status === 'failed' && status.errors.some((error) => error.code === OUTSIDE_WINDOW_ERROR)) {
+    if (status.status === 'failed' && status.errors.some((error) => error.code === MetaError.outsideWindow)) {
       // Before the message write, so a retry after a failure in between still closes the window.
-      const contact = await store.resolveContact(status.origin.phoneNumberId, status.user);
-      await store.closeWindow(contact, status.timestamp);
+      const contact = await stores.contacts.resolveContact(status.origin.phoneNumberId, status.user);
+      await stores.contacts.closeWindow(contact, status.timestamp);
     }
   }
   return updateMessage(
-    store,
+    stores,
     first.messageId,
-    () => externalMessage(store, first),
+    () => externalMessage(stores, first),
     (state) => statuses.reduce(applyStatus, state),
     retainUntil,
   );

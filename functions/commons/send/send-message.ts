@@ -2,18 +2,19 @@ import { logger } from '#commons/logger';
 import { maskId } from '#commons/redact';
 import { pricingModelAt } from '#domain/delivery';
 import type { RateLimit } from '#domain/pacing';
+import { isFreeInsideWindow, opensConversation } from '#domain/conversation';
+import { MetaError, retentionSeconds } from '#domain/platform';
 import { sendRefusal } from '#domain/send-rules';
-import { isWindowOpen } from '#domain/session';
-import { DAY, isLive, toIso, type Clock } from '#domain/time';
+import { toIso, utcDay, type Clock } from '#domain/time';
+import { isWindowOpen } from '#domain/window';
 import { mapGraphError, type GraphClient } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
-import { recordOutbound } from '#ingestion/record-outbound';
-import type { SendStore } from '#store/send-store';
-import type { WebhookStore } from '#store/webhook-store';
+import type { ContactStore } from '#store/contact-store';
+import type { MessageLedger } from '#store/message-ledger';
+import type { PacingStore } from '#store/pacing-store';
+import type { TemplateStore } from '#store/template-store';
+import { recordSentMessage } from './record-sent-message';
 import type { SendRequest } from './validate-send-request';
-
-/** Meta's error for a free-form send outside the window; our window closes with it. */
-const OUTSIDE_WINDOW = 131047;
 
 /** What a delivery of this send is expected to cost, before Meta says so in its statuses. */
 export interface BillingQuestion {
@@ -30,9 +31,16 @@ export interface EstimatedCost {
   currency: string;
 }
 
+/** What a send reads and writes: the contact and its window, templates, pacing, and the sent message. */
+export interface SendStores {
+  contacts: ContactStore;
+  messages: MessageLedger;
+  templates: Pick<TemplateStore, 'readTemplate'>;
+  pacing: PacingStore;
+}
+
 export interface SendMessageDeps {
-  webhookStore: WebhookStore;
-  sendStore: SendStore;
+  stores: SendStores;
   graph: GraphClient;
   clock: Clock;
   pacing: { messagesPerSecond: number; pair: RateLimit };
@@ -67,13 +75,14 @@ export const sendMessage = async (
   phoneNumberId: string,
 ): Promise<SendAnswer> => {
   const now = deps.clock();
-  const contact = await deps.webhookStore.resolveContact(
+  const { stores } = deps;
+  const contact = await stores.contacts.resolveContact(
     phoneNumberId,
     request.toKind === 'waId' ? { waId: request.to } : { userId: request.to },
   );
   const [state, template] = await Promise.all([
-    deps.webhookStore.readContactState(phoneNumberId, contact.contactId),
-    request.template ? deps.sendStore.readTemplate(request.template.name, request.template.language) : undefined,
+    stores.contacts.readContactState(phoneNumberId, contact.contactId),
+    request.template ? stores.templates.readTemplate(request.template.name, request.template.language) : undefined,
   ]);
   const windowOpen = isWindowOpen(state.window, now);
   const refusal = sendRefusal({
@@ -84,7 +93,7 @@ export const sendMessage = async (
   });
   if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
 
-  const numberSlot = await deps.sendStore.takeNumberSlot(phoneNumberId, now, deps.pacing.messagesPerSecond);
+  const numberSlot = await stores.pacing.takeNumberSlot(phoneNumberId, now, deps.pacing.messagesPerSecond);
   if (!numberSlot.allowed) {
     throw tooMany(
       'NUMBER_RATE_LIMITED',
@@ -93,7 +102,7 @@ export const sendMessage = async (
         `retry after ${numberSlot.retryAfter} s.`,
     );
   }
-  const pairSlot = await deps.sendStore.takePairSlot(phoneNumberId, contact.contactId, now, deps.pacing.pair);
+  const pairSlot = await stores.pacing.takePairSlot(phoneNumberId, contact.contactId, now, deps.pacing.pair);
   if (!pairSlot.allowed) {
     throw tooMany(
       'PAIR_RATE_LIMITED',
@@ -105,7 +114,7 @@ export const sendMessage = async (
 
   const sent = await deps.graph.sendMessage(phoneNumberId, request.graphBody);
   if (!sent.ok) {
-    if (sent.code === OUTSIDE_WINDOW) await deps.webhookStore.closeWindow(contact, now);
+    if (sent.code === MetaError.outsideWindow) await stores.contacts.closeWindow(contact, now);
     const mapped = mapGraphError(sent);
     logger.warn('Meta refused a send', { code: sent.code, httpStatus: sent.httpStatus, to: maskId(request.to) });
     throw new ApiError(
@@ -118,15 +127,15 @@ export const sendMessage = async (
 
   const category = template?.category ?? 'service';
   try {
-    await recordOutbound(
-      deps.webhookStore,
+    await recordSentMessage(
+      stores,
       {
         id: sent.wamid,
         contact,
         kind: request.kind,
         ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
       },
-      now + Math.max(deps.retentionDays, 8) * DAY,
+      now + retentionSeconds(deps.retentionDays),
     );
   } catch (error) {
     // Meta has the message: answering 5xx would make the caller send it twice. Its statuses will
@@ -134,25 +143,24 @@ export const sendMessage = async (
     logger.error('sent message not recorded', { error: error as Error, to: maskId(request.to) });
   }
 
-  const open = state.conversations.filter((c) => isLive(c.expiresAt, now));
-  const opensConversation = category === 'service' ? open.length === 0 : !open.some((c) => c.category === category);
+  // A preview of what the delivery will decide (domain/conversation.ts), taken at the send's own time.
+  const opens = opensConversation(category, state.conversations, now);
   const pricingModel = pricingModelAt(now);
-  const inWindowFree = windowOpen && (category === 'service' || category === 'utility');
   return {
     id: sent.wamid,
     status: 'accepted',
     window: { open: windowOpen, expiresAt: windowOpen && state.window ? toIso(state.window.expiresAt) : null },
     billing: {
-      opensConversation,
+      opensConversation: opens,
       category,
       pricingModel,
       estimatedCost: deps.estimate({
-        day: toIso(now).slice(0, 10),
+        day: utcDay(now),
         country: deps.countryOf(contact.ids),
         category,
         pricingModel,
-        pricingType: inWindowFree ? 'free_customer_service' : 'regular',
-        opensConversation,
+        pricingType: isFreeInsideWindow(category, windowOpen) ? 'free_customer_service' : 'regular',
+        opensConversation: opens,
       }),
     },
   };

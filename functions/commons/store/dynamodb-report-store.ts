@@ -1,18 +1,17 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachWithConcurrency } from '#ingestion/concurrency';
-import { AGGREGATE_SHARDS, keys } from './keys';
+import { DAY, utcDay } from '#domain/time';
+import { AGGREGATE_SHARDS, aggregatePartition, isUnitKind } from './items/aggregate-cell';
 import type { AggregateCell, ReportStore } from './report-store';
 
 /** UTC days from `from` to `to` inclusive. */
 export const daysBetween = (from: string, to: string): string[] => {
   const days: string[] = [];
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += 86_400_000) {
-    days.push(new Date(at).toISOString().slice(0, 10));
-  }
+  const start = Date.parse(`${from}T00:00:00Z`) / 1000;
+  const end = Date.parse(`${to}T00:00:00Z`) / 1000;
+  for (let at = start; at <= end; at += DAY) days.push(utcDay(at));
   return days;
 };
-
-const KINDS = new Set(['message', 'conversation', 'difference']);
 
 /**
  * Reads the aggregate partitions of each day (one Query per day and shard, side by side) and sums
@@ -27,7 +26,7 @@ export class DynamoDbReportStore implements ReportStore {
 
   async readCells(from: string, to: string): Promise<AggregateCell[]> {
     const partitions = daysBetween(from, to).flatMap((day) =>
-      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => keys.aggregatePartition(day, shard)),
+      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => aggregatePartition(day, shard)),
     );
     const cells = new Map<string, AggregateCell>();
     const results = await forEachWithConcurrency(partitions, this.concurrency, async (pk) => {
@@ -42,14 +41,14 @@ export class DynamoDbReportStore implements ReportStore {
           }),
         );
         for (const item of page.Items ?? []) {
-          if (!KINDS.has(String(item.kind))) continue;
+          if (!isUnitKind(item.kind)) continue;
           const key = `${String(item.day)}#${String(item.sk)}`;
           const cell = cells.get(key);
           if (cell) cell.units += Number(item.units ?? 0);
           else {
             cells.set(key, {
               day: String(item.day),
-              kind: item.kind as AggregateCell['kind'],
+              kind: item.kind,
               phoneNumberId: String(item.phoneNumberId),
               country: String(item.country),
               category: String(item.category),

@@ -1,4 +1,6 @@
-import { isWindowOpen, toSessionView, type ConversationState, type WindowState } from './session';
+import type { ConversationState } from './conversation';
+import { toSessionView } from './session-view';
+import { isWindowOpen, type WindowState } from './window';
 import { DAY } from './time';
 
 const now = 1_750_000_000;

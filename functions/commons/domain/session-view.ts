@@ -1,24 +1,7 @@
+import type { ConversationState } from './conversation';
 import type { UserIds } from './identity';
 import { isLive, toIso, type EpochSeconds } from './time';
-import { windowOpenAt } from './window';
-
-/** The customer service window of one (business number, user) pair as stored. */
-export interface WindowState {
-  /** timestamp of the user's latest message: the window runs 24 h from it */
-  lastInboundAt: EpochSeconds;
-  expiresAt: EpochSeconds;
-  /** set when Meta refused a free-form send (131047): the window is closed from then until the user writes again */
-  closedAt?: EpochSeconds;
-}
-
-/** An open billing conversation (the 24-hour session that starts when a business message is delivered). */
-export interface ConversationState {
-  id: string;
-  category: string;
-  origin: string;
-  openedAt: EpochSeconds;
-  expiresAt: EpochSeconds;
-}
+import { isWindowOpen, type WindowState } from './window';
 
 export interface SessionView {
   userId: string | null;
@@ -27,9 +10,6 @@ export interface SessionView {
   window: { open: boolean; expiresAt: string | null };
   conversations: { id: string; category: string; origin: string; openedAt: string; expiresAt: string }[];
 }
-
-export const isWindowOpen = (window: WindowState | undefined, now: EpochSeconds): boolean =>
-  window !== undefined && isLive(window.expiresAt, now) && windowOpenAt(window, now);
 
 /** What the session route answers: only what is open at `now`, whatever DynamoDB has not yet deleted. */
 export const toSessionView = (input: {

@@ -1,10 +1,10 @@
 import type { MessageState } from '#domain/message-state';
 import type { EpochSeconds } from '#domain/time';
-import type { ContactRef, WebhookStore } from '#store/webhook-store';
-import { updateMessage } from './update-message';
+import { updateMessage, type MessageStores } from '#ingestion/update-message';
+import type { ContactRef } from '#store/contact-store';
 
 /** What the send API knows of a message Meta accepted. */
-export interface OutboundMessage {
+export interface SentMessage {
   id: string;
   contact: ContactRef;
   kind: 'template' | 'free-form';
@@ -13,7 +13,7 @@ export interface OutboundMessage {
   templateCategory?: string;
 }
 
-const withApiInfo = (state: MessageState, message: OutboundMessage): MessageState => ({
+const withApiInfo = (state: MessageState, message: SentMessage): MessageState => ({
   ...state,
   source: 'api',
   kind: message.kind,
@@ -23,17 +23,18 @@ const withApiInfo = (state: MessageState, message: OutboundMessage): MessageStat
 });
 
 /**
- * Records a message the send API handed to Meta. Meta's first statuses may already have arrived
- * (the webhook is fast), in which case the send's information is folded into what they made, and
- * a classification that changes moves the units instead of counting them again.
+ * Records a message the send API handed to Meta, through the same fold as its statuses. Meta's
+ * first statuses may already have arrived (the webhook is fast), in which case the send's
+ * information is folded into what they made, and a classification that changes moves the units
+ * instead of counting them again.
  */
-export const recordOutbound = (
-  store: WebhookStore,
-  message: OutboundMessage,
+export const recordSentMessage = (
+  stores: MessageStores,
+  message: SentMessage,
   retainUntil: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> =>
   updateMessage(
-    store,
+    stores,
     message.id,
     async () => ({
       state: {
@@ -46,7 +47,7 @@ export const recordOutbound = (
         statusAt: {},
         errorCodes: [],
       },
-      held: {},
+      appliedEffects: {},
       version: 0,
     }),
     (state) => withApiInfo(state, message),

@@ -1,0 +1,150 @@
+import { CONVERSATION_SECONDS, RETENTION_FLOOR_DAYS, WINDOW_SECONDS } from '#domain/platform';
+import { DAY, utcDay } from '#domain/time';
+import { recordSentMessage } from '#send/record-sent-message';
+import { keys } from '#store/keys';
+import { memoryStores, type MemoryStores } from '#store/memory/index';
+import { parseWebhook } from '#webhook/parse';
+import * as payloads from '../../../test/fixtures/payloads.ts';
+import { ingestWebhook, StorageFailure } from './ingest-webhook';
+
+/**
+ * Webhook ingestion against the in-memory stores (held to the DynamoDB adapters by test/contract/):
+ * the orchestration alone, fast. The same paths on DynamoDB Local are in test/integration/.
+ */
+const T = 1_760_000_000;
+const PN = '106540352242922';
+const WA = '16505551234';
+
+const ingest = (stores: MemoryStores, body: unknown, now = T, retentionDays = 30) =>
+  ingestWebhook(parseWebhook(body), { stores, now, retentionDays });
+const messages = (...items: unknown[]) =>
+  payloads.webhookBody(payloads.messagesChange({ phoneNumberId: PN, messages: items }));
+const statuses = (...items: unknown[]) =>
+  payloads.webhookBody(payloads.messagesChange({ phoneNumberId: PN, statuses: items }));
+
+const sendTemplate = async (stores: MemoryStores, id: string, category = 'marketing') => {
+  const contact = await stores.contacts.resolveContact(PN, { waId: WA });
+  await recordSentMessage(
+    stores,
+    { id, contact, kind: 'template', templateName: 'offer', templateCategory: category },
+    T + 30 * DAY,
+  );
+};
+
+describe('ingesting a webhook (in-memory stores)', () => {
+  it('opens the window for a user message and records the message once, with the retention floor', async () => {
+    const stores = memoryStores();
+    const text = payloads.textMessage('hello', { from: WA, timestamp: T - 10 });
+    expect(await ingest(stores, messages(text), T, 1)).toEqual({
+      inbound: 1,
+      statuses: 0,
+      duplicates: 0,
+      templates: 0,
+      kept: 0,
+    });
+    expect((await ingest(stores, messages(text))).duplicates).toBe(1);
+    const state = await stores.contacts.readContactState(PN, WA);
+    expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS });
+    expect(stores.table.get(keys.message(String(text.id)))?.expiresAt).toBe(T + RETENTION_FLOOR_DAYS * DAY);
+  });
+
+  it('opens one conversation at the first delivery of a sent template, and counts its units once', async () => {
+    const stores = memoryStores();
+    await sendTemplate(stores, 'wamid.t1');
+    const delivered = payloads.statusUpdate({ id: 'wamid.t1', status: 'delivered', timestamp: T });
+    expect((await ingest(stores, statuses(delivered))).statuses).toBe(1);
+    expect((await ingest(stores, statuses(delivered))).duplicates).toBe(1);
+    const read = payloads.statusUpdate({ id: 'wamid.t1', status: 'read', timestamp: T + 5 });
+    await ingest(stores, statuses(read));
+    expect((await stores.contacts.readContactState(PN, WA)).conversations).toEqual([
+      {
+        id: 'conv.wamid.t1',
+        category: 'marketing',
+        origin: 'business_initiated',
+        openedAt: T,
+        expiresAt: T + CONVERSATION_SECONDS,
+      },
+    ]);
+    const cells = await stores.reports.readCells(utcDay(T), utcDay(T));
+    expect(cells.map((cell) => [cell.kind, cell.category, cell.units]).sort()).toEqual([
+      ['conversation', 'marketing', 1],
+      ['message', 'marketing', 1],
+    ]);
+  });
+
+  it('joins the open conversation up to 1 second before it expires and opens a new one at its expiry', async () => {
+    const stores = memoryStores();
+    for (const id of ['wamid.a', 'wamid.b', 'wamid.c']) await sendTemplate(stores, id);
+    const deliver = (id: string, at: number) =>
+      ingest(stores, statuses(payloads.statusUpdate({ id, status: 'delivered', timestamp: at })));
+    await deliver('wamid.a', T);
+    await deliver('wamid.b', T + CONVERSATION_SECONDS - 1);
+    await deliver('wamid.c', T + CONVERSATION_SECONDS);
+    const conversations = (await stores.contacts.readContactState(PN, WA)).conversations;
+    expect(conversations.map((c) => c.id)).toEqual(['conv.wamid.c']);
+    expect((await stores.messages.readMessage('wamid.b'))?.decision).toEqual({
+      inWindow: false,
+      opensConversation: false,
+      joinedConversationId: 'conv.wamid.a',
+    });
+  });
+
+  it('closes the window when Meta fails a send with 131047, and keeps a message another tool sent', async () => {
+    const stores = memoryStores();
+    await ingest(stores, messages(payloads.textMessage('hi', { from: WA, timestamp: T - 100 })));
+    const failed = payloads.statusUpdate({
+      id: 'wamid.other',
+      status: 'failed',
+      timestamp: T,
+      errors: [payloads.reEngagementError()],
+    });
+    expect((await ingest(stores, statuses(failed))).statuses).toBe(1);
+    expect((await stores.contacts.readContactState(PN, WA)).window?.closedAt).toBe(T);
+    expect((await stores.messages.readMessage('wamid.other'))?.state).toMatchObject({
+      source: 'external',
+      errorCodes: [131047],
+    });
+  });
+
+  it('applies template updates and parks what it cannot model, answering for every event', async () => {
+    const stores = memoryStores();
+    const body = payloads.webhookBody([
+      payloads.templateStatusChange({ name: 'order_ready', event: 'APPROVED' }),
+      { field: 'something_new', value: { surprise: true } },
+    ]);
+    expect(await ingest(stores, body)).toMatchObject({ templates: 1, kept: 1 });
+    expect((await stores.templates.readTemplate('order_ready', 'en_US'))?.status).toBe('APPROVED');
+  });
+
+  it('parks a status naming an inbound message instead of failing the POST', async () => {
+    const stores = memoryStores();
+    const text = payloads.textMessage('hi', { from: WA, timestamp: T - 100 });
+    await ingest(stores, messages(text));
+    const status = payloads.statusUpdate({ id: String(text.id), status: 'delivered', timestamp: T });
+    expect(await ingest(stores, statuses(status))).toMatchObject({ statuses: 0, kept: 1 });
+  });
+
+  it('fails the POST with StorageFailure when storage fails, after trying every event', async () => {
+    const stores = memoryStores();
+    const unavailable = Object.assign(new Error('unavailable'), { name: 'InternalServerError', $metadata: {} });
+    const failing = {
+      ...stores,
+      messages: Object.assign(Object.create(stores.messages) as typeof stores.messages, {
+        recordInbound: async () => {
+          throw unavailable;
+        },
+      }),
+    };
+    const body = messages(
+      payloads.textMessage('one', { from: WA, timestamp: T - 2 }),
+      payloads.textMessage('two', { from: '16505550000', timestamp: T - 1 }),
+    );
+    const error = await ingestWebhook(parseWebhook(body), { stores: failing, now: T, retentionDays: 30 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StorageFailure);
+    expect((error as StorageFailure).causes).toEqual([unavailable, unavailable]);
+    // Both windows moved before the message write failed: Meta's redelivery completes the work.
+    expect((await stores.contacts.readContactState(PN, '16505550000')).window?.lastInboundAt).toBe(T - 1);
+  });
+});

@@ -1,0 +1,42 @@
+import type { ConversationState } from '#domain/conversation';
+import type { UserIds } from '#domain/identity';
+import type { EpochSeconds } from '#domain/time';
+import type { WindowState } from '#domain/window';
+
+/** One (business number, user) pair, whichever of the user's ids a webhook or a send named. */
+export interface ContactRef {
+  phoneNumberId: string;
+  contactId: string;
+  ids: UserIds;
+}
+
+/** A contact's partition: its window and its conversation items (expired or not: the domain decides). */
+export interface ContactState {
+  window?: WindowState;
+  conversations: ConversationState[];
+}
+
+/** What is stored about one user of one business number, whichever of their ids it was asked by. */
+export interface StoredSession extends ContactState {
+  ids: UserIds;
+}
+
+/**
+ * Contacts: the aliases that map every id of a user to one contact, and the contact's window.
+ * The one writer of alias and window items; it reads the conversation items the message ledger
+ * writes, because a contact's partition holds both.
+ */
+export interface ContactStore {
+  /** Finds the contact by any id of the user and links ids seen together, so one user is one contact. */
+  resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef>;
+  /** Points more ids (a changed number or user id) at an existing contact. */
+  linkIds(contact: ContactRef, ids: UserIds): Promise<void>;
+  /** Moves the window to timestamp + 24 h if the message is newer than the last one; false if not. */
+  extendWindow(contact: ContactRef, timestamp: EpochSeconds): Promise<boolean>;
+  /** Meta refused a free-form send (131047) at `at`: the window is closed until the user writes again. */
+  closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void>;
+  /** One strongly consistent read of the contact's partition. */
+  readContactState(phoneNumberId: string, contactId: string): Promise<ContactState>;
+  /** The session route's read: follows the id's alias, links nothing. */
+  readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession>;
+}

@@ -1,0 +1,158 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EpochSeconds } from '#domain/time';
+import type { InboundMessageEvent } from '#webhook/events';
+import type { ContactRef } from './contact-store';
+import { aggregateCellItem, shardOf } from './items/aggregate-cell';
+import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
+import { ledgerEntryItem, toLedgerEntryItem } from './items/ledger-entry';
+import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
+import {
+  NotABusinessMessageError,
+  type CommitInput,
+  type CommitResult,
+  type MessageLedger,
+  type StoredMessage,
+} from './message-ledger';
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** The message ledger on the single table: one item per message, its effects in the same transaction. */
+export class DynamoDbMessageLedger implements MessageLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async recordInbound(
+    contact: ContactRef,
+    message: InboundMessageEvent,
+    retainUntil: EpochSeconds,
+  ): Promise<'recorded' | 'duplicate'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toInboundMessageItem(contact, message, retainUntil),
+          ConditionExpression: messageConditions.notThereYet,
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async readMessage(wamid: string): Promise<StoredMessage | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    if (Item.direction === 'inbound') {
+      throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
+    }
+    return {
+      state: Item.state as StoredMessage['state'],
+      ...(Item.decision ? { decision: Item.decision as StoredMessage['decision'] } : {}),
+      appliedEffects: (Item.held ?? {}) as StoredMessage['appliedEffects'],
+      version: Number(Item.version ?? 0),
+    };
+  }
+
+  async commitMessage(input: CommitInput): Promise<CommitResult> {
+    const { message, changes, previousVersion } = input;
+    const state = message.state;
+    const messagePut = {
+      TableName: this.tableName,
+      Item: toOutboundMessageItem(message, input.retainUntil),
+      ...(previousVersion === undefined
+        ? { ConditionExpression: messageConditions.notThereYet }
+        : {
+            ConditionExpression: messageConditions.versionRead,
+            ExpressionAttributeValues: { ':previousVersion': previousVersion },
+          }),
+    };
+    if (changes.unitChanges.length === 0 && !changes.conversation) {
+      try {
+        await this.client.send(new PutCommand(messagePut));
+        return 'committed';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'message-changed';
+        throw error;
+      }
+    }
+
+    const items: TransactItems = [{ Put: messagePut }];
+    const shard = shardOf(state.id);
+    for (const change of changes.unitChanges) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: aggregateCellItem.key(change.kind, change.unit, shard),
+          UpdateExpression:
+            'ADD #units :delta SET #kind = :kind, #day = :day, phoneNumberId = :pn, country = :country, ' +
+            'category = :category, pricingModel = :model, pricingType = :type',
+          ExpressionAttributeNames: { '#units': 'units', '#kind': 'kind', '#day': 'day' },
+          ExpressionAttributeValues: {
+            ':delta': change.delta,
+            ':kind': change.kind,
+            ':day': change.unit.day,
+            ':pn': change.unit.phoneNumberId,
+            ':country': change.unit.country,
+            ':category': change.unit.category,
+            ':model': change.unit.pricingModel,
+            ':type': change.unit.pricingType,
+          },
+        },
+      });
+    }
+    let slotIndex = -1;
+    if (changes.conversation) {
+      const { record, replaces } = changes.conversation;
+      const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
+      if (input.writeConversationItem) {
+        if (replaces && replaces.category !== record.category) {
+          // Meta's category arrived after we opened ours: move the conversation, if the old slot still holds it.
+          items.push({
+            Delete: {
+              TableName: this.tableName,
+              Key: conversationItem.key(contact.phoneNumberId, contact.contactId, replaces.category),
+              ConditionExpression: moveCondition,
+              ExpressionAttributeValues: { ':old': replaces.id },
+            },
+          });
+        }
+        slotIndex = items.length;
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: toConversationItem(contact, record),
+            ConditionExpression: slotCondition,
+            ExpressionAttributeValues: {
+              ':openedAt': record.openedAt,
+              ':id': record.id,
+              ':old': replaces?.id ?? record.id,
+            },
+          },
+        });
+      }
+      if (replaces && replaces.id !== record.id) {
+        items.push({ Delete: { TableName: this.tableName, Key: ledgerEntryItem.key(replaces.id) } });
+      }
+      items.push({ Put: { TableName: this.tableName, Item: toLedgerEntryItem(state, record) } });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'message-changed';
+      if (slotIndex >= 0 && reasons[slotIndex]?.Code === 'ConditionalCheckFailed') return 'conversation-taken';
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'conversation-taken';
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'contention';
+      throw error;
+    }
+  }
+}

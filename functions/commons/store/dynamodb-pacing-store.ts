@@ -1,0 +1,75 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { gcra, type RateLimit } from '#domain/pacing';
+import type { EpochSeconds } from '#domain/time';
+import { numberSlotItem, pacingConditions, pairSlotItem, PACING_TTL_SECONDS } from './items/pacing-slot';
+import type { PacingResult, PacingStore } from './pacing-store';
+
+/** Optimistic attempts at the pair slot before the send itself counts as over the pair rate. */
+export const PAIR_ATTEMPTS = 5;
+
+export class DynamoDbPacingStore implements PacingStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async takeNumberSlot(phoneNumberId: string, now: EpochSeconds, messagesPerSecond: number): Promise<PacingResult> {
+    const second = Math.floor(now);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: numberSlotItem.key(phoneNumberId, second),
+          UpdateExpression: 'ADD sends :one SET expiresAt = :expiresAt',
+          ConditionExpression: pacingConditions.underLimit,
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': messagesPerSecond,
+            ':expiresAt': second + PACING_TTL_SECONDS,
+          },
+        }),
+      );
+      return { allowed: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { allowed: false, retryAfter: 1 };
+      throw error;
+    }
+  }
+
+  async takePairSlot(
+    phoneNumberId: string,
+    contactId: string,
+    now: EpochSeconds,
+    limit: RateLimit,
+  ): Promise<PacingResult> {
+    const key = pairSlotItem.key(phoneNumberId, contactId);
+    for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const stored = typeof Item?.tat === 'number' ? Item.tat : undefined;
+      const decision = gcra(limit, stored, now);
+      if (!decision.allowed) return decision;
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS },
+            ...(stored === undefined
+              ? { ConditionExpression: pacingConditions.firstSend }
+              : {
+                  ConditionExpression: pacingConditions.arrivalRead,
+                  ExpressionAttributeValues: { ':stored': stored },
+                }),
+          }),
+        );
+        return { allowed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    // Sends to one user racing this hard are themselves over the pair rate.
+    return { allowed: false, retryAfter: Math.ceil(limit.interval) };
+  }
+}

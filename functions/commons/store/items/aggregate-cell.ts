@@ -1,0 +1,50 @@
+import type { BillingUnit, UnitChange } from '#domain/delivery';
+import type { TableKey } from '../table-schema';
+import { declare } from './declaration';
+
+export type UnitKind = UnitChange['kind'];
+
+/** One cell of the daily aggregates, in one shard: what the cost report reads instead of messages. */
+export type AggregateCellItem = TableKey &
+  BillingUnit & {
+    kind: UnitKind;
+    units: number;
+  };
+
+/** Daily aggregates are spread over this many partitions so a busy day has no hot key. */
+export const AGGREGATE_SHARDS = 16;
+
+/** FNV-1a: a stable, cheap spread of message ids over the aggregate shards. */
+export const shardOf = (id: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % AGGREGATE_SHARDS;
+};
+
+const PREFIX = 'AGG#';
+const KINDS: ReadonlySet<string> = new Set<UnitKind>(['message', 'conversation', 'difference']);
+
+export const aggregatePartition = (day: string, shard: number): string =>
+  `${PREFIX}${day}#${String(shard).padStart(2, '0')}`;
+
+export const aggregateCellItem = declare({
+  kind: 'aggregate-cell',
+  key: (kind: UnitKind, unit: BillingUnit, shard: number): TableKey => ({
+    pk: aggregatePartition(unit.day, shard),
+    sk: [kind, unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType].join('#'),
+  }),
+  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && KINDS.has(sk.split('#')[0] ?? ''),
+  accessPatterns: [
+    /** UpdateItem ADD units ±1 in the transaction of the message's effects */
+    'count',
+    /** Query per day and shard (the cost report): grows with cells, never with traffic */
+    'readDay',
+  ],
+});
+
+export const isAggregateCellKey = (pk: string, sk: string): boolean => aggregateCellItem.matches({ pk, sk });
+
+export const isUnitKind = (kind: unknown): kind is UnitKind => typeof kind === 'string' && KINDS.has(kind);

@@ -1,0 +1,76 @@
+import type { ConversationRecord } from '#domain/delivery';
+import type { ConversationState } from '#domain/conversation';
+import type { TableKey } from '../table-schema';
+import { CONTACT_PREFIX, contactPk } from './contact-partition';
+import { declare } from './declaration';
+
+/** The latest conversation of one category of a contact; a new one replaces it once it has expired. */
+export type ConversationItem = TableKey & {
+  conversationId: string;
+  category: string;
+  origin: string;
+  openedAt: number;
+  expiresAt: number;
+};
+
+const SK_PREFIX = 'CONV#';
+
+export const conversationItem = declare({
+  kind: 'conversation',
+  key: (phoneNumberId: string, contactId: string, category: string): TableKey => ({
+    pk: contactPk(phoneNumberId, contactId),
+    sk: `${SK_PREFIX}${category}`,
+  }),
+  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk.startsWith(SK_PREFIX),
+  ttl: 'expiresAt',
+  accessPatterns: [
+    /** Put in the delivery's transaction, under the slot rule (domain/conversation.ts mayTakeSlot) */
+    'open',
+    /** Delete of the old category's slot when Meta's category corrects ours, if it still holds ours */
+    'move',
+    /** Query of the contact's partition, with its window */
+    'readContact',
+  ],
+});
+
+export const CONVERSATION_SK_PREFIX = SK_PREFIX;
+
+export const isConversationKey = (pk: string, sk: string): boolean => conversationItem.matches({ pk, sk });
+
+export const toConversationItem = (
+  contact: { phoneNumberId: string; contactId: string },
+  record: ConversationRecord,
+): ConversationItem => ({
+  ...conversationItem.key(contact.phoneNumberId, contact.contactId, record.category),
+  conversationId: record.id,
+  category: record.category,
+  origin: record.origin,
+  openedAt: record.openedAt,
+  expiresAt: record.expiresAt,
+});
+
+export const toConversationState = (item: Record<string, unknown>): ConversationState => ({
+  id: String(item.conversationId),
+  category: String(item.category),
+  origin: String(item.origin),
+  openedAt: Number(item.openedAt),
+  expiresAt: Number(item.expiresAt),
+});
+
+/**
+ * The slot rule (domain/conversation.ts mayTakeSlot) as a condition, clause for clause:
+ *
+ *   ──── slot's conversation ────── expiresAt ──── :openedAt (ours) ────▶  time
+ *        taken while it is live ──┘            └── free from its expiry on
+ *
+ * With `:id` our conversation and `:old` the one ours corrects (our own id when none).
+ */
+export const slotCondition = [
+  'attribute_not_exists(pk)', // the slot is free
+  'expiresAt <= :openedAt', // the one there expired at or before ours opened
+  'conversationId = :id', // it is ours already (a retry)
+  'conversationId = :old', // it is the one ours corrects
+].join(' OR ');
+
+/** Moving a corrected conversation out of its old category's slot, only if the slot still holds it. */
+export const moveCondition = ['attribute_not_exists(pk)', 'conversationId = :old'].join(' OR ');

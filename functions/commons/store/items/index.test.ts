@@ -1,0 +1,57 @@
+import { aggregateCellItem } from './aggregate-cell';
+import { aliasItem } from './alias';
+import { conversationItem } from './conversation';
+import { idempotencyRecordItem } from './idempotency-record';
+import { itemKinds, kindOfKey } from './index';
+import { ledgerEntryItem } from './ledger-entry';
+import { messageItem } from './message';
+import { numberSlotItem, pairSlotItem } from './pacing-slot';
+import { parkedWebhookItem } from './parked-webhook-item';
+import { templateItem } from './template';
+import { windowItem } from './window';
+
+const unit = {
+  day: '2026-11-02',
+  phoneNumberId: '100000000000001',
+  country: 'BR',
+  category: 'marketing',
+  pricingModel: 'PMP',
+  pricingType: 'regular',
+};
+
+/** The stored format, spelled out: event readers and existing tables depend on these strings. */
+const examples = [
+  [aliasItem.key('100', '15551234567'), 'alias', { pk: 'USER#100#15551234567', sk: 'ALIAS' }],
+  [windowItem.key('100', '15551234567'), 'window', { pk: 'CONTACT#100#15551234567', sk: 'WINDOW' }],
+  [conversationItem.key('100', '1555', 'utility'), 'conversation', { pk: 'CONTACT#100#1555', sk: 'CONV#utility' }],
+  [messageItem.key('wamid.A'), 'message', { pk: 'MSG#wamid.A', sk: 'MSG' }],
+  [ledgerEntryItem.key('conv.1'), 'ledger-entry', { pk: 'LEDGER#conv.1', sk: 'LEDGER' }],
+  [
+    aggregateCellItem.key('message', unit, 3),
+    'aggregate-cell',
+    { pk: 'AGG#2026-11-02#03', sk: 'message#100000000000001#BR#marketing#PMP#regular' },
+  ],
+  [templateItem.key('order_ready', 'en_US'), 'template', { pk: 'TEMPLATES', sk: 'order_ready#en_US' }],
+  [idempotencyRecordItem.key('send#abc'), 'idempotency-record', { pk: 'IDEMPOTENCY', sk: 'send#abc' }],
+  [
+    parkedWebhookItem.key('2026-11-02', 'unrecognized', 'ff'),
+    'parked-webhook-item',
+    { pk: 'WEBHOOK#2026-11-02', sk: 'unrecognized#ff' },
+  ],
+  [numberSlotItem.key('100', 1_760_000_000), 'number-slot', { pk: 'PACE#100#1760000000', sk: 'NUMBER' }],
+  [pairSlotItem.key('100', '1555'), 'pair-slot', { pk: 'PACE#100#1555', sk: 'PAIR' }],
+] as const;
+
+describe('item kinds', () => {
+  it.each(examples)('keeps the stored key format of %j and recognises it as %s', (key, kind, expected) => {
+    expect(key).toEqual(expected);
+    expect(kindOfKey(key.pk, key.sk)).toBe(kind);
+  });
+  it('declares every kind once, each recognising only its own keys', () => {
+    expect(new Set(itemKinds.map((d) => d.kind)).size).toBe(itemKinds.length);
+    for (const [key, kind] of examples) {
+      expect(itemKinds.filter((d) => d.matches(key)).map((d) => d.kind)).toEqual([kind]);
+    }
+    expect(kindOfKey('SOMETHING#else', 'X')).toBeUndefined();
+  });
+});

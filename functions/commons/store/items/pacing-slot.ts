@@ -1,0 +1,50 @@
+import type { TableKey } from '../table-schema';
+import { declare } from './declaration';
+
+/** Sends from one business number within one second (per-number throughput); gone a minute later. */
+export type NumberSlotItem = TableKey & { sends: number; expiresAt: number };
+
+/** The pair rate to one user: the theoretical arrival time (GCRA) of the next send. */
+export type PairSlotItem = TableKey & { tat: number; expiresAt: number };
+
+const PREFIX = 'PACE#';
+
+/** Pacing items outlive the second (or the arrival time) they count by this much, then TTL removes them. */
+export const PACING_TTL_SECONDS = 60;
+
+export const numberSlotItem = declare({
+  kind: 'number-slot',
+  key: (phoneNumberId: string, second: number): TableKey => ({
+    pk: `${PREFIX}${phoneNumberId}#${second}`,
+    sk: 'NUMBER',
+  }),
+  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'NUMBER',
+  ttl: 'expiresAt',
+  accessPatterns: [
+    /** UpdateItem ADD sends 1 (condition: under the messages per second) */
+    'take',
+  ],
+});
+
+export const pairSlotItem = declare({
+  kind: 'pair-slot',
+  key: (phoneNumberId: string, contactId: string): TableKey => ({
+    pk: `${PREFIX}${phoneNumberId}#${contactId}`,
+    sk: 'PAIR',
+  }),
+  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'PAIR',
+  ttl: 'expiresAt',
+  accessPatterns: [
+    /** GetItem, then PutItem of the next arrival time (condition: the one read) */
+    'take',
+  ],
+});
+
+export const isNumberSlotKey = (pk: string, sk: string): boolean => numberSlotItem.matches({ pk, sk });
+export const isPairSlotKey = (pk: string, sk: string): boolean => pairSlotItem.matches({ pk, sk });
+
+export const pacingConditions = {
+  underLimit: ['attribute_not_exists(sends)', 'sends < :limit'].join(' OR '),
+  firstSend: 'attribute_not_exists(tat)',
+  arrivalRead: 'tat = :stored',
+} as const;

@@ -1,0 +1,25 @@
+import { MemoryContactStore } from './memory-contact-store';
+import { MemoryMessageLedger } from './memory-message-ledger';
+import { MemoryPacingStore } from './memory-pacing-store';
+import { MemoryParkedWebhookItems } from './memory-parked-webhook-items';
+import { MemoryReportStore } from './memory-report-store';
+import { MemoryTable } from './memory-table';
+import { MemoryTemplateStore } from './memory-template-store';
+
+/**
+ * Every store port in memory, over one shared table (a contact's partition holds what two stores
+ * write). For fast tests of the orchestration; test/contract/ holds each fake to its DynamoDB
+ * adapter's behaviour. Never wired into a handler.
+ */
+export const memoryStores = (table = new MemoryTable()) => ({
+  table,
+  contacts: new MemoryContactStore(table),
+  messages: new MemoryMessageLedger(table),
+  templates: new MemoryTemplateStore(table),
+  parked: new MemoryParkedWebhookItems(table),
+  pacing: new MemoryPacingStore(table),
+  reports: new MemoryReportStore(table),
+});
+
+export type MemoryStores = ReturnType<typeof memoryStores>;
+export { MemoryTable };

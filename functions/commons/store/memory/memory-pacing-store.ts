@@ -1,0 +1,32 @@
+import { gcra, type RateLimit } from '#domain/pacing';
+import type { EpochSeconds } from '#domain/time';
+import { numberSlotItem, pairSlotItem, PACING_TTL_SECONDS } from '../items/pacing-slot';
+import type { PacingResult, PacingStore } from '../pacing-store';
+import type { MemoryTable } from './memory-table';
+
+export class MemoryPacingStore implements PacingStore {
+  constructor(private readonly table: MemoryTable) {}
+
+  async takeNumberSlot(phoneNumberId: string, now: EpochSeconds, messagesPerSecond: number): Promise<PacingResult> {
+    const second = Math.floor(now);
+    const key = numberSlotItem.key(phoneNumberId, second);
+    const sends = Number(this.table.get(key)?.sends ?? 0);
+    if (sends >= messagesPerSecond) return { allowed: false, retryAfter: 1 };
+    this.table.update(key, { sends: sends + 1, expiresAt: second + PACING_TTL_SECONDS });
+    return { allowed: true };
+  }
+
+  async takePairSlot(
+    phoneNumberId: string,
+    contactId: string,
+    now: EpochSeconds,
+    limit: RateLimit,
+  ): Promise<PacingResult> {
+    const key = pairSlotItem.key(phoneNumberId, contactId);
+    const item = this.table.get(key);
+    const decision = gcra(limit, typeof item?.tat === 'number' ? item.tat : undefined, now);
+    if (!decision.allowed) return decision;
+    this.table.put({ ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS });
+    return { allowed: true };
+  }
+}

@@ -1,0 +1,108 @@
+import { conversationExpiry } from '#domain/conversation';
+import { DAY } from '#domain/time';
+import { keys } from '#store/keys';
+import { adapters } from '../support/adapters.ts';
+import { uniquePhoneNumberId, uniqueWaId } from '../support/environment.ts';
+import { conversationCommit } from './fixtures.ts';
+
+const T = 1_760_000_000;
+const userIdOf = (waId: string) => `US.${waId}`;
+
+describe.each(adapters)('ContactStore %s', (_, adapter) => {
+  const { stores, item } = adapter();
+  const { contacts } = stores;
+
+  it('makes a single new id its own contact, and links nothing', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual({
+      phoneNumberId,
+      contactId: waId,
+      ids: { waId },
+    });
+    expect(await item(keys.userAlias(phoneNumberId, waId))).toBeUndefined();
+  });
+
+  it('links two ids seen together to the user id, and finds that contact by either id later', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const contact = await contacts.resolveContact(phoneNumberId, { waId, userId });
+    expect(contact).toEqual({ phoneNumberId, contactId: userId, ids: { waId, userId } });
+    expect(await item(keys.userAlias(phoneNumberId, waId))).toEqual({
+      ...keys.userAlias(phoneNumberId, waId),
+      contactId: userId,
+      waId,
+      userId,
+    });
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual(contact);
+  });
+
+  it('keeps the window that exists when two ids are first seen together', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await contacts.extendWindow({ phoneNumberId, contactId: waId, ids: { waId } }, T);
+    const contact = await contacts.resolveContact(phoneNumberId, { waId, userId: userIdOf(waId) });
+    expect(contact.contactId).toBe(waId);
+    expect((await contacts.readSession(phoneNumberId, { userId: userIdOf(waId) })).window?.lastInboundAt).toBe(T);
+  });
+
+  it('moves the window only for a newer message, to 24 h after it', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId: uniqueWaId() });
+    expect(await contacts.extendWindow(contact, T)).toBe(true);
+    expect(await contacts.extendWindow(contact, T)).toBe(false);
+    expect(await contacts.extendWindow(contact, T - 1)).toBe(false);
+    expect(await contacts.extendWindow(contact, T + 1)).toBe(true);
+    expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window).toEqual({
+      lastInboundAt: T + 1,
+      expiresAt: T + 1 + DAY,
+    });
+    expect(await item(keys.window(phoneNumberId, contact.contactId))).toEqual({
+      ...keys.window(phoneNumberId, contact.contactId),
+      lastInboundAt: T + 1,
+      expiresAt: T + 1 + DAY,
+    });
+  });
+
+  it('closes an existing window only, and only with a later refusal', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId: uniqueWaId() });
+    await contacts.closeWindow(contact, T);
+    expect(await contacts.readContactState(phoneNumberId, contact.contactId)).toEqual({ conversations: [] });
+    await contacts.extendWindow(contact, T);
+    await contacts.closeWindow(contact, T + 10);
+    await contacts.closeWindow(contact, T + 10);
+    await contacts.closeWindow(contact, T + 9);
+    expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window?.closedAt).toBe(T + 10);
+    await contacts.closeWindow(contact, T + 11);
+    expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window?.closedAt).toBe(T + 11);
+  });
+
+  it('points a changed id at the existing contact, so the session route finds its window by it', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId });
+    await contacts.extendWindow(contact, T);
+    const newWaId = uniqueWaId();
+    await contacts.linkIds(contact, { waId: newWaId });
+    const session = await contacts.readSession(phoneNumberId, { waId: newWaId });
+    expect(session.window?.lastInboundAt).toBe(T);
+    expect((await contacts.resolveContact(phoneNumberId, { waId: newWaId })).contactId).toBe(waId);
+  });
+
+  it("reads the conversations the message ledger writes into the contact's partition", async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId: uniqueWaId() });
+    expect(await stores.messages.commitMessage(conversationCommit(contact, 'wamid.c1', T))).toBe('committed');
+    expect((await contacts.readContactState(phoneNumberId, contact.contactId)).conversations).toEqual([
+      {
+        id: 'conv.wamid.c1',
+        category: 'marketing',
+        origin: 'business_initiated',
+        openedAt: T,
+        expiresAt: conversationExpiry(T),
+      },
+    ]);
+  });
+});

@@ -1,0 +1,127 @@
+import { utcDay } from '#domain/time';
+import { keys } from '#store/keys';
+import { NotABusinessMessageError } from '#store/message-ledger';
+import type { InboundMessageEvent } from '#webhook/events';
+import { adapters } from '../support/adapters.ts';
+import { uniquePhoneNumberId, uniqueWaId } from '../support/environment.ts';
+import { conversationCommit, deliveredState } from './fixtures.ts';
+
+const T = 1_760_000_000;
+
+const inbound = (id: string, phoneNumberId: string, waId: string, raw: unknown = { text: 'hi' }) =>
+  ({
+    kind: 'inbound-message',
+    id,
+    type: 'text',
+    timestamp: T,
+    origin: { phoneNumberId },
+    user: { waId },
+    raw,
+  }) as unknown as InboundMessageEvent;
+
+describe.each(adapters)('MessageLedger %s', (_, adapter) => {
+  const { stores, item } = adapter();
+  const { contacts, messages, reports } = stores;
+  const newContact = async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    return contacts.resolveContact(phoneNumberId, { waId: uniqueWaId() });
+  };
+
+  it('records a user message once per id, and refuses to fold a status into it', async () => {
+    const contact = await newContact();
+    const id = `wamid.in.${contact.phoneNumberId}`;
+    const message = inbound(id, contact.phoneNumberId, contact.contactId);
+    expect(await messages.recordInbound(contact, message, T + 100)).toBe('recorded');
+    expect(await messages.recordInbound(contact, message, T + 100)).toBe('duplicate');
+    expect(await item(keys.message(id))).toEqual({
+      ...keys.message(id),
+      direction: 'inbound',
+      phoneNumberId: contact.phoneNumberId,
+      contactId: contact.contactId,
+      type: 'text',
+      timestamp: T,
+      raw: '{"text":"hi"}',
+      expiresAt: T + 100,
+    });
+    await expect(messages.readMessage(id)).rejects.toThrow(NotABusinessMessageError);
+    expect(await messages.readMessage(`${id}.unknown`)).toBeUndefined();
+  });
+
+  it('keeps a raw copy of 3-byte characters within the item limit in bytes', async () => {
+    const contact = await newContact();
+    const id = `wamid.big.${contact.phoneNumberId}`;
+    const message = inbound(id, contact.phoneNumberId, contact.contactId, { text: '€'.repeat(200_000) });
+    expect(await messages.recordInbound(contact, message, T + 100)).toBe('recorded');
+    const stored = await item(keys.message(id));
+    expect(Buffer.byteLength(String(stored?.raw), 'utf8')).toBeLessThanOrEqual(300_000);
+  });
+
+  it('writes a business message only on the version it read', async () => {
+    const contact = await newContact();
+    const id = `wamid.v.${contact.phoneNumberId}`;
+    const state = { ...deliveredState(contact, id, T), statusAt: { sent: T } };
+    const first = { message: { state, appliedEffects: {}, version: 1 }, changes: { unitChanges: [] } };
+    const commit = { ...first, writeConversationItem: true, retainUntil: T + 100 };
+    expect(await messages.commitMessage(commit)).toBe('committed');
+    expect(await messages.commitMessage(commit)).toBe('message-changed');
+    expect(await messages.readMessage(id)).toEqual({ state, appliedEffects: {}, version: 1 });
+    const next = { ...commit, previousVersion: 1, message: { ...commit.message, version: 2 } };
+    expect(await messages.commitMessage({ ...next, previousVersion: 0 })).toBe('message-changed');
+    expect(await messages.commitMessage(next)).toBe('committed');
+    expect((await messages.readMessage(id))?.version).toBe(2);
+    expect(await item(keys.message(id))).toMatchObject({ direction: 'outbound', status: 'sent', held: {}, version: 2 });
+  });
+
+  it('opens a conversation with its ledger entry and units, all in one commit', async () => {
+    const contact = await newContact();
+    const id = `wamid.open.${contact.phoneNumberId}`;
+    expect(await messages.commitMessage(conversationCommit(contact, id, T))).toBe('committed');
+    expect(await item(keys.conversationLedger(`conv.${id}`))).toMatchObject({
+      conversationId: `conv.${id}`,
+      openedBy: id,
+      closesAt: T + 86_400,
+      day: utcDay(T),
+    });
+    const cells = (await reports.readCells(utcDay(T), utcDay(T))).filter(
+      (cell) => cell.phoneNumberId === contact.phoneNumberId,
+    );
+    expect(cells.map((cell) => [cell.kind, cell.units]).sort()).toEqual([
+      ['conversation', 1],
+      ['message', 1],
+    ]);
+  });
+
+  it('lets a new conversation take the slot from the second the old one expired, never before', async () => {
+    const contact = await newContact();
+    const first = `wamid.a.${contact.phoneNumberId}`;
+    expect(await messages.commitMessage(conversationCommit(contact, first, T))).toBe('committed');
+    const end = T + 86_400;
+    const early = conversationCommit(contact, `wamid.b.${contact.phoneNumberId}`, end - 1);
+    expect(await messages.commitMessage(early)).toBe('conversation-taken');
+    // All or nothing: the refused commit left no message, no ledger entry and no units behind.
+    expect(await messages.readMessage(`wamid.b.${contact.phoneNumberId}`)).toBeUndefined();
+    expect(await item(keys.conversationLedger(`conv.wamid.b.${contact.phoneNumberId}`))).toBeUndefined();
+    const units = await reports.readCells(utcDay(end - 1), utcDay(end - 1));
+    expect(units.filter((c) => c.phoneNumberId === contact.phoneNumberId)).toEqual([]);
+    const onTime = conversationCommit(contact, `wamid.c.${contact.phoneNumberId}`, end);
+    expect(await messages.commitMessage(onTime)).toBe('committed');
+    expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([
+      expect.objectContaining({ id: `conv.wamid.c.${contact.phoneNumberId}`, openedAt: end }),
+    ]);
+  });
+
+  it('keeps a conversation that lost its slot as history: ledger entry and units, no slot', async () => {
+    const contact = await newContact();
+    expect(await messages.commitMessage(conversationCommit(contact, `wamid.n.${contact.phoneNumberId}`, T))).toBe(
+      'committed',
+    );
+    const late = conversationCommit(contact, `wamid.o.${contact.phoneNumberId}`, T - 10, {
+      writeConversationItem: false,
+    });
+    expect(await messages.commitMessage(late)).toBe('committed');
+    expect(await item(keys.conversationLedger(`conv.wamid.o.${contact.phoneNumberId}`))).toBeDefined();
+    expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([
+      expect.objectContaining({ id: `conv.wamid.n.${contact.phoneNumberId}` }),
+    ]);
+  });
+});

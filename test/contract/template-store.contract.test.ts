@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import { keys } from '#store/keys';
+import { adapters } from '../support/adapters.ts';
+
+const T = 1_760_000_000;
+const body = [{ type: 'BODY', text: 'Your order {{1}} is ready.' }] as never;
+
+const statusEvent = (name: string, event: string, timestamp: number): TemplateStatusEvent =>
+  ({ kind: 'template-status', name, language: 'en_US', templateId: 't1', wabaId: 'w1', event, timestamp }) as never;
+
+const categoryEvent = (name: string, newCategory: string, timestamp: number): TemplateCategoryEvent =>
+  ({
+    kind: 'template-category',
+    name,
+    language: 'en_US',
+    templateId: 't1',
+    wabaId: 'w1',
+    newCategory,
+    previousCategory: 'UTILITY',
+    timestamp,
+  }) as never;
+
+describe.each(adapters)('TemplateStore %s', (_, adapter) => {
+  const { stores, item } = adapter();
+  const { templates } = stores;
+  const name = () => `t_${randomUUID().replaceAll('-', '')}`;
+
+  it('reads and lists what was registered', async () => {
+    const n = name();
+    await templates.registerTemplate(
+      { name: n, language: 'en_US', category: 'utility', status: 'APPROVED', components: body },
+      T,
+    );
+    const expected = { name: n, language: 'en_US', category: 'utility', status: 'APPROVED', components: body };
+    expect(await templates.readTemplate(n, 'en_US')).toEqual(expected);
+    expect(await templates.readTemplate(n, 'pt_BR')).toBeUndefined();
+    expect((await templates.listTemplates()).filter((t) => t.name === n)).toEqual([expected]);
+  });
+
+  it("applies Meta's status and category updates unless older than the last, and keeps them on registration", async () => {
+    const n = name();
+    await templates.registerTemplate(
+      { name: n, language: 'en_US', category: 'utility', status: 'PENDING', components: body },
+      T,
+    );
+    await templates.applyTemplateStatus(statusEvent(n, 'APPROVED', T + 10));
+    await templates.applyTemplateStatus(statusEvent(n, 'REJECTED', T + 9));
+    expect((await templates.readTemplate(n, 'en_US'))?.status).toBe('APPROVED');
+    await templates.applyTemplateStatus(statusEvent(n, 'PAUSED', T + 10));
+    expect((await templates.readTemplate(n, 'en_US'))?.status).toBe('PAUSED');
+    await templates.applyTemplateCategory(categoryEvent(n, 'MARKETING', T + 20));
+    await templates.applyTemplateCategory(categoryEvent(n, 'AUTHENTICATION', T + 19));
+    expect((await templates.readTemplate(n, 'en_US'))?.category).toBe('MARKETING');
+    await templates.registerTemplate(
+      { name: n, language: 'en_US', category: 'utility', status: 'APPROVED', components: body },
+      T + 30,
+    );
+    expect(await item(keys.template(n, 'en_US'))).toMatchObject({
+      templateId: 't1',
+      wabaId: 'w1',
+      statusReason: 'NONE',
+      statusUpdatedAt: T + 10,
+      categoryUpdatedAt: T + 20,
+      previousCategory: 'UTILITY',
+      registeredAt: T + 30,
+      category: 'utility',
+    });
+  });
+
+  it('creates the item from a webhook for a template never registered', async () => {
+    const n = name();
+    await templates.applyTemplateStatus(statusEvent(n, 'APPROVED', T));
+    expect(await templates.readTemplate(n, 'en_US')).toEqual({
+      name: n,
+      language: 'en_US',
+      category: '',
+      status: 'APPROVED',
+      components: [],
+    });
+  });
+});

@@ -1,0 +1,20 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
+import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
+import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
+import { DynamoDbReportStore } from '#store/dynamodb-report-store';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
+
+/** Every store port on the test run's DynamoDB Local, as the handlers wire them. */
+export const tableStores = (client: DynamoDBDocumentClient = testDocumentClient(), tableName = TEST_TABLE_NAME) => ({
+  contacts: new DynamoDbContactStore(client, tableName),
+  messages: new DynamoDbMessageLedger(client, tableName),
+  templates: new DynamoDbTemplateStore(client, tableName),
+  parked: new DynamoDbParkedWebhookItems(client, tableName),
+  pacing: new DynamoDbPacingStore(client, tableName),
+  reports: new DynamoDbReportStore(client, tableName),
+});
+
+export type TableStores = ReturnType<typeof tableStores>;
