@@ -96,7 +96,12 @@ const main = async (): Promise<void> => {
     ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
     log: (entry) => log({ service: 'event-delivery', ...entry }),
   });
-  log({ message: 'listening', url, tableName: process.env.TABLE_NAME, events: process.env.EVENTS_URL ? 'EVENTS_URL' : 'stdout' });
+  log({
+    message: 'listening',
+    url,
+    tableName: process.env.TABLE_NAME,
+    events: process.env.EVENTS_URL ? 'EVENTS_URL' : 'stdout',
+  });
 };
 
 main().catch((error: unknown) => {

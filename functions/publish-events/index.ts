@@ -8,12 +8,7 @@ import { JsonLinesBus, type EventBus } from '#commons/events/bus';
 import { EventBridgeBus } from '#commons/events/eventbridge-bus';
 import { HttpBus } from '#commons/events/http-bus';
 import { LocalTimers } from '#commons/events/local-timers';
-import {
-  closingNoticeSeconds,
-  fireWindowTimer,
-  publishRecords,
-  type PublisherDeps,
-} from '#commons/events/publisher';
+import { closingNoticeSeconds, fireWindowTimer, publishRecords, type PublisherDeps } from '#commons/events/publisher';
 import { SchedulerTimers } from '#commons/events/scheduler-timers';
 import { isWindowTimer, type WindowTimer, type WindowTimers } from '#commons/events/window-timer';
 import { systemClock } from '#domain/time';
@@ -24,15 +19,13 @@ import { systemClock } from '#domain/time';
  * window events. The same handler runs locally, called by the local stream reader.
  */
 export const createHandler = (deps: PublisherDeps) =>
-  middy(
-    async (event: DynamoDBStreamEvent | WindowTimer): Promise<DynamoDBBatchResponse | { published: true }> => {
-      if (isWindowTimer(event)) {
-        await fireWindowTimer(event, deps);
-        return { published: true };
-      }
-      return publishRecords(event.Records ?? [], deps);
-    },
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  middy(async (event: DynamoDBStreamEvent | WindowTimer): Promise<DynamoDBBatchResponse | { published: true }> => {
+    if (isWindowTimer(event)) {
+      await fireWindowTimer(event, deps);
+      return { published: true };
+    }
+    return publishRecords(event.Records ?? [], deps);
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
 
 /** The function's own ARN, which its schedules target: known from the first invocation's context. */
 let ownArn = '';

@@ -81,9 +81,13 @@ export class LocalStreamReader {
   private async run(): Promise<void> {
     const { Table } = await this.options.dynamoDb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
     const streamArn = Table?.LatestStreamArn;
-    if (!streamArn) throw new Error(`table ${this.options.tableName} has no stream: it must be created from createTableInput`);
+    if (!streamArn)
+      throw new Error(`table ${this.options.tableName} has no stream: it must be created from createTableInput`);
     this.checkpoint = this.loadCheckpoint(streamArn);
-    this.options.log({ message: 'event stream reader started', resumed: Object.keys(this.checkpoint.shards).length > 0 });
+    this.options.log({
+      message: 'event stream reader started',
+      resumed: Object.keys(this.checkpoint.shards).length > 0,
+    });
     while (this.running) {
       let read = 0;
       try {

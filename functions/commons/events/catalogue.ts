@@ -174,3 +174,17 @@ export type DomainEvent = { [N in EventName]: { detailType: N; detail: EventDeta
 /** Builds an event whose detail the compiler checks against the catalogue. */
 export const domainEvent = <N extends EventName>(detailType: N, detail: EventDetail<N>): DomainEvent =>
   ({ detailType, detail }) as DomainEvent;
+
+/** The EventBridge envelope of one event type, as rule targets and the HTTPS endpoint receive it. */
+export const eventEnvelope = <N extends EventName>(name: N) =>
+  v.strictObject({
+    version: v.literal('0'),
+    id: v.string(),
+    'detail-type': v.literal(name),
+    source: v.literal(EVENT_SOURCE),
+    account: v.string(),
+    time: isoTime,
+    region: v.string(),
+    resources: v.array(v.string()),
+    detail: eventDetails[name],
+  });

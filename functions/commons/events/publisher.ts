@@ -32,7 +32,10 @@ const failureFrom = (record: DynamoDBRecord | undefined): DynamoDBBatchResponse 
  * first record not done; the stream retries from there (ReportBatchItemFailures), and the events
  * of that record are published again with the same ids.
  */
-export const publishRecords = async (records: DynamoDBRecord[], deps: PublisherDeps): Promise<DynamoDBBatchResponse> => {
+export const publishRecords = async (
+  records: DynamoDBRecord[],
+  deps: PublisherDeps,
+): Promise<DynamoDBBatchResponse> => {
   const context: EventContext = { now: deps.clock(), closingNoticeSeconds: deps.closingNoticeSeconds };
   const outcomes: ItemOutcome[] = [];
   let failedAt = records.length;

@@ -18,5 +18,4 @@ export const itemEvents: readonly ItemEvents[] = [
 ];
 
 export const outcomeOf = (change: ItemChange, context: EventContext): ItemOutcome =>
-  itemEvents.find((declaration) => declaration.recognises(change.pk, change.sk))?.outcome(change, context) ??
-  NO_EVENTS;
+  itemEvents.find((declaration) => declaration.recognises(change.pk, change.sk))?.outcome(change, context) ?? NO_EVENTS;

@@ -104,7 +104,11 @@ export const windowEvents: ItemEvents = {
 
     const closedAt = closedAtOf(item);
     // Meta's 131047 closes a window that was open at that moment; a later one changes nothing.
-    if (closedAt !== undefined && closedAt !== closedAtOf(change.oldImage) && openAt({ ...item, closedAt: undefined }, closedAt)) {
+    if (
+      closedAt !== undefined &&
+      closedAt !== closedAtOf(change.oldImage) &&
+      openAt({ ...item, closedAt: undefined }, closedAt)
+    ) {
       events.push(
         domainEvent('window.closed', {
           eventId: eventIdOf('window.closed', w.phoneNumberId, w.contactId, closedAt, 'outside-window-error'),
