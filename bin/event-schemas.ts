@@ -16,6 +16,6 @@ export const eventJsonSchemas = (): Record<EventName, Record<string, unknown>> =
         ...toJsonSchema(eventEnvelope(name), { errorMode: 'throw' }),
       },
     ]),
-  ) as Record<EventName, Record<string, unknown>>;
+  ) as unknown as Record<EventName, Record<string, unknown>>;
 
 export const schemaFileText = (schema: Record<string, unknown>): string => `${JSON.stringify(schema, null, 2)}\n`;

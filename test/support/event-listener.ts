@@ -22,6 +22,9 @@ export interface EventListener {
   release(): void;
   /** how many requests are being held right now */
   held(): number;
+  /** the endpoint goes away (connections refused) until up() */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,12 @@ export const startEventListener = async (): Promise<EventListener> => {
       for (const answer of parked.splice(0)) answer();
     },
     held: () => parked.length,
+    down: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -21,15 +21,15 @@ const validators = (() => {
 })();
 
 /** The errors of an envelope against its detail-type's published schema; empty when it is valid. */
-export const schemaErrors = (envelope: { 'detail-type'?: unknown }): string[] => {
+export const schemaErrors = (envelope: Record<string, unknown>): string[] => {
   const validate = validators.get(String(envelope['detail-type']));
   if (!validate) return [`no schema for detail-type ${String(envelope['detail-type'])}`];
   return validate(envelope) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 };
 
 /** Fails the test with the schema's complaints when an envelope does not match. */
-export const expectValidEnvelopes = (envelopes: { 'detail-type'?: unknown }[]): void => {
-  const problems = envelopes.flatMap((envelope) =>
+export const expectValidEnvelopes = (envelopes: object[]): void => {
+  const problems = (envelopes as Record<string, unknown>[]).flatMap((envelope) =>
     schemaErrors(envelope).map((error) => `${String(envelope['detail-type'])}: ${error}`),
   );
   expect(problems).toEqual([]);
