@@ -13,6 +13,8 @@ export interface EventListener {
   url: string;
   /** every envelope answered 2xx, in arrival order */
   events: ReceivedEvent[];
+  /** envelopes whose sender went away before they were answered (never acknowledged) */
+  abandoned: ReceivedEvent[];
   /** every request, whatever was answered */
   requests: { headers: IncomingHttpHeaders; status: number; receivedAt: number }[];
   /** answers the next requests with these statuses (then 200 again) */
@@ -31,6 +33,7 @@ export interface EventListener {
 /** A test endpoint on 127.0.0.1 standing for the business's service. */
 export const startEventListener = async (): Promise<EventListener> => {
   const events: ReceivedEvent[] = [];
+  const abandoned: ReceivedEvent[] = [];
   const requests: EventListener['requests'] = [];
   const failures: number[] = [];
   let holding = false;
@@ -40,6 +43,10 @@ export const startEventListener = async (): Promise<EventListener> => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const answer = () => {
+        if (req.socket.destroyed) {
+          abandoned.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedEvent);
+          return;
+        }
         const status = failures.shift() ?? 200;
         requests.push({ headers: req.headers, status, receivedAt: Date.now() });
         if (status < 300) events.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedEvent);
@@ -54,6 +61,7 @@ export const startEventListener = async (): Promise<EventListener> => {
   return {
     url: `http://127.0.0.1:${port}/events`,
     events,
+    abandoned,
     requests,
     failNext: (...statuses) => failures.push(...statuses),
     hold: () => {
