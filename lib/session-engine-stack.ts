@@ -47,7 +47,9 @@ export class SessionEngineStack extends Stack {
     const { bus } = new EngineEventBus(this, 'Events');
     const scheduler = new WindowScheduler(this, 'WindowTimers');
     const publisher = new EventPublisher(this, 'EventPublisher', { table, bus, scheduler });
-    const forwarding = props.eventsUrl ? new EventForwarding(this, 'EventForwarding', { bus, url: props.eventsUrl }) : undefined;
+    const forwarding = props.eventsUrl
+      ? new EventForwarding(this, 'EventForwarding', { bus, url: props.eventsUrl })
+      : undefined;
     new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       functions: { ...api.functions, 'cost-report': report.function, 'publish-events': publisher.function },

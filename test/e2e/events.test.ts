@@ -111,7 +111,10 @@ describe('npm start delivers events to EVENTS_URL', () => {
     expect(await waitUntil(() => of(phoneNumberId, 'message.received').length >= 2, 5000)).toBe(true);
     const received = of(phoneNumberId, 'message.received');
     expect(received.map((event) => event.detail.wamid)).toEqual([message.id, later.message.id]);
-    expect(received[0]?.detail).toMatchObject({ content: { text: { body: 'Where is my parcel?' } }, contact: { waId } });
+    expect(received[0]?.detail).toMatchObject({
+      content: { text: { body: 'Where is my parcel?' } },
+      contact: { waId },
+    });
     expect(listener.requests.every((r) => r.headers['x-api-key'] === EVENTS_API_KEY)).toBe(true);
   });
 

@@ -67,11 +67,14 @@ describe('the local publisher killed between reading and delivering', () => {
     const store = new DynamoDbWebhookStore(testDocumentClient(), table);
     const now = Math.floor(Date.now() / 1000);
     const message = payloads.textMessage('deliver me once at least', { from: uniqueWaId(), timestamp: now });
-    await ingestWebhook(parseWebhook(payloads.webhookBody(payloads.messagesChange({ phoneNumberId, messages: [message] }))), {
-      store,
-      now,
-      retentionDays: 30,
-    });
+    await ingestWebhook(
+      parseWebhook(payloads.webhookBody(payloads.messagesChange({ phoneNumberId, messages: [message] }))),
+      {
+        store,
+        now,
+        retentionDays: 30,
+      },
+    );
 
     // The batch is read and its first event is on the wire, unanswered: now the publisher dies.
     expect(await waitUntil(() => listener.held() >= 1, 10_000)).toBe(true);
