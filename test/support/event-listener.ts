@@ -19,6 +19,8 @@ export interface EventListener {
   requests: { headers: IncomingHttpHeaders; status: number; receivedAt: number }[];
   /** answers the next requests with these statuses (then 200 again) */
   failNext(...statuses: number[]): void;
+  /** forgets the failures still queued: every request is answered 200 again */
+  answerOk(): void;
   /** holds every request unanswered until release() (the endpoint "hangs") */
   hold(): void;
   release(): void;
@@ -64,6 +66,7 @@ export const startEventListener = async (): Promise<EventListener> => {
     abandoned,
     requests,
     failNext: (...statuses) => failures.push(...statuses),
+    answerOk: () => failures.splice(0),
     hold: () => {
       holding = true;
     },
