@@ -136,6 +136,7 @@ describe('npm start delivers events to EVENTS_URL', () => {
     const sentinel = inbound(phoneNumberId, uniqueWaId(), 'after the statuses');
     expect(await webhook(sentinel.body)).toBe(200);
     expect(await waitUntil(() => of(phoneNumberId, 'message.received').length === 1, 5000)).toBe(true);
+    expect(await waitUntil(() => of(phoneNumberId, 'message.status').length >= 1, 5000)).toBe(true);
     const ranks = of(phoneNumberId, 'message.status').map((event) => rank[String(event.detail.status)] ?? 0);
     expect(ranks).toEqual([3]);
     expect(ranks.every((r, i) => i === 0 || r > (ranks[i - 1] ?? 0))).toBe(true);
