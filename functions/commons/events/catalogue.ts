@@ -3,7 +3,7 @@ import * as v from 'valibot';
 /**
  * The event catalogue: every event the engine publishes, its `detail-type` and the shape of its
  * `detail`, declared once. The JSON Schemas in docs/events/ are generated from these declarations
- * (npm run events:schemas is `tsx bin/generate-event-schemas.ts`), and tests validate every event
+ * (`npx tsx bin/generate-event-schemas.ts`), and tests validate every event
  * they produce against them.
  */
 
