@@ -8,6 +8,7 @@
  *   1c  bundle size and cold init time of each Lambda against a DynamoDB-only reference
  *   1d  the cost report for a month of 1,000 and of 1,000,000 conversations
  *   2   load: autocannon on POST /webhook with distinct signed bodies; every acknowledged event stored once
+ *   3   event delivery: webhook-to-event latency, and the publisher's work and cost per 1,000 events
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -77,7 +78,12 @@ try {
   const stack = await startBenchStack();
   let work: Awaited<ReturnType<typeof measureWorkPerEvent>>;
   let ingestion: Awaited<ReturnType<typeof measureIngestionRate>>;
+  const { measureEvents, eventRows } = await import('./events.ts');
+  let events: Awaited<ReturnType<typeof measureEvents>>;
   try {
+    // First, while the table's stream is short: the publisher reads it from its start.
+    step('event delivery: webhook-to-event latency and publisher work per 1,000 events');
+    events = await measureEvents(stack, dynamoDb.endpoint);
     step('DynamoDB work per event type');
     work = await measureWorkPerEvent(stack, 20);
     step('ingestion rate: webhook over HTTP against a bare client');
@@ -114,6 +120,7 @@ try {
     bundles,
     costReport,
     load,
+    events,
     notes: NOTES,
   };
   writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -261,6 +268,17 @@ try {
       `message units ${load.check.messageUnits.stored} stored / ${load.check.messageUnits.held} held, ` +
       `conversation units ${load.check.conversationUnits.stored} / ${load.check.conversationUnits.held}, ` +
       `windows off ${load.check.wrongWindows}${load.wrapped ? '; BODIES RAN OUT and were reused' : ''}`,
+  );
+  say();
+  const eventTables = eventRows(events, fixed, verdict);
+  say('3a. Event delivery latency on the local stack (one message at a time)');
+  say(renderTable(['path', 'samples', 'p50', 'p99', 'max', 'budget', 'verdict'], eventTables.latency));
+  say('3b. Publisher work and cost per 1,000 events (AWS list prices: PutEvents, Lambda arm64 512 MB)');
+  say(
+    renderTable(
+      ['workload', 'stream reads', 'invocations', 'PutEvents calls', 'cost', 'budget', 'verdict'],
+      eventTables.cost,
+    ),
   );
   say();
   say(`bench/results.json written; ${results.seconds} s in all.`);

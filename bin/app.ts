@@ -8,6 +8,7 @@ const app = new App();
 const phoneNumberId: unknown = app.node.tryGetContext('phoneNumberId');
 const rateCard: unknown = app.node.tryGetContext('rateCard');
 const wabaId: unknown = app.node.tryGetContext('wabaId');
+const eventsUrl: unknown = app.node.tryGetContext('eventsUrl');
 // A business's own rate card is checked here, so a broken file stops the deploy with its line and field.
 const rateCardFile = typeof rateCard === 'string' && rateCard ? resolve(rateCard) : undefined;
 if (rateCardFile) loadRateCardFile(rateCardFile);
@@ -16,4 +17,5 @@ new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),
   ...(rateCardFile ? { rateCardFile } : {}),
   ...(typeof wabaId === 'string' && wabaId ? { wabaId } : {}),
+  ...(typeof eventsUrl === 'string' && eventsUrl ? { eventsUrl } : {}),
 });

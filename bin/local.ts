@@ -92,7 +92,19 @@ const main = async (): Promise<void> => {
         .join('\n')}\n\n`,
     );
   }
-  log({ message: 'listening', url, tableName: process.env.TABLE_NAME });
+  const { startEventDelivery } = await import('./local/events/start-events.ts');
+  await startEventDelivery({
+    endpoint: dynamoDb.endpoint,
+    tableName: process.env.TABLE_NAME as string,
+    ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
+    log: (entry) => log({ service: 'event-delivery', ...entry }),
+  });
+  log({
+    message: 'listening',
+    url,
+    tableName: process.env.TABLE_NAME,
+    events: process.env.EVENTS_URL ? 'EVENTS_URL' : 'stdout',
+  });
 };
 
 main().catch((error: unknown) => {

@@ -1,6 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CostReportSchedule } from './cost-report-schedule.ts';
+import { EngineEventBus } from './event-bus.ts';
+import { EventForwarding } from './event-forwarding.ts';
+import { EventPublisher } from './event-publisher.ts';
+import { WindowScheduler } from './window-scheduler.ts';
 import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
 import { Monitoring } from './monitoring.ts';
@@ -14,6 +18,8 @@ export interface SessionEngineStackProps extends StackProps {
   rateCardFile?: string;
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   wabaId?: string;
+  /** an HTTPS endpoint that receives every event (`-c eventsUrl=https://…`) */
+  eventsUrl?: string;
 }
 
 /**
@@ -38,9 +44,20 @@ export class SessionEngineStack extends Stack {
       environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
       ...rateCard,
     });
+    const { bus } = new EngineEventBus(this, 'Events');
+    const scheduler = new WindowScheduler(this, 'WindowTimers');
+    const publisher = new EventPublisher(this, 'EventPublisher', { table, bus, scheduler });
+    const forwarding = props.eventsUrl
+      ? new EventForwarding(this, 'EventForwarding', { bus, url: props.eventsUrl })
+      : undefined;
     new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
-      functions: { ...api.functions, 'cost-report': report.function },
+      functions: { ...api.functions, 'cost-report': report.function, 'publish-events': publisher.function },
+      deadLetterQueues: {
+        'event-records': publisher.deadLetterQueue,
+        'window-timers': scheduler.deadLetterQueue,
+        ...(forwarding ? { 'event-forwarding': forwarding.deadLetterQueue } : {}),
+      },
     });
   }
 }

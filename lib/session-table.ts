@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableSchema } from '../functions/commons/store/table-schema.ts';
 
@@ -17,6 +17,8 @@ export class SessionTable extends Construct {
       sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
+      // The outbox of event delivery (lib/event-publisher.ts): every change with both images.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,

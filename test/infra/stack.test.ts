@@ -39,7 +39,7 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    expect(functions).toHaveLength(routes.length + 1);
+    expect(functions).toHaveLength(routes.length + 2);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -162,7 +162,7 @@ describe('the deployed stack', () => {
   });
 
   it('alarms on function errors and on API 5xx', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 5);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '100000000000001' }) },

@@ -25,4 +25,6 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
     { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
   ],
+  // The outbox of event delivery: publish-events reads every change with both images.
+  StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
 });

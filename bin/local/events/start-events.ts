@@ -1,0 +1,61 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { localClient } from '../dynamodb-local.ts';
+import { LocalStreamReader } from './stream-reader.ts';
+
+export interface EventDeliveryOptions {
+  endpoint: string;
+  tableName: string;
+  /** DYNAMODB_DATA_DIR: the checkpoint is kept beside the data, so both survive a restart */
+  dataDir?: string;
+  checkpointFile?: string;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+const context = (): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'publish-events',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:publish-events',
+  memoryLimitInMB: '256',
+  awsRequestId: `local-${Date.now()}`,
+  logGroupName: '/aws/lambda/publish-events',
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 900_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/**
+ * Event delivery in the local stack: the publish-events handler (its bus from EVENTS_URL /
+ * EVENTS_API_KEY, or JSON lines on standard output) fed by DynamoDB Local's stream.
+ */
+export const startEventDelivery = async (options: EventDeliveryOptions): Promise<LocalStreamReader> => {
+  const { handler } = await import('../../../functions/publish-events/index.ts');
+  const checkpointFile =
+    options.checkpointFile ??
+    (options.dataDir
+      ? join(options.dataDir, 'events-checkpoint.json')
+      : join(tmpdir(), `whatsapp-session-engine-events-${options.tableName}.json`));
+  const reader = new LocalStreamReader({
+    dynamoDb: localClient(options.endpoint),
+    streams: new DynamoDBStreamsClient({
+      endpoint: options.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+    tableName: options.tableName,
+    checkpointFile,
+    handler: async (event: DynamoDBStreamEvent) => {
+      const result = await handler(event, context());
+      return result && 'batchItemFailures' in result ? result : undefined;
+    },
+    log: options.log,
+  });
+  reader.start();
+  return reader;
+};

@@ -1,0 +1,190 @@
+import * as v from 'valibot';
+
+/**
+ * The event catalogue: every event the engine publishes, its `detail-type` and the shape of its
+ * `detail`, declared once. The JSON Schemas in docs/events/ are generated from these declarations
+ * (`npx tsx bin/generate-event-schemas.ts`), and tests validate every event
+ * they produce against them.
+ */
+
+/** EventBridge `source` of every event. */
+export const EVENT_SOURCE = 'whatsapp.session-engine';
+
+const isoTime = v.pipe(v.string(), v.isoTimestamp());
+
+/** Who the event is about: the user's phone-based wa_id and/or business-scoped user id. */
+const contact = v.strictObject({
+  waId: v.optional(v.string()),
+  userId: v.optional(v.string()),
+});
+
+/** Fields every event carries. `eventId` is stable: the same stored change always yields the same id. */
+const common = {
+  eventId: v.pipe(v.string(), v.uuid()),
+  occurredAt: isoTime,
+  recordedAt: isoTime,
+  phoneNumberId: v.string(),
+};
+
+const withContact = { ...common, contact };
+
+const media = v.strictObject({
+  id: v.string(),
+  mimeType: v.optional(v.string()),
+  sha256: v.optional(v.string()),
+  caption: v.optional(v.string()),
+  filename: v.optional(v.string()),
+});
+
+const content = v.strictObject({
+  text: v.optional(v.strictObject({ body: v.string() })),
+  media: v.optional(media),
+  location: v.optional(
+    v.strictObject({
+      latitude: v.number(),
+      longitude: v.number(),
+      name: v.optional(v.string()),
+      address: v.optional(v.string()),
+    }),
+  ),
+  interactive: v.optional(
+    v.strictObject({
+      type: v.string(),
+      id: v.optional(v.string()),
+      title: v.optional(v.string()),
+      description: v.optional(v.string()),
+      responseJson: v.optional(v.string()),
+    }),
+  ),
+  button: v.optional(v.strictObject({ payload: v.optional(v.string()), text: v.optional(v.string()) })),
+  reaction: v.optional(v.strictObject({ messageId: v.string(), emoji: v.optional(v.string()) })),
+  context: v.optional(
+    v.strictObject({
+      messageId: v.optional(v.string()),
+      from: v.optional(v.string()),
+      forwarded: v.optional(v.boolean()),
+    }),
+  ),
+  referral: v.optional(
+    v.strictObject({
+      sourceId: v.optional(v.string()),
+      sourceType: v.optional(v.string()),
+      sourceUrl: v.optional(v.string()),
+      ctwaClid: v.optional(v.string()),
+    }),
+  ),
+});
+
+const deliveryStatus = v.picklist(['sent', 'delivered', 'read', 'played', 'failed']);
+
+const window = {
+  lastInboundAt: isoTime,
+  expiresAt: isoTime,
+};
+
+export const eventDetails = {
+  'message.received': v.strictObject({
+    ...withContact,
+    wamid: v.string(),
+    type: v.string(),
+    timestamp: isoTime,
+    content,
+  }),
+  'message.status': v.strictObject({
+    ...withContact,
+    wamid: v.string(),
+    status: deliveryStatus,
+    previousStatus: v.nullable(deliveryStatus),
+    timestamp: isoTime,
+    /** `api`: sent through our send API; `external`: another tool on the number sent it */
+    source: v.picklist(['api', 'external']),
+    errors: v.array(
+      v.strictObject({ code: v.number(), title: v.optional(v.string()), details: v.optional(v.string()) }),
+    ),
+    pricing: v.optional(
+      v.strictObject({
+        model: v.optional(v.string()),
+        type: v.optional(v.string()),
+        category: v.optional(v.string()),
+        billable: v.optional(v.boolean()),
+      }),
+    ),
+  }),
+  'window.opened': v.strictObject({ ...withContact, ...window }),
+  'window.extended': v.strictObject({ ...withContact, ...window, previousExpiresAt: isoTime }),
+  'window.closing': v.strictObject({ ...withContact, ...window, secondsLeft: v.pipe(v.number(), v.integer()) }),
+  'window.closed': v.strictObject({
+    ...withContact,
+    ...window,
+    /** `expired`: 24 h passed; `outside-window-error`: Meta refused a send with 131047 */
+    reason: v.picklist(['expired', 'outside-window-error']),
+  }),
+  'conversation.opened': v.strictObject({
+    ...withContact,
+    conversationId: v.string(),
+    category: v.string(),
+    origin: v.string(),
+    openedAt: isoTime,
+    expiresAt: isoTime,
+    /** the wamid whose delivery opened it */
+    openedBy: v.string(),
+    billing: v.strictObject({
+      day: v.string(),
+      country: v.string(),
+      pricingModel: v.string(),
+      pricingType: v.string(),
+    }),
+  }),
+  'template.updated': v.strictObject({
+    ...common,
+    /** templates belong to the WhatsApp Business Account, not to one number: empty when unknown */
+    phoneNumberId: v.optional(v.string()),
+    wabaId: v.optional(v.string()),
+    templateId: v.optional(v.string()),
+    name: v.string(),
+    language: v.string(),
+    status: v.optional(v.string()),
+    previousStatus: v.optional(v.string()),
+    reason: v.optional(v.string()),
+    category: v.optional(v.string()),
+    previousCategory: v.optional(v.string()),
+  }),
+  'account.updated': v.strictObject({
+    ...common,
+    /** account updates name the WhatsApp Business Account; Meta gives no phone_number_id */
+    phoneNumberId: v.optional(v.string()),
+    wabaId: v.optional(v.string()),
+    event: v.optional(v.string()),
+    /** Meta's account_update value as it came */
+    update: v.record(v.string(), v.unknown()),
+  }),
+  'contact.linked': v.strictObject({
+    ...common,
+    contact: v.strictObject({ waId: v.string(), userId: v.string() }),
+  }),
+} as const;
+
+export type EventName = keyof typeof eventDetails;
+export const EVENT_NAMES = Object.keys(eventDetails) as EventName[];
+export type EventDetail<N extends EventName> = v.InferOutput<(typeof eventDetails)[N]>;
+
+/** One domain event: what EventBridge calls `detail-type` and `detail`. */
+export type DomainEvent = { [N in EventName]: { detailType: N; detail: EventDetail<N> } }[EventName];
+
+/** Builds an event whose detail the compiler checks against the catalogue. */
+export const domainEvent = <N extends EventName>(detailType: N, detail: EventDetail<N>): DomainEvent =>
+  ({ detailType, detail }) as DomainEvent;
+
+/** The EventBridge envelope of one event type, as rule targets and the HTTPS endpoint receive it. */
+export const eventEnvelope = <N extends EventName>(name: N) =>
+  v.strictObject({
+    version: v.literal('0'),
+    id: v.string(),
+    'detail-type': v.literal(name),
+    source: v.literal(EVENT_SOURCE),
+    account: v.string(),
+    time: isoTime,
+    region: v.string(),
+    resources: v.array(v.string()),
+    detail: eventDetails[name],
+  });

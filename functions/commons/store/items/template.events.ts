@@ -1,0 +1,59 @@
+import { toIso } from '#domain/time';
+import { domainEvent } from '#commons/events/catalogue';
+import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
+import { eventIdOf } from '#commons/events/event-id';
+import { num, str } from '#commons/events/item-change';
+
+/**
+ * Template item (`TEMPLATES` / `<name>#<language>`), written by Meta's template webhooks (status,
+ * category) and by `PUT /templates` (registration). A write that changes its status, category,
+ * reason or components is `template.updated`; the previous values come from the old image.
+ */
+const WATCHED = ['status', 'category', 'statusReason', 'components'] as const;
+
+export const templateEvents: ItemEvents = {
+  kind: 'template',
+  recognises: (pk) => pk === 'TEMPLATES',
+  outcome(change) {
+    const item = change.newImage;
+    if (!item) return NO_EVENTS;
+    const old = change.oldImage;
+    const changed = WATCHED.filter((name) => JSON.stringify(item[name]) !== JSON.stringify(old?.[name]));
+    if (changed.length === 0) return NO_EVENTS;
+    // Meta's time of the update that changed it; a registration has only our own time.
+    const at =
+      (changed.includes('status') ? num(item, 'statusUpdatedAt') : undefined) ||
+      (changed.includes('category') ? num(item, 'categoryUpdatedAt') : undefined) ||
+      num(item, 'registeredAt') ||
+      change.recordedAt;
+    const status = str(item, 'status');
+    const category = str(item, 'category');
+    const previousStatus = str(old, 'status');
+    const previousCategory = str(old, 'previousCategory') ?? str(old, 'category');
+    const reason = str(item, 'statusReason');
+    const detail = {
+      eventId: eventIdOf(
+        'template.updated',
+        str(item, 'name'),
+        str(item, 'language'),
+        status,
+        category,
+        reason,
+        JSON.stringify(item.components ?? null),
+        at,
+      ),
+      occurredAt: toIso(at),
+      recordedAt: toIso(change.recordedAt),
+      name: str(item, 'name') ?? change.sk.split('#')[0] ?? '',
+      language: str(item, 'language') ?? change.sk.split('#')[1] ?? '',
+      ...(str(item, 'wabaId') ? { wabaId: str(item, 'wabaId') } : {}),
+      ...(str(item, 'templateId') ? { templateId: str(item, 'templateId') } : {}),
+      ...(status ? { status } : {}),
+      ...(previousStatus && previousStatus !== status ? { previousStatus } : {}),
+      ...(reason && reason !== 'NONE' ? { reason } : {}),
+      ...(category ? { category } : {}),
+      ...(previousCategory && previousCategory !== category ? { previousCategory } : {}),
+    };
+    return { events: [domainEvent('template.updated', detail)] };
+  },
+};

@@ -1,0 +1,82 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LambdaFunction } from './lambda-function.ts';
+import type { WindowScheduler } from './window-scheduler.ts';
+
+export interface EventPublisherProps {
+  table: ITable;
+  bus: IEventBus;
+  scheduler: WindowScheduler;
+  /** WINDOW_CLOSING_NOTICE_MINUTES; 60 by default */
+  closingNoticeMinutes?: number;
+}
+
+/**
+ * publish-events: the table's stream (the outbox) in, domain events out to the bus. The event
+ * source mapping retries a failing batch, bisects it to isolate a bad record, resumes after the
+ * last record the handler reports done, and sends records that keep failing to a queue.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+ * It reads nothing from the table: only the stream, PutEvents on its bus, and its window schedules.
+ */
+export class EventPublisher extends Construct {
+  readonly function: IFunction;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: EventPublisherProps) {
+    super(scope, id);
+    const { scheduler } = props;
+    const fn = new LambdaFunction(this, 'Publisher', {
+      handlerName: 'publish-events',
+      table: props.table,
+      tableActions: [],
+      timeout: Duration.seconds(60),
+      environment: {
+        EVENT_BUS_NAME: props.bus.eventBusName,
+        SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
+        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+        SCHEDULER_DLQ_ARN: scheduler.deadLetterQueue.queueArn,
+        WINDOW_CLOSING_NOTICE_MINUTES: String(props.closingNoticeMinutes ?? 60),
+      },
+    }).function;
+    this.function = fn;
+    this.deadLetterQueue = new Queue(this, 'FailedRecords', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    fn.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.days(1),
+        // one batch per shard at a time: a message's changes are published in the order they were stored
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+    props.bus.grantPutEventsTo(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [scheduler.schedulesArn],
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [scheduler.role.roleArn] }));
+    scheduler.target(fn);
+  }
+}
