@@ -4,6 +4,7 @@ import { contactOfId } from '#commons/events/contact';
 import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str } from '#commons/events/item-change';
+import { isLedgerEntryKey } from './ledger-entry';
 
 /**
  * A conversation's ledger record (`LEDGER#<conversationId>` / `LEDGER`), written in the same
@@ -13,7 +14,7 @@ import { num, str } from '#commons/events/item-change';
  */
 export const conversationEvents: ItemEvents = {
   kind: 'conversation',
-  recognises: (pk, sk) => sk === 'LEDGER' && pk.startsWith('LEDGER#'),
+  recognises: isLedgerEntryKey,
   outcome(change) {
     const item = change.newImage;
     if (!item || change.oldImage) return NO_EVENTS;

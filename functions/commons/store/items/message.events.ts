@@ -5,6 +5,7 @@ import { contactOf } from '#commons/events/contact';
 import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str, type Item } from '#commons/events/item-change';
+import { isMessageKey } from './message';
 
 /**
  * Message item (`MSG#<wamid>` / `MSG`). An inbound one is written once (its insert is
@@ -120,7 +121,7 @@ const stateOf = (item: Item | undefined): MessageState | undefined => obj(item?.
 
 export const messageEvents: ItemEvents = {
   kind: 'message',
-  recognises: (pk, sk) => sk === 'MSG' && pk.startsWith('MSG#'),
+  recognises: isMessageKey,
   outcome(change) {
     const item = change.newImage;
     if (!item) return NO_EVENTS;

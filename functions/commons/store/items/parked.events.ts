@@ -3,6 +3,7 @@ import { domainEvent } from '#commons/events/catalogue';
 import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str } from '#commons/events/item-change';
+import { isParkedWebhookKey } from './parked-webhook-item';
 
 /**
  * Webhook content kept raw (`WEBHOOK#<day>` / `<kind>#<digest>`). Of these only account updates are
@@ -11,7 +12,7 @@ import { num, str } from '#commons/events/item-change';
  */
 export const parkedEvents: ItemEvents = {
   kind: 'parked',
-  recognises: (pk) => pk.startsWith('WEBHOOK#'),
+  recognises: isParkedWebhookKey,
   outcome(change) {
     const item = change.newImage;
     if (!item || change.oldImage || item.kind !== 'account-update') return NO_EVENTS;

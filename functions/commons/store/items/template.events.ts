@@ -3,6 +3,7 @@ import { domainEvent } from '#commons/events/catalogue';
 import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str } from '#commons/events/item-change';
+import { isTemplateKey } from './template';
 
 /**
  * Template item (`TEMPLATES` / `<name>#<language>`), written by Meta's template webhooks (status,
@@ -13,7 +14,7 @@ const WATCHED = ['status', 'category', 'statusReason', 'components'] as const;
 
 export const templateEvents: ItemEvents = {
   kind: 'template',
-  recognises: (pk) => pk === 'TEMPLATES',
+  recognises: isTemplateKey,
   outcome(change) {
     const item = change.newImage;
     if (!item) return NO_EVENTS;

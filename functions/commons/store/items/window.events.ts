@@ -5,6 +5,7 @@ import { NO_EVENTS, type EventContext, type ItemEvents, type ItemOutcome } from 
 import { eventIdOf } from '#commons/events/event-id';
 import { num, type Item } from '#commons/events/item-change';
 import { planWindowTimer, type WindowTimer, type WindowTimerChange } from '#commons/events/window-timer';
+import { isWindowKey } from './window';
 
 /**
  * Window item (`CONTACT#<number>#<contact>` / `WINDOW`: lastInboundAt, expiresAt, closedAt).
@@ -66,7 +67,7 @@ const openAt = (item: Item | undefined, at: EpochSeconds): boolean => {
 
 export const windowEvents: ItemEvents = {
   kind: 'window',
-  recognises: (pk, sk) => sk === 'WINDOW' && pk.startsWith('CONTACT#'),
+  recognises: isWindowKey,
   outcome(change, context): ItemOutcome {
     const contact = splitContactKey(change.pk, 'CONTACT#');
     const item = change.newImage;
