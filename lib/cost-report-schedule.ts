@@ -7,6 +7,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { costReportSecrets, type SecretName } from '../functions/routes.ts';
+import { secretEnvironment } from './http-api.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface CostReportScheduleProps {
@@ -14,8 +16,8 @@ export interface CostReportScheduleProps {
   bucket: IBucket;
   environment: Record<string, string>;
   rateCardFile?: string;
-  /** holds the access token for Meta's pricing_analytics */
-  secret: ISecret;
+  /** the Graph access token, for Meta's pricing_analytics */
+  secrets: Record<SecretName, ISecret>;
 }
 
 /** The daily cost report: a function that reads aggregates and writes to the bucket, run at 01:00 UTC. */
@@ -33,11 +35,11 @@ export class CostReportSchedule extends Construct {
       environment: {
         ...props.environment,
         REPORT_BUCKET: props.bucket.bucketName,
-        WHATSAPP_SECRET_ARN: props.secret.secretArn,
+        ...secretEnvironment(props.secrets, costReportSecrets),
       },
       ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
     }).function;
-    props.secret.grantRead(this.function);
+    for (const name of costReportSecrets) props.secrets[name].grantRead(this.function);
     // Exactly PutObject under reports/: grantPut would add tagging, retention and Abort* it never uses.
     this.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('reports/*')] }),

@@ -4,20 +4,28 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { secretArnVariable, type SecretName } from '../functions/commons/secret-names.ts';
 import { Construct } from 'constructs';
 import { routes, type RouteDefinition } from '../functions/routes.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface SessionApiProps {
   table: ITable;
-  /** granted for reading to the routes that declare `readsSecrets` */
-  secret: ISecret;
+  /** each granted for reading only to the routes that name it in `secrets` */
+  secrets: Record<SecretName, ISecret>;
   /** environment every route function gets (secrets' ARNs, default number, ...) */
   environment: Record<string, string>;
   routes?: readonly RouteDefinition[];
   /** the business's own rate card file, for the functions that price */
   rateCardFile?: string;
 }
+
+/** `<VARIABLE>_ARN` of exactly the named secrets: a function is not even told where the others are. */
+export const secretEnvironment = (
+  secrets: Record<SecretName, ISecret>,
+  names: readonly SecretName[],
+): Record<string, string> =>
+  Object.fromEntries(names.map((name) => [secretArnVariable(name), secrets[name].secretArn]));
 
 const functionId = (handlerName: string): string =>
   handlerName
@@ -46,10 +54,10 @@ export class SessionApi extends Construct {
         ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
         environment: {
           ...props.environment,
-          ...(route.readsSecrets ? { WHATSAPP_SECRET_ARN: props.secret.secretArn } : {}),
+          ...secretEnvironment(props.secrets, route.secrets),
         },
       });
-      if (route.readsSecrets) props.secret.grantRead(fn);
+      for (const name of route.secrets) props.secrets[name].grantRead(fn);
       this.functions[route.handler] = fn;
       this.httpApi.addRoutes({
         path: route.path,

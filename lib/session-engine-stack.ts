@@ -5,7 +5,7 @@ import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
 import { Monitoring } from './monitoring.ts';
 import { SessionTable } from './session-table.ts';
-import { WhatsAppSecret } from './whatsapp-secret.ts';
+import { WhatsAppSecrets } from './whatsapp-secret.ts';
 
 export interface SessionEngineStackProps extends StackProps {
   /** the business number that sends when a request names none (WHATSAPP_PHONE_NUMBER_ID) */
@@ -24,17 +24,17 @@ export class SessionEngineStack extends Stack {
   constructor(scope: Construct, id: string, props: SessionEngineStackProps = {}) {
     super(scope, id, props);
     const { table } = new SessionTable(this, 'Sessions');
-    const { secret } = new WhatsAppSecret(this, 'WhatsApp');
+    const { secrets } = new WhatsAppSecrets(this, 'WhatsApp');
     const environment: Record<string, string> = props.defaultPhoneNumberId
       ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId }
       : {};
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
-    const api = new SessionApi(this, 'Api', { table, secret, environment, ...rateCard });
+    const api = new SessionApi(this, 'Api', { table, secrets, environment, ...rateCard });
     const { bucket } = new ReportBucket(this, 'Reports');
     const report = new CostReportSchedule(this, 'CostReport', {
       table,
       bucket,
-      secret,
+      secrets,
       environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
       ...rateCard,
     });

@@ -6,6 +6,7 @@ import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
+import { costReportSecrets } from '#routes';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
 import { DAY, systemClock, type Clock } from '#domain/time';
 import { activeRateCard } from '#pricing/active-rate-card';
@@ -71,10 +72,10 @@ const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
   const client = createPricingAnalyticsClient({
     baseUrl: config.whatsAppApiUrl,
     apiVersion: config.whatsAppApiVersion,
-    accessToken: async () => (await loadSecrets()).accessToken,
+    accessToken: async () => (await loadSecrets(costReportSecrets)).accessToken,
   });
   return async (range) => {
-    if (!(await loadSecrets()).accessToken) return undefined;
+    if (!(await loadSecrets(costReportSecrets)).accessToken) return undefined;
     const result = await client.fetchPricingAnalytics({ wabaId, from: range.from, to: range.to });
     if (result.ok) return result.points;
     logger.warn("Meta's pricing_analytics could not be read; the report goes out without it", {

@@ -1,6 +1,6 @@
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { json } from '#http/responses';
@@ -8,17 +8,17 @@ import { DynamoDbSendStore } from '#store/dynamodb-send-store';
 import type { SendStore } from '#store/send-store';
 
 /** GET /templates: the registered templates with the status and category Meta's webhooks last reported. */
-export const createHandler = (deps: { store: SendStore; secrets: () => Promise<WhatsAppSecrets> }) =>
+export const createHandler = (deps: { store: SendStore; secrets: () => Promise<Secrets<'apiTokens'>> }) =>
   apiHandler(
     async () => {
       const templates = await deps.store.listTemplates();
       templates.sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
       return json(200, { templates });
     },
-    { middlewares: [requireApiToken(deps.secrets)] },
+    { middlewares: [requireApiToken(deps.secrets, 'list-templates')] },
   );
 
 export const handler = createHandler({
   store: new DynamoDbSendStore(documentClient, config.tableName),
-  secrets: loadSecrets,
+  secrets: routeSecrets('list-templates'),
 });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { badRequest } from '#http/errors';
@@ -14,7 +14,7 @@ import type { SendStore } from '#store/send-store';
 export interface PutTemplateDeps {
   store: SendStore;
   clock: Clock;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'apiTokens'>>;
 }
 
 const parseJson = (event: APIGatewayProxyEventV2): unknown => {
@@ -38,11 +38,11 @@ export const createHandler = (deps: PutTemplateDeps) =>
       await deps.store.putTemplate(template, deps.clock());
       return json(200, template);
     },
-    { middlewares: [requireApiToken(deps.secrets)] },
+    { middlewares: [requireApiToken(deps.secrets, 'put-template')] },
   );
 
 export const handler = createHandler({
   store: new DynamoDbSendStore(documentClient, config.tableName),
   clock: systemClock,
-  secrets: loadSecrets,
+  secrets: routeSecrets('put-template'),
 });

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
@@ -16,7 +16,7 @@ import { verifySignature } from '#webhook/signature';
 export interface WebhookDeps {
   store: WebhookStore;
   clock: Clock;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'appSecret'>>;
   retentionDays: number;
 }
 
@@ -79,6 +79,6 @@ export const createHandler = (deps: WebhookDeps) =>
 export const handler = createHandler({
   store: new DynamoDbWebhookStore(documentClient, config.tableName),
   clock: systemClock,
-  secrets: loadSecrets,
+  secrets: routeSecrets('webhook'),
   retentionDays: config.retentionDays,
 });

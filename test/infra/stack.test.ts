@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { routes } from '../../functions/routes.ts';
+import { costReportSecrets, routes } from '../../functions/routes.ts';
+import { secretArnVariable, secretNames, type SecretName } from '../../functions/commons/secret-names.ts';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
 
 /** Synthesizes the real stack, bundling every function with the local esbuild (no Docker). */
@@ -80,19 +81,39 @@ describe('the deployed stack', () => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
-  it('lets only the functions that declare it read the WhatsApp secret, and tells them where it is', () => {
-    const secretReaders = resources('AWS::IAM::Policy').filter(([, policy]) =>
-      JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
-    );
-    // ...and the cost report, for Meta's pricing_analytics.
-    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length + 1);
-    for (const route of routes) {
-      const pascal = route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
-      const [, fn] =
-        resources('AWS::Lambda::Function').find(([id]) => new RegExp(`^Api${pascal}Function[0-9A-F]{8}$`).test(id)) ??
-        [];
+  it('grants each function exactly the secrets its route names, and tells it where only those are', () => {
+    const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secretIds).toHaveLength(secretNames.length);
+    const secretIdOf = (name: string) => secretIds.find((id) => id.startsWith(`WhatsApp${name}`)) ?? 'missing';
+    const readers: [RegExp, readonly string[]][] = [
+      ...routes.map(
+        (route) =>
+          [
+            new RegExp(
+              `^Api${route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase())}Function[0-9A-F]{8}$`,
+            ),
+            route.secrets,
+          ] as [RegExp, readonly string[]],
+      ),
+      [/^CostReportFunction[0-9A-F]{8}$/, costReportSecrets],
+    ];
+    for (const [pattern, names] of readers) {
+      const [id, fn] = resources('AWS::Lambda::Function').find(([candidate]) => pattern.test(candidate)) ?? [];
+      expect(id).toBeDefined();
+      const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const granted = statementsOfRole(roleId)
+        .filter((statement) => JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'))
+        .flatMap((statement) => {
+          const resource = (statement as unknown as { Resource: unknown }).Resource;
+          return (Array.isArray(resource) ? resource : [resource]).map((ref) => (ref as { Ref: string }).Ref);
+        });
+      expect(new Set(granted)).toEqual(new Set(names.map(secretIdOf)));
       const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect('WHATSAPP_SECRET_ARN' in variables).toBe(route.readsSecrets);
+      const arnVariables = Object.keys(variables).filter((name) => name.endsWith('_ARN'));
+      expect(new Set(arnVariables)).toEqual(new Set(names.map((name) => secretArnVariable(name as SecretName))));
+      for (const name of names) {
+        expect(variables[secretArnVariable(name as SecretName)]).toEqual({ Ref: secretIdOf(name) });
+      }
     }
   });
 

@@ -60,7 +60,7 @@ beforeAll(async () => {
         handler: 'webhook',
         auth: 'webhookSignature',
         tableActions: [],
-        readsSecrets: true,
+        secrets: ['appSecret'],
       },
     ],
     loadHandler: async () => webhook as unknown as LambdaHandler,
