@@ -11,6 +11,7 @@ import { ingestWebhook, StorageFailure } from '#ingestion/ingest-webhook';
 import { DynamoDbWebhookStore } from '#store/dynamodb-webhook-store';
 import type { WebhookStore } from '#store/webhook-store';
 import { parseWebhook } from '#webhook/parse';
+import { webhookRawBody } from '#webhook/raw-body';
 import { verifySignature } from '#webhook/signature';
 
 export interface WebhookDeps {
@@ -20,9 +21,6 @@ export interface WebhookDeps {
   retentionDays: number;
 }
 
-const rawBody = (event: APIGatewayProxyEventV2): Buffer =>
-  Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-
 /**
  * POST /webhook: Meta's events. The signature is checked over the raw bytes before anything is
  * parsed; then every event is stored. Any storage failure answers 500 so that Meta redelivers,
@@ -31,7 +29,7 @@ const rawBody = (event: APIGatewayProxyEventV2): Buffer =>
 export const createHandler = (deps: WebhookDeps) =>
   apiHandler(
     async (event: APIGatewayProxyEventV2) => {
-      const body = rawBody(event);
+      const body = webhookRawBody(event);
       const { appSecret } = await deps.secrets();
       if (!appSecret) {
         throw new ApiError(
