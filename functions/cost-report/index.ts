@@ -1,10 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
+import { tracer } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';
 import { costReportSecrets } from '#routes';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
@@ -63,7 +65,9 @@ export const createHandler = (deps: ScheduledReportDeps) =>
       files: files.length,
     });
     return { day, files, total: daily.total, monthToDate: monthToDate.total, currency: daily.currency };
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
 
 /** Meta's pricing_analytics through the Graph API, when WHATSAPP_WABA_ID and an access token are configured. */
 const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
