@@ -1,8 +1,10 @@
 /** The CDK app named in cdk.json: `npx cdk deploy` deploys the engine into the current account and region. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadRateCard } from '../functions/commons/pricing/rate-card.ts';
+import { deploySettings } from '../lib/deploy-settings.ts';
 import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 
 const app = new App();
@@ -17,4 +19,8 @@ new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),
   ...(rateCardFile ? { rateCardFile } : {}),
   ...(typeof wabaId === 'string' && wabaId ? { wabaId } : {}),
+  settings: deploySettings((key) => app.node.tryGetContext(key)),
 });
+// cdk-nag's AWS Solutions and Serverless packs check every synth; each accepted finding is
+// acknowledged next to its resource with the reason (test/infra/nag.test.ts keeps it at zero).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CostReportSchedule } from './cost-report-schedule.ts';
+import { deploySettings, type DeploySettings } from './deploy-settings.ts';
 import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
 import { Monitoring } from './monitoring.ts';
@@ -14,33 +15,46 @@ export interface SessionEngineStackProps extends StackProps {
   rateCardFile?: string;
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   wabaId?: string;
+  /** throttling, reserved concurrency, alarm e-mail, log retention: the defaults when unset */
+  settings?: DeploySettings;
 }
 
 /**
- * The whole engine in one stack: the table, the secret, the HTTP API with its functions, the daily
- * cost report with its bucket, and monitoring.
+ * The whole engine in one stack: the table, the secrets, the HTTP API with its functions, the daily
+ * cost report with its bucket and dead-letter queue, and monitoring.
  */
 export class SessionEngineStack extends Stack {
+  readonly monitoring: Monitoring;
+
   constructor(scope: Construct, id: string, props: SessionEngineStackProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? deploySettings(() => undefined);
     const { table } = new SessionTable(this, 'Sessions');
     const { secrets } = new WhatsAppSecrets(this, 'WhatsApp');
     const environment: Record<string, string> = props.defaultPhoneNumberId
       ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId }
       : {};
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
-    const api = new SessionApi(this, 'Api', { table, secrets, environment, ...rateCard });
+    const api = new SessionApi(this, 'Api', { table, secrets, environment, settings, ...rateCard });
     const { bucket } = new ReportBucket(this, 'Reports');
     const report = new CostReportSchedule(this, 'CostReport', {
       table,
       bucket,
       secrets,
       environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
+      ...(settings.reservedConcurrency['cost-report']
+        ? { reservedConcurrency: settings.reservedConcurrency['cost-report'] }
+        : {}),
       ...rateCard,
     });
-    new Monitoring(this, 'Monitoring', {
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       functions: { ...api.functions, 'cost-report': report.function },
+      table,
+      apiMetrics: api.metrics,
+      reportFunction: report.function,
+      deadLetterQueues: [{ name: 'cost-report', queue: report.deadLetterQueue }],
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
   }
 }
