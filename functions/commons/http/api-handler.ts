@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#commons/logger';
+import { countRefusal } from '#commons/refusals';
 import { tracer } from '#commons/tracer';
 import { ApiError, isStorageError } from './errors';
 import { jsonError, type HttpResponse } from './responses';
@@ -32,6 +33,7 @@ export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {
       onError: async (request) => {
         const error = options.mapError?.(request.error) ?? request.error;
         if (error instanceof ApiError) {
+          countRefusal(error.code, request.event.routeKey);
           request.response = jsonError(error.status, error.code, error.message, error.headers);
           return;
         }
