@@ -30,16 +30,20 @@ const listeningAddresses = (port: number): string[] =>
     .map((fields) => (fields[1] ?? '').split(':')[0] ?? '');
 
 describe('DynamoDB Local as npm start and the tests run it', () => {
-  let dynamoDb: DynamoDbLocal;
+  let dynamoDb: DynamoDbLocal | undefined;
+  const port = (): number => {
+    if (!dynamoDb) throw new Error('DynamoDB Local did not start');
+    return dynamoDb.port;
+  };
   beforeAll(async () => {
     dynamoDb = await startDynamoDbLocal();
-  });
+  }, 120_000);
   afterAll(async () => {
-    await dynamoDb.stop();
+    await dynamoDb?.stop();
   });
 
   it('answers on 127.0.0.1', async () => {
-    expect(await accepts('127.0.0.1', dynamoDb.port)).toBe(true);
+    expect(await accepts('127.0.0.1', port())).toBe(true);
   });
 
   it("refuses connections on the machine's other interfaces", async () => {
@@ -48,8 +52,8 @@ describe('DynamoDB Local as npm start and the tests run it', () => {
       .filter((address) => address && !address.internal)
       .map((address) => address?.address as string);
     for (const address of others)
-      expect({ address, accepted: await accepts(address, dynamoDb.port) }).toEqual({ address, accepted: false });
-    const listening = listeningAddresses(dynamoDb.port);
+      expect({ address, accepted: await accepts(address, port()) }).toEqual({ address, accepted: false });
+    const listening = listeningAddresses(port());
     if (existsSync('/proc/net/tcp')) {
       // IPv4 127.0.0.1, or IPv6 ::ffff:127.0.0.1 / ::1, never 0.0.0.0 or ::
       expect(listening.length).toBeGreaterThan(0);

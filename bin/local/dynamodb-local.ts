@@ -147,7 +147,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   };
 
   try {
-    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30000);
+    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 90000);
   } catch (error) {
     await stop();
     throw error;
