@@ -7,6 +7,7 @@
  *   1b  webhook ingestion rate over HTTP against the same writes by a bare client, side by side
  *   1c  bundle size and cold init time of each Lambda against a DynamoDB-only reference
  *   1d  the cost report for a month of 1,000 and of 1,000,000 conversations
+ *   1e  CPU time of refusing a 6 MB forged webhook against accepting a valid 1 KB one
  *   2   load: autocannon on POST /webhook with distinct signed bodies; every acknowledged event stored once
  *   3   event delivery: webhook-to-event latency, and the publisher's work and cost per 1,000 events
  */
@@ -74,6 +75,7 @@ try {
   const { measureWorkPerEvent } = await import('./work-per-event.ts');
   const { measureIngestionRate } = await import('./ingestion-rate.ts');
   const { runLoad } = await import('./load.ts');
+  const { measureWebhookRefusal } = await import('./webhook-refusal.ts');
 
   const stack = await startBenchStack();
   let work: Awaited<ReturnType<typeof measureWorkPerEvent>>;
@@ -91,6 +93,8 @@ try {
   } finally {
     await stack.close();
   }
+  step('webhook refusal: a 6 MB forged body against a valid 1 KB one');
+  const refusal = await measureWebhookRefusal();
 
   step(`load test: autocannon for ${LOAD_SECONDS} s`);
   // Enough distinct bodies for the whole run with a wide margin, from the rate just measured.
@@ -119,6 +123,7 @@ try {
     ingestion,
     bundles,
     costReport,
+    refusal,
     load,
     events,
     notes: NOTES,
@@ -240,6 +245,28 @@ try {
       ),
     );
   }
+  say();
+  say(`1e. Webhook refusal, CPU time per request (median of ${refusal.runs}, in process, the real handler)`);
+  say(
+    renderTable(
+      ['request', 'bytes', 'CPU', 'ratio'],
+      [
+        ['valid signed webhook, one inbound message', refusal.validBytes, `${fixed(refusal.validCpuMs)} ms`, '1'],
+        [
+          '6 MB of non-ASCII bytes, fake signature (413)',
+          refusal.hostileBytes,
+          `${fixed(refusal.refusalCpuMs)} ms`,
+          fixed(refusal.ratio),
+        ],
+        [
+          'the same body if it were hashed (signature check alone)',
+          refusal.hostileBytes,
+          `${refusal.signatureOnlyCpuMs} ms`,
+          fixed(refusal.signatureOnlyCpuMs / refusal.validCpuMs, 0),
+        ],
+      ],
+    ),
+  );
   say();
   say(
     `2. Load: autocannon, ${load.options.connections} connections, ${load.options.duration} s, POST /webhook, ` +

@@ -1,7 +1,9 @@
 /** The CDK app named in cdk.json: `npx cdk deploy` deploys the engine into the current account and region. */
 import { resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
+import { deploySettings } from '../lib/deploy-settings.ts';
 import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 
 const app = new App();
@@ -18,4 +20,8 @@ new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   ...(rateCardFile ? { rateCardFile } : {}),
   ...(typeof wabaId === 'string' && wabaId ? { wabaId } : {}),
   ...(typeof eventsUrl === 'string' && eventsUrl ? { eventsUrl } : {}),
+  settings: deploySettings((key) => app.node.tryGetContext(key)),
 });
+// cdk-nag's AWS Solutions and Serverless packs check every synth; each accepted finding is
+// acknowledged next to its resource with the reason (test/infra/nag.test.ts keeps it at zero).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

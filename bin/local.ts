@@ -29,6 +29,8 @@ const withDefaults = (): Record<string, string> => {
   setDefault('WHATSAPP_ACCESS_TOKEN', secret);
   setDefault('WHATSAPP_PHONE_NUMBER_ID', () => '100000000000001');
   process.env.TABLE_NAME ||= 'whatsapp-session-engine';
+  // No X-Ray daemon locally: tracing stays off unless asked for.
+  process.env.POWERTOOLS_TRACE_ENABLED ||= 'false';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   return generated;
 };

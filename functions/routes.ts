@@ -2,6 +2,9 @@
  * The one declaration of the HTTP API. The CDK stack (lib/http-api.ts) and the local server
  * (bin/local/server.ts) both build their routes from this list, so they cannot drift.
  */
+import type { SecretName } from './commons/secret-names.ts';
+
+export type { SecretName } from './commons/secret-names.ts';
 
 /** DynamoDB actions a handler performs; its IAM policy grants exactly these on the table. */
 export type TableAction =
@@ -14,27 +17,37 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem'
   | 'dynamodb:ConditionCheckItem';
 
-export type RouteAuth =
-  /** open: Meta's verification handshake, or read-only session state without message content */
-  | 'none'
-  /** `X-Hub-Signature-256` with the app secret, checked by the handler over the raw body */
-  | 'webhookSignature'
-  /** `Authorization: Bearer <API token>` */
-  | 'apiToken';
+/**
+ * What an API token may do. A token without scopes may do everything (README: Security).
+ * `read`: sessions, templates, cost reports; `send`: messages; `admin`: template registration.
+ */
+export const apiScopes = ['read', 'send', 'admin'] as const;
+export type ApiScope = (typeof apiScopes)[number];
 
-export interface RouteDefinition {
+interface RouteCommon {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path template, `{name}` for a path parameter */
   path: string;
   /** the folder under functions/ whose index.ts exports `handler` */
   handler: string;
-  auth: RouteAuth;
   tableActions: readonly TableAction[];
-  /** reads the WhatsApp secret (app secret, verify token, access token, API tokens) */
-  readsSecrets: boolean;
+  /** the only secrets the function reads: its role may read these and no other */
+  secrets: readonly SecretName[];
   /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
   timeoutSeconds?: number;
 }
+
+export type RouteDefinition = RouteCommon &
+  (
+    | /** Meta's handshake: `hub.verify_token` against the verify token */ { auth: 'metaVerifyToken' }
+    | /** `X-Hub-Signature-256` with the app secret, checked by the handler over the raw body */ {
+        auth: 'webhookSignature';
+      }
+    | /** `Authorization: Bearer <API token>` whose token carries `scope` */ { auth: 'apiToken'; scope: ApiScope }
+  );
+
+/** The two routes Meta calls: they authenticate by Meta's own means, never by our API tokens. */
+export const isMetaRoute = (route: RouteDefinition): boolean => route.auth !== 'apiToken';
 
 /** What sending does: contact, window and template reads, pacing, idempotency records, the message record. */
 const SEND_ACTIONS = [
@@ -61,9 +74,9 @@ export const routes = [
     method: 'GET',
     path: '/webhook',
     handler: 'webhook-verify',
-    auth: 'none',
+    auth: 'metaVerifyToken',
     tableActions: [],
-    readsSecrets: true,
+    secrets: ['verifyToken'],
   },
   {
     method: 'POST',
@@ -71,23 +84,25 @@ export const routes = [
     handler: 'webhook',
     auth: 'webhookSignature',
     tableActions: WEBHOOK_ACTIONS,
-    readsSecrets: true,
+    secrets: ['appSecret'],
   },
   {
     method: 'GET',
     path: '/contacts/{userId}/session',
     handler: 'get-session',
-    auth: 'none',
+    auth: 'apiToken',
+    scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
-    readsSecrets: false,
+    secrets: ['apiTokens'],
   },
   {
     method: 'POST',
     path: '/messages',
     handler: 'send-message',
     auth: 'apiToken',
+    scope: 'send',
     tableActions: SEND_ACTIONS,
-    readsSecrets: true,
+    secrets: ['apiTokens', 'accessToken'],
     // Meta's API is retried with backoff for up to ~25 s; API Gateway itself gives up at 30 s.
     timeoutSeconds: 29,
   },
@@ -96,26 +111,41 @@ export const routes = [
     path: '/templates/{name}/{language}',
     handler: 'put-template',
     auth: 'apiToken',
+    scope: 'admin',
     tableActions: ['dynamodb:UpdateItem'],
-    readsSecrets: true,
+    secrets: ['apiTokens'],
   },
   {
     method: 'GET',
     path: '/templates',
     handler: 'list-templates',
     auth: 'apiToken',
+    scope: 'read',
     tableActions: ['dynamodb:Query'],
-    readsSecrets: true,
+    secrets: ['apiTokens'],
   },
   {
     method: 'GET',
     path: '/reports/cost',
     handler: 'get-cost-report',
     auth: 'apiToken',
+    scope: 'read',
     tableActions: ['dynamodb:Query'],
-    readsSecrets: true,
+    secrets: ['apiTokens'],
     timeoutSeconds: 29,
   },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];
+
+export type HandlerName = Route['handler'];
+
+/** The route served by a function folder (each folder serves exactly one route). */
+export const routeOf = (handler: HandlerName): RouteDefinition => {
+  const route = (routes as readonly RouteDefinition[]).find((candidate) => candidate.handler === handler);
+  if (!route) throw new Error(`no route is served by functions/${handler}`);
+  return route;
+};
+
+/** The scheduled cost report is no route, but reads a secret too: for Meta's pricing_analytics. */
+export const costReportSecrets = ['accessToken'] as const satisfies readonly SecretName[];

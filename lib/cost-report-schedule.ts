@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -6,7 +6,10 @@ import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { costReportSecrets, type SecretName } from '../functions/routes.ts';
+import { secretEnvironment } from './http-api.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface CostReportScheduleProps {
@@ -14,17 +17,40 @@ export interface CostReportScheduleProps {
   bucket: IBucket;
   environment: Record<string, string>;
   rateCardFile?: string;
-  /** holds the access token for Meta's pricing_analytics */
-  secret: ISecret;
+  /** the Graph access token, for Meta's pricing_analytics */
+  secrets: Record<SecretName, ISecret>;
+  reservedConcurrency?: number;
 }
 
-/** The daily cost report: a function that reads aggregates and writes to the bucket, run at 01:00 UTC. */
+/** Both the schedule's delivery and the function's own async retries: 2 more tries each. */
+export const REPORT_RETRY_ATTEMPTS = 2;
+
+/**
+ * The daily cost report: a function that reads aggregates and writes to the bucket, run at 01:00
+ * UTC. A run that fails after its retries (or that EventBridge could not deliver) lands in the
+ * dead-letter queue, whose depth alarms, instead of vanishing.
+ */
 export class CostReportSchedule extends Construct {
   readonly function: NodejsFunction;
   readonly rule: Rule;
+  readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: CostReportScheduleProps) {
     super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the daily report; it has none of its own.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'This queue is the dead-letter queue of the daily report: nothing consumes it to redrive from; its depth alarms.',
+    });
     this.function = new LambdaFunction(this, 'CostReport', {
       handlerName: 'cost-report',
       table: props.table,
@@ -33,19 +59,42 @@ export class CostReportSchedule extends Construct {
       environment: {
         ...props.environment,
         REPORT_BUCKET: props.bucket.bucketName,
-        WHATSAPP_SECRET_ARN: props.secret.secretArn,
+        ...secretEnvironment(props.secrets, costReportSecrets),
       },
       ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: REPORT_RETRY_ATTEMPTS,
     }).function;
-    props.secret.grantRead(this.function);
+    for (const name of costReportSecrets) props.secrets[name].grantRead(this.function);
     // Exactly PutObject under reports/: grantPut would add tagging, retention and Abort* it never uses.
-    this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('reports/*')] }),
-    );
+    const put = new PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [props.bucket.arnForObjects('reports/*')],
+    });
+    this.function.addToRolePolicy(put);
+    if (this.function.role) {
+      Validations.of(this.function.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(props.bucket.node.defaultChild as CfnElement)}.Arn>/reports/*]`,
+        reason:
+          'The report writes one dated object set a day under reports/ (reports/YYYY/MM/DD/*): PutObject on that prefix only.',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason:
+        'Failed runs go to the dead-letter queue (DeadLetterConfig) after the retries, and that queue alarms; one failure path is enough.',
+    });
     this.rule = new Rule(this, 'Daily', {
       description: "Yesterday's WhatsApp cost report and the month to date",
       schedule: Schedule.cron({ minute: '0', hour: '1' }),
-      targets: [new LambdaTarget(this.function, { retryAttempts: 2 })],
+      targets: [
+        new LambdaTarget(this.function, {
+          retryAttempts: REPORT_RETRY_ATTEMPTS,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
     });
   }
 }

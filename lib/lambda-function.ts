@@ -1,6 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -18,19 +20,35 @@ export interface LambdaFunctionProps {
   memorySize?: number;
   /** the business's own rate card (JSON), copied into the bundle and named by RATE_CARD_FILE */
   rateCardFile?: string;
+  /** concurrency kept for this function (and its ceiling), so a flood cannot take the account's */
+  reservedConcurrency?: number;
+  /** asynchronous invocations only (the schedule): where failed events go after the retries */
+  deadLetterQueue?: IQueue;
+  retryAttempts?: number;
 }
 
 /**
  * One Lambda of the engine with the bundling defaults in one place: Node.js 22 on arm64, bundled as
  * ESM by the project's own esbuild (never Docker), minified with source maps, and granted exactly
- * the table actions it declares.
+ * the table actions it declares. Its role is its own: writing to its own log group, X-Ray, and what
+ * the caller grants, with no managed policy.
  */
 export class LambdaFunction extends Construct {
   readonly function: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handlerName}: its log group, X-Ray and the grants its route declares`,
+    });
+    logGroup.grantWrite(role);
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       entry: fileURLToPath(new URL(`../functions/${props.handlerName}/index.ts`, import.meta.url)),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
@@ -38,10 +56,11 @@ export class LambdaFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       loggingFormat: LoggingFormat.JSON,
-      logGroup: new LogGroup(this, 'Logs', {
-        retention: RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: props.table.tableName,
@@ -76,5 +95,17 @@ export class LambdaFunction extends Construct {
       },
     });
     if (props.tableActions.length > 0) props.table.grant(this.function, ...props.tableActions);
+    for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+      Validations.of(this.function).acknowledge({
+        id: rule,
+        reason:
+          'Pinned to Node.js 22, a supported LTS runtime (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html), so the bundle target (esbuild node22) and the tested runtime are the deployed ones; moving to a newer runtime is a change of its own.',
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CostReportSchedule } from './cost-report-schedule.ts';
+import { deploySettings, type DeploySettings } from './deploy-settings.ts';
 import { EngineEventBus } from './event-bus.ts';
 import { EventForwarding } from './event-forwarding.ts';
 import { EventPublisher } from './event-publisher.ts';
@@ -9,7 +10,7 @@ import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
 import { Monitoring } from './monitoring.ts';
 import { SessionTable } from './session-table.ts';
-import { WhatsAppSecret } from './whatsapp-secret.ts';
+import { WhatsAppSecrets } from './whatsapp-secret.ts';
 
 export interface SessionEngineStackProps extends StackProps {
   /** the business number that sends when a request names none (WHATSAPP_PHONE_NUMBER_ID) */
@@ -20,28 +21,36 @@ export interface SessionEngineStackProps extends StackProps {
   wabaId?: string;
   /** an HTTPS endpoint that receives every event (`-c eventsUrl=https://…`) */
   eventsUrl?: string;
+  /** throttling, reserved concurrency, alarm e-mail, log retention: the defaults when unset */
+  settings?: DeploySettings;
 }
 
 /**
- * The whole engine in one stack: the table, the secret, the HTTP API with its functions, the daily
- * cost report with its bucket, and monitoring.
+ * The whole engine in one stack: the table, the secrets, the HTTP API with its functions, the daily
+ * cost report with its bucket and dead-letter queue, and monitoring.
  */
 export class SessionEngineStack extends Stack {
+  readonly monitoring: Monitoring;
+
   constructor(scope: Construct, id: string, props: SessionEngineStackProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? deploySettings(() => undefined);
     const { table } = new SessionTable(this, 'Sessions');
-    const { secret } = new WhatsAppSecret(this, 'WhatsApp');
+    const { secrets } = new WhatsAppSecrets(this, 'WhatsApp');
     const environment: Record<string, string> = props.defaultPhoneNumberId
       ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId }
       : {};
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
-    const api = new SessionApi(this, 'Api', { table, secret, environment, ...rateCard });
+    const api = new SessionApi(this, 'Api', { table, secrets, environment, settings, ...rateCard });
     const { bucket } = new ReportBucket(this, 'Reports');
     const report = new CostReportSchedule(this, 'CostReport', {
       table,
       bucket,
-      secret,
+      secrets,
       environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
+      ...(settings.reservedConcurrency['cost-report']
+        ? { reservedConcurrency: settings.reservedConcurrency['cost-report'] }
+        : {}),
       ...rateCard,
     });
     const { bus } = new EngineEventBus(this, 'Events');
@@ -50,14 +59,19 @@ export class SessionEngineStack extends Stack {
     const forwarding = props.eventsUrl
       ? new EventForwarding(this, 'EventForwarding', { bus, url: props.eventsUrl })
       : undefined;
-    new Monitoring(this, 'Monitoring', {
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       functions: { ...api.functions, 'cost-report': report.function, 'publish-events': publisher.function },
-      deadLetterQueues: {
-        'event-records': publisher.deadLetterQueue,
-        'window-timers': scheduler.deadLetterQueue,
-        ...(forwarding ? { 'event-forwarding': forwarding.deadLetterQueue } : {}),
-      },
+      table,
+      apiMetrics: api.metrics,
+      reportFunction: report.function,
+      deadLetterQueues: [
+        { name: 'cost-report', queue: report.deadLetterQueue },
+        { name: 'event-records', queue: publisher.deadLetterQueue },
+        { name: 'window-timers', queue: scheduler.deadLetterQueue },
+        ...(forwarding ? [{ name: 'event-forwarding', queue: forwarding.deadLetterQueue }] : []),
+      ],
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
   }
 }

@@ -73,9 +73,10 @@ describe('route matching from the route list', () => {
       method: 'GET',
       path: '/contacts/{userId}/session',
       handler: 'get-session',
-      auth: 'none',
+      auth: 'apiToken',
+      scope: 'read',
       tableActions: [],
-      readsSecrets: false,
+      secrets: ['apiTokens'],
     },
   ]);
   it('extracts path parameters, decoded as API Gateway does', () => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -42,6 +43,9 @@ export interface DynamoDbLocalOptions {
   /** how long to wait for the first answer */
   startTimeoutMs?: number;
 }
+
+/** Java's single-file source launcher runs it; no build step, no class file in the repository. */
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
 
 export const JAVA_MISSING =
   'DynamoDB Local needs Java 17 or newer and `java` was not found: install it ' +
@@ -113,8 +117,10 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   const javaArgs = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    '-cp',
+    `${join(dir, 'DynamoDBLocal.jar')}:${join(dir, 'DynamoDBLocal_lib', '*')}`,
+    // DynamoDB Local's jar binds every interface and has no option against it: our launcher binds 127.0.0.1.
+    LOOPBACK_LAUNCHER,
     ...storage,
     '-sharedDb',
     '-disableTelemetry',
@@ -178,7 +184,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   };
 
   try {
-    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30000);
+    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 90000);
   } catch (error) {
     await stop();
     throw error;

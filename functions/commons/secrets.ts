@@ -1,10 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { routeOf, type HandlerName, type Route } from '#routes';
+import { SECRET_PLACEHOLDER, secretArnVariable, secretKinds, type SecretName } from './secret-names.ts';
 
 /**
- * The app's secrets: on AWS one Secrets Manager secret (JSON) named by WHATSAPP_SECRET_ARN, fetched
- * once per container and cached for 15 minutes so a rotation reaches warm containers; locally the
- * environment (npm start generates values that are not set).
+ * The app's secrets, each in its own store so a function reads (and may read) only those its route
+ * names: on AWS one Secrets Manager secret per kind (a plain string) named by `<VARIABLE>_ARN`,
+ * fetched on first use and cached for 15 minutes so a rotation reaches warm containers; locally
+ * the environment (npm start generates values that are not set).
  */
 export interface WhatsAppSecrets {
   /** Meta app secret: the key of X-Hub-Signature-256 */
@@ -13,41 +16,48 @@ export interface WhatsAppSecrets {
   verifyToken: string;
   /** Graph API access token for sends */
   accessToken: string;
-  /** bearer tokens our own API accepts, comma-separated in the environment */
+  /** API token entries (`token` or `token:scope+scope`), comma-separated where stored */
   apiTokens: string[];
 }
 
+/** Only the named secrets: a handler's dependency says which ones it may use. */
+export type Secrets<N extends SecretName> = Pick<WhatsAppSecrets, N>;
+
 const CACHE_SECONDS = 15 * 60;
 
-const fromEnvironment = (): WhatsAppSecrets => ({
-  appSecret: process.env.WHATSAPP_APP_SECRET ?? '',
-  verifyToken: process.env.WHATSAPP_VERIFY_TOKEN ?? '',
-  accessToken: process.env.WHATSAPP_ACCESS_TOKEN ?? '',
-  apiTokens: (process.env.API_TOKEN ?? '')
+const readValue = async (name: SecretName): Promise<string> => {
+  const arn = process.env[secretArnVariable(name)];
+  const value = arn ? await getSecret<string>(arn, { maxAge: CACHE_SECONDS }) : process.env[secretKinds[name].env];
+  // The deploy creates the secrets Meta issues with a placeholder: until it is replaced, closed.
+  return typeof value === 'string' && value !== SECRET_PLACEHOLDER ? value.trim() : '';
+};
+
+const splitTokens = (value: string): string[] =>
+  value
     .split(',')
     .map((token) => token.trim())
-    .filter(Boolean),
-});
+    .filter(Boolean);
 
-interface StoredSecret {
-  appSecret?: string;
-  verifyToken?: string;
-  accessToken?: string;
-  apiTokens?: string | string[];
-}
-
-export const loadSecrets = async (): Promise<WhatsAppSecrets> => {
-  const arn = process.env.WHATSAPP_SECRET_ARN;
-  if (!arn) return fromEnvironment();
-  const stored = (await getSecret<StoredSecret>(arn, { transform: 'json', maxAge: CACHE_SECONDS })) ?? {};
-  const apiTokens = Array.isArray(stored.apiTokens) ? stored.apiTokens : (stored.apiTokens ?? '').split(',');
-  return {
-    appSecret: stored.appSecret ?? '',
-    verifyToken: stored.verifyToken ?? '',
-    accessToken: stored.accessToken ?? '',
-    apiTokens: apiTokens.map((token) => token.trim()).filter(Boolean),
-  };
+/** Loads exactly the named secrets (and no other is fetched, nor could its ARN be read). */
+export const loadSecrets = async <N extends SecretName>(names: readonly N[]): Promise<Secrets<N>> => {
+  const loaded: Partial<WhatsAppSecrets> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      const value = await readValue(name);
+      if (name === 'apiTokens') loaded.apiTokens = splitTokens(value);
+      else loaded[name as Exclude<SecretName, 'apiTokens'>] = value;
+    }),
+  );
+  return loaded as Secrets<N>;
 };
+
+type RouteSecrets<H extends HandlerName> = Extract<Route, { handler: H }>['secrets'][number];
+
+/** The loader of the secrets a route declares in the route list, for its handler. */
+export const routeSecrets =
+  <H extends HandlerName>(handler: H) =>
+  (): Promise<Secrets<RouteSecrets<H>>> =>
+    loadSecrets(routeOf(handler).secrets as readonly RouteSecrets<H>[]);
 
 /**
  * Compares a presented secret with the expected one in constant time (both hashed first, so even

@@ -1,11 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
+import { tracer } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';
+import { costReportSecrets } from '#routes';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
 import { DAY, systemClock, utcDay, type Clock } from '#domain/time';
 import { activeRateCard } from '#pricing/active-rate-card';
@@ -62,7 +65,9 @@ export const createHandler = (deps: ScheduledReportDeps) =>
       files: files.length,
     });
     return { day, files, total: daily.total, monthToDate: monthToDate.total, currency: daily.currency };
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
 
 /** Meta's pricing_analytics through the Graph API, when WHATSAPP_WABA_ID and an access token are configured. */
 const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
@@ -71,10 +76,10 @@ const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
   const client = createPricingAnalyticsClient({
     baseUrl: config.whatsAppApiUrl,
     apiVersion: config.whatsAppApiVersion,
-    accessToken: async () => (await loadSecrets()).accessToken,
+    accessToken: async () => (await loadSecrets(costReportSecrets)).accessToken,
   });
   return async (range) => {
-    if (!(await loadSecrets()).accessToken) return undefined;
+    if (!(await loadSecrets(costReportSecrets)).accessToken) return undefined;
     const result = await client.fetchPricingAnalytics({ wabaId, from: range.from, to: range.to });
     if (result.ok) return result.points;
     logger.warn("Meta's pricing_analytics could not be read; the report goes out without it", {

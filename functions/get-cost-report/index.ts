@@ -1,6 +1,6 @@
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { json } from '#http/responses';
@@ -13,7 +13,7 @@ import { DynamoDbReportStore } from '#store/dynamodb-report-store';
 const wantsCsv = (accept: string | undefined): boolean => /\btext\/csv\b/i.test(accept ?? '');
 
 /** GET /reports/cost?from=YYYY-MM-DD&to=YYYY-MM-DD: JSON, or CSV with `Accept: text/csv`. */
-export const createHandler = (deps: CostReportDeps & { secrets: () => Promise<WhatsAppSecrets> }) =>
+export const createHandler = (deps: CostReportDeps & { secrets: () => Promise<Secrets<'apiTokens'>> }) =>
   apiHandler(
     async (event) => {
       const range = parseReportRange(event.queryStringParameters?.from, event.queryStringParameters?.to);
@@ -30,11 +30,11 @@ export const createHandler = (deps: CostReportDeps & { secrets: () => Promise<Wh
       }
       return json(200, report);
     },
-    { middlewares: [requireApiToken(deps.secrets)] },
+    { middlewares: [requireApiToken(deps.secrets, 'get-cost-report')] },
   );
 
 export const handler = createHandler({
   store: new DynamoDbReportStore(documentClient, config.tableName),
   rateCard: activeRateCard(),
-  secrets: loadSecrets,
+  secrets: routeSecrets('get-cost-report'),
 });

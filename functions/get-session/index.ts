@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
+import { requireApiToken } from '#http/api-token';
 import { badRequest } from '#http/errors';
 import { json } from '#http/responses';
 import { userIdsOf } from '#domain/identity';
@@ -14,36 +16,41 @@ export interface GetSessionDeps {
   store: Pick<ContactStore, 'readSession'>;
   clock: Clock;
   defaultPhoneNumberId: () => string | undefined;
+  secrets: () => Promise<Secrets<'apiTokens'>>;
 }
 
 /** GET /contacts/{userId}/session: the window and the open conversations of one user. */
 export const createHandler = (deps: GetSessionDeps) =>
-  apiHandler(async (event: APIGatewayProxyEventV2) => {
-    const rawUserId = event.pathParameters?.userId ?? '';
-    const ids = userIdsOf(rawUserId);
-    if (!ids) {
-      throw badRequest(
-        'INVALID_USER_ID',
-        'userId must be a phone number in wa_id form (digits only, country code first, no "+") ' +
-          'or a business-scoped user id such as US.13491208655302741918.',
-      );
-    }
-    const phoneNumberId = event.queryStringParameters?.phoneNumberId ?? deps.defaultPhoneNumberId();
-    if (!phoneNumberId) {
-      throw badRequest(
-        'PHONE_NUMBER_ID_REQUIRED',
-        'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
-      );
-    }
-    if (!/^\d{1,32}$/.test(phoneNumberId)) {
-      throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
-    }
-    const stored = await deps.store.readSession(phoneNumberId, ids);
-    return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
-  });
+  apiHandler(
+    async (event: APIGatewayProxyEventV2) => {
+      const rawUserId = event.pathParameters?.userId ?? '';
+      const ids = userIdsOf(rawUserId);
+      if (!ids) {
+        throw badRequest(
+          'INVALID_USER_ID',
+          'userId must be a phone number in wa_id form (digits only, country code first, no "+") ' +
+            'or a business-scoped user id such as US.13491208655302741918.',
+        );
+      }
+      const phoneNumberId = event.queryStringParameters?.phoneNumberId ?? deps.defaultPhoneNumberId();
+      if (!phoneNumberId) {
+        throw badRequest(
+          'PHONE_NUMBER_ID_REQUIRED',
+          'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
+        );
+      }
+      if (!/^\d{1,32}$/.test(phoneNumberId)) {
+        throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
+      }
+      const stored = await deps.store.readSession(phoneNumberId, ids);
+      return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
+    },
+    { middlewares: [requireApiToken(deps.secrets, 'get-session')] },
+  );
 
 export const handler = createHandler({
   store: new DynamoDbContactStore(documentClient, config.tableName),
   clock: systemClock,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+  secrets: routeSecrets('get-session'),
 });

@@ -1,6 +1,6 @@
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { json } from '#http/responses';
@@ -10,7 +10,7 @@ import type { TemplateStore } from '#store/template-store';
 /** GET /templates: the registered templates with the status and category Meta's webhooks last reported. */
 export const createHandler = (deps: {
   store: Pick<TemplateStore, 'listTemplates'>;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'apiTokens'>>;
 }) =>
   apiHandler(
     async () => {
@@ -18,10 +18,10 @@ export const createHandler = (deps: {
       templates.sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
       return json(200, { templates });
     },
-    { middlewares: [requireApiToken(deps.secrets)] },
+    { middlewares: [requireApiToken(deps.secrets, 'list-templates')] },
   );
 
 export const handler = createHandler({
   store: new DynamoDbTemplateStore(documentClient, config.tableName),
-  secrets: loadSecrets,
+  secrets: routeSecrets('list-templates'),
 });

@@ -1,6 +1,6 @@
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { readJsonBody } from '#http/json-body';
@@ -15,7 +15,7 @@ const BODY = '{ "category", "components", "status" }';
 export interface PutTemplateDeps {
   store: Pick<TemplateStore, 'registerTemplate'>;
   clock: Clock;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'apiTokens'>>;
 }
 
 /** PUT /templates/{name}/{language}: registers a template as it exists at Meta, so sends can be checked. */
@@ -30,11 +30,11 @@ export const createHandler = (deps: PutTemplateDeps) =>
       await deps.store.registerTemplate(template, deps.clock());
       return json(200, template);
     },
-    { middlewares: [requireApiToken(deps.secrets)] },
+    { middlewares: [requireApiToken(deps.secrets, 'put-template')] },
   );
 
 export const handler = createHandler({
   store: new DynamoDbTemplateStore(documentClient, config.tableName),
   clock: systemClock,
-  secrets: loadSecrets,
+  secrets: routeSecrets('put-template'),
 });

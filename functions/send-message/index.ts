@@ -4,7 +4,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { documentClient, dynamoDbClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import { systemClock } from '#domain/time';
@@ -26,7 +26,7 @@ import { IDEMPOTENCY_SECONDS, idempotencyPersistence } from '#store/items/idempo
 const BODY = "Meta's send body ({ to, type, ... })";
 
 export interface SendHandlerDeps extends SendMessageDeps {
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'apiTokens' | 'accessToken'>>;
   defaultPhoneNumberId: () => string | undefined;
   /** where idempotency records live (our table) */
   idempotency: { tableName: string };
@@ -73,7 +73,7 @@ export const createHandler = (deps: SendHandlerDeps) =>
     {
       mapError: idempotencyErrors,
       middlewares: [
-        requireApiToken(deps.secrets),
+        requireApiToken(deps.secrets, 'send-message'),
         makeHandlerIdempotent({
           persistenceStore: new DynamoDBPersistenceLayer({
             tableName: deps.idempotency.tableName,
@@ -91,7 +91,7 @@ export const createHandler = (deps: SendHandlerDeps) =>
     },
   );
 
-const secrets = loadSecrets;
+const secrets = routeSecrets('send-message');
 
 export const handler = createHandler({
   stores: {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '#commons/logger';
-import { loadSecrets, secretMatches, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, secretMatches, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { jsonError, text } from '#http/responses';
 
@@ -8,7 +8,7 @@ import { jsonError, text } from '#http/responses';
  * GET /webhook: Meta's verification handshake. The configured verify token answers the challenge
  * as plain text; anything else is 403, and Meta then sends no webhooks.
  */
-export const createHandler = (deps: { secrets: () => Promise<WhatsAppSecrets> }) =>
+export const createHandler = (deps: { secrets: () => Promise<Secrets<'verifyToken'>> }) =>
   apiHandler(async (event: APIGatewayProxyEventV2) => {
     const query = event.queryStringParameters ?? {};
     const { verifyToken } = await deps.secrets();
@@ -25,4 +25,4 @@ export const createHandler = (deps: { secrets: () => Promise<WhatsAppSecrets> })
     );
   });
 
-export const handler = createHandler({ secrets: loadSecrets });
+export const handler = createHandler({ secrets: routeSecrets('webhook-verify') });

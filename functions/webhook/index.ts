@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
-import { loadSecrets, type WhatsAppSecrets } from '#commons/secrets';
+import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
@@ -13,17 +13,15 @@ import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import { parseWebhook } from '#webhook/parse';
+import { webhookRawBody } from '#webhook/raw-body';
 import { verifySignature } from '#webhook/signature';
 
 export interface WebhookDeps {
   stores: IngestionStores;
   clock: Clock;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: () => Promise<Secrets<'appSecret'>>;
   retentionDays: number;
 }
-
-const rawBody = (event: APIGatewayProxyEventV2): Buffer =>
-  Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
 
 /**
  * POST /webhook: Meta's events. The signature is checked over the raw bytes before anything is
@@ -33,7 +31,7 @@ const rawBody = (event: APIGatewayProxyEventV2): Buffer =>
 export const createHandler = (deps: WebhookDeps) =>
   apiHandler(
     async (event: APIGatewayProxyEventV2) => {
-      const body = rawBody(event);
+      const body = webhookRawBody(event);
       const { appSecret } = await deps.secrets();
       if (!appSecret) {
         throw new ApiError(
@@ -86,6 +84,6 @@ export const handler = createHandler({
     parked: new DynamoDbParkedWebhookItems(documentClient, config.tableName),
   },
   clock: systemClock,
-  secrets: loadSecrets,
+  secrets: routeSecrets('webhook'),
   retentionDays: config.retentionDays,
 });

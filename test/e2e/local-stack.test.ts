@@ -8,6 +8,7 @@ const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';
 const PHONE_NUMBER_ID = '100000000000001';
 const API_TOKEN = 'e2e-api-token';
+const bearer = { authorization: `Bearer ${API_TOKEN}` };
 
 /**
  * `npm start` as a person runs it: a child process that starts its own DynamoDB Local and serves
@@ -103,7 +104,7 @@ describe('npm start', () => {
 
   it('serves the session route from DynamoDB Local', async () => {
     expect(isAlive(javaPid)).toBe(true);
-    const { status, body } = await httpRequest(`${url}/contacts/15551234567/session`);
+    const { status, body } = await httpRequest(`${url}/contacts/15551234567/session`, { headers: bearer });
     expect(status).toBe(200);
     expect(JSON.parse(body)).toMatchObject({
       waId: '15551234567',
@@ -121,7 +122,7 @@ describe('npm start', () => {
     });
   };
   const session = async (userId: string) =>
-    JSON.parse((await httpRequest(`${url}/contacts/${userId}/session`)).body) as {
+    JSON.parse((await httpRequest(`${url}/contacts/${userId}/session`, { headers: bearer })).body) as {
       waId: string | null;
       userId: string | null;
       window: { open: boolean; expiresAt: string | null };
@@ -292,6 +293,7 @@ describe('npm start', () => {
   });
 
   it('answers 401 to the token routes without the API token', async () => {
+    expect((await httpRequest(`${url}/contacts/15551234567/session`)).status).toBe(401);
     expect((await httpRequest(`${url}/templates`)).status).toBe(401);
     expect((await httpRequest(`${url}/messages`, { method: 'POST', body: Buffer.from('{}') })).status).toBe(401);
   });

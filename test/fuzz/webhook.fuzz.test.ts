@@ -381,9 +381,10 @@ describe('POST /webhook fuzzed with validly signed, hostile bodies', () => {
     await checkInbound(messages.map((m) => String(m.id)));
   }, 60_000);
 
-  it('keeps a 5 MB text within a signed body without failing the POST', async () => {
+  // Meta's batches are at most 3 MB (bodies over 3.5 MB answer 413 before hashing: webhook-limits.test.ts).
+  it('keeps a 3 MB text within a signed body without failing the POST', async () => {
     const phoneNumberId = uniquePhoneNumberId();
-    const message = payloads.textMessage('y'.repeat(5 * 1024 * 1024), { from: uniqueWaId(), timestamp: NOW });
+    const message = payloads.textMessage('y'.repeat(3 * 1024 * 1024), { from: uniqueWaId(), timestamp: NOW });
     const answer = await harness.post(
       payloads.webhookBody(payloads.messagesChange({ phoneNumberId, messages: [message] })),
     );

@@ -58,7 +58,7 @@ beforeAll(async () => {
         handler: 'webhook',
         auth: 'webhookSignature',
         tableActions: [],
-        readsSecrets: true,
+        secrets: ['appSecret'],
       },
     ],
     loadHandler: async () => webhook as unknown as LambdaHandler,

@@ -11,20 +11,27 @@ const db = testDocumentClient();
 const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: TEST_TABLE_NAME, Item: item }));
 
 const now = 1_780_000_000;
+const API_TOKEN = 'session-test-token:read';
 const handlerAt = (at: number) =>
   createHandler({
     store: new DynamoDbContactStore(documentClient, TEST_TABLE_NAME),
     clock: () => at,
     defaultPhoneNumberId: () => undefined,
+    secrets: async () => ({ apiTokens: [API_TOKEN, 'send-only-token:send'] }),
   });
 
-const get = async (at: number, userId: string, phoneNumberId?: string) => {
+const get = async (
+  at: number,
+  userId: string,
+  phoneNumberId?: string,
+  headers: Record<string, string> = { authorization: `Bearer session-test-token` },
+) => {
   const event = {
     version: '2.0',
     routeKey: 'GET /contacts/{userId}/session',
     rawPath: `/contacts/${userId}/session`,
     rawQueryString: phoneNumberId ? `phoneNumberId=${phoneNumberId}` : '',
-    headers: {},
+    headers,
     pathParameters: { userId },
     ...(phoneNumberId ? { queryStringParameters: { phoneNumberId } } : {}),
     requestContext: { requestId: 'test', http: { method: 'GET', path: `/contacts/${userId}/session` } },
@@ -116,6 +123,27 @@ describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
     const { status, body } = await get(now, '15551234567', 'abc#1');
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER_ID' } });
+  });
+
+  it('answers 401 without a token or with an unknown one, and reads nothing', async () => {
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-a-token' },
+      { authorization: 'session-test-token' },
+    ];
+    for (const headers of refused) {
+      const { status, body } = await get(now, '15551234567', uniquePhoneNumberId(), headers);
+      expect(status).toBe(401);
+      expect(body).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
+    }
+  });
+
+  it('answers 403 to a token without the read scope', async () => {
+    const { status, body } = await get(now, '15551234567', uniquePhoneNumberId(), {
+      authorization: 'Bearer send-only-token',
+    });
+    expect(status).toBe(403);
+    expect(body).toMatchObject({ error: { code: 'INSUFFICIENT_SCOPE' } });
   });
 
   it('asks for a business number when none is given or configured', async () => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '#commons/tracer';
 
 /**
  * Module scope, so a warm Lambda container reuses the connection. `DYNAMODB_ENDPOINT` points it at
@@ -15,7 +16,8 @@ export const dynamoDbConfig = (env: NodeJS.ProcessEnv = process.env): DynamoDBCl
   };
 };
 
-export const dynamoDbClient = new DynamoDBClient(dynamoDbConfig());
+/** Traced as X-Ray subsegments on AWS; the client itself, untouched, wherever tracing is off. */
+export const dynamoDbClient = tracer.captureAWSv3Client(new DynamoDBClient(dynamoDbConfig()));
 
 export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },

@@ -1,7 +1,10 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#commons/logger';
+import { countRefusal } from '#commons/refusals';
+import { tracer } from '#commons/tracer';
 import { ApiError, isStorageError } from './errors';
 import { jsonError, type HttpResponse } from './responses';
 
@@ -17,18 +20,20 @@ export interface ApiHandlerOptions {
 }
 
 /**
- * Every HTTP Lambda is this middy stack around a thin route handler: Powertools' logger context,
+ * Every HTTP Lambda is this middy stack around a thin route handler: Powertools' tracer segment and logger context,
  * the route's own middlewares, then errors mapped to the JSON error shape of the HTTP contract.
  * Written here rather than with @middy/http-error-handler because that one answers plain text,
  * not our `{ error: { code, message } }`.
  */
 export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {}) => {
   const stack = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: async (request) => {
         const error = options.mapError?.(request.error) ?? request.error;
         if (error instanceof ApiError) {
+          countRefusal(error.code, request.event.routeKey);
           request.response = jsonError(error.status, error.code, error.message, error.headers);
           return;
         }

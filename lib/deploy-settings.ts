@@ -1,0 +1,82 @@
+import { routes } from '../functions/routes.ts';
+
+/**
+ * The deploy's tunable figures, from CDK context (`-c name=value`), each with a default sized from
+ * Meta's throughput (README: Deploy, "Context values"). Pure, so the arithmetic is tested alone.
+ */
+export interface DeploySettings {
+  /** the number's send throughput (Meta: 80 messages/s by default, up to 1,000 once upgraded) */
+  messagesPerSecond: number;
+  /** POST/GET /webhook: steady requests/s and burst */
+  webhookThrottle: { rateLimit: number; burstLimit: number };
+  /** every other route */
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** reserved concurrency per function folder; empty when turned off */
+  reservedConcurrency: Record<string, number>;
+  /** subscribed to the alarm topic when set */
+  alarmEmail?: string;
+  /** days the API access logs are kept */
+  accessLogRetentionDays: number;
+}
+
+/**
+ * Statuses per business message: sent, delivered, read, each its own webhook POST at worst
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components).
+ */
+export const STATUSES_PER_MESSAGE = 3;
+
+/**
+ * Concurrency each function needs at Meta's default 80 messages/s, by Little's law (requests/s ×
+ * seconds per request, rounded up with room): the webhook 320 requests/s × ~0.15 s ≈ 48; sends
+ * 80/s × ~0.3 s with Meta's answer ≈ 24; the rest are people and scripts reading.
+ */
+const DEFAULT_CONCURRENCY: Record<string, number> = {
+  'webhook-verify': 2,
+  webhook: 50,
+  'get-session': 10,
+  'send-message': 25,
+  'put-template': 2,
+  'list-templates': 2,
+  'get-cost-report': 2,
+  'cost-report': 1,
+};
+
+type Context = (key: string) => unknown;
+
+const positiveInteger = (context: Context, key: string, fallback: number): number => {
+  const raw = context(key);
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`-c ${key}=${String(raw)}: must be a whole number above 0`);
+  }
+  return value;
+};
+
+export const deploySettings = (context: Context): DeploySettings => {
+  const messagesPerSecond = positiveInteger(context, 'messagesPerSecond', 80);
+  // Every message sent brings up to 3 status webhooks; users write in at most at the rate we send.
+  const webhookRate = positiveInteger(context, 'webhookRateLimit', (STATUSES_PER_MESSAGE + 1) * messagesPerSecond);
+  // Sends at the number's throughput, plus as much again for session reads, templates and reports.
+  const apiRate = positiveInteger(context, 'apiRateLimit', 2 * messagesPerSecond);
+  const concurrencyOff = ['off', 'false', false].includes(context('reservedConcurrency') as string | boolean);
+  const names = [...routes.map((route) => route.handler as string), 'cost-report'];
+  const reservedConcurrency = concurrencyOff
+    ? {}
+    : Object.fromEntries(
+        names.map((name) => [name, positiveInteger(context, `concurrency.${name}`, DEFAULT_CONCURRENCY[name] ?? 2)]),
+      );
+  const email = context('alarmEmail');
+  return {
+    messagesPerSecond,
+    // Bursts of twice the rate absorb Meta's redelivery after an outage without refusing it.
+    webhookThrottle: {
+      rateLimit: webhookRate,
+      burstLimit: positiveInteger(context, 'webhookBurstLimit', 2 * webhookRate),
+    },
+    apiThrottle: { rateLimit: apiRate, burstLimit: positiveInteger(context, 'apiBurstLimit', 2 * apiRate) },
+    reservedConcurrency,
+    ...(typeof email === 'string' && email ? { alarmEmail: email } : {}),
+    accessLogRetentionDays: positiveInteger(context, 'accessLogRetentionDays', 90),
+  };
+};
