@@ -39,7 +39,13 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'list-templates': 2,
   'get-cost-report': 2,
   'cost-report': 1,
+  // One batch per stream shard at a time (parallelization factor 1) plus the window timers: a table
+  // at this traffic has a handful of shards; past this the stream lags, nothing is lost.
+  'publish-events': 10,
 };
+
+/** Functions that serve no route: the scheduled report and the stream's event publisher. */
+export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events'] as const;
 
 type Context = (key: string) => unknown;
 
@@ -60,7 +66,7 @@ export const deploySettings = (context: Context): DeploySettings => {
   // Sends at the number's throughput, plus as much again for session reads, templates and reports.
   const apiRate = positiveInteger(context, 'apiRateLimit', 2 * messagesPerSecond);
   const concurrencyOff = ['off', 'false', false].includes(context('reservedConcurrency') as string | boolean);
-  const names = [...routes.map((route) => route.handler as string), 'cost-report'];
+  const names = [...routes.map((route) => route.handler as string), ...BACKGROUND_FUNCTIONS];
   const reservedConcurrency = concurrencyOff
     ? {}
     : Object.fromEntries(

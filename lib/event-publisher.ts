@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ export interface EventPublisherProps {
   scheduler: WindowScheduler;
   /** WINDOW_CLOSING_NOTICE_MINUTES; 60 by default */
   closingNoticeMinutes?: number;
+  reservedConcurrency?: number;
 }
 
 /**
@@ -36,6 +37,7 @@ export class EventPublisher extends Construct {
       table: props.table,
       tableActions: [],
       timeout: Duration.seconds(60),
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
       environment: {
         EVENT_BUS_NAME: props.bus.eventBusName,
         SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
@@ -78,5 +80,27 @@ export class EventPublisher extends Construct {
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [scheduler.role.roleArn] }));
     scheduler.target(fn);
+
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the on-failure destination of the stream mapping: a dead-letter queue itself.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This queue is the on-failure destination of the stream mapping: a dead-letter queue itself.',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        "Its two sources keep their own failures: the stream mapping's on-failure queue (FailedRecords) and the window schedules' dead-letter queue (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).",
+    });
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduler.group.scheduleGroupName}/*]`,
+        reason:
+          "One schedule per contact is created at run time, so their names are not known at deploy time; the grant is limited to this stack's schedule group.",
+      });
+    }
   }
 }

@@ -55,7 +55,14 @@ export class SessionEngineStack extends Stack {
     });
     const { bus } = new EngineEventBus(this, 'Events');
     const scheduler = new WindowScheduler(this, 'WindowTimers');
-    const publisher = new EventPublisher(this, 'EventPublisher', { table, bus, scheduler });
+    const publisher = new EventPublisher(this, 'EventPublisher', {
+      table,
+      bus,
+      scheduler,
+      ...(settings.reservedConcurrency['publish-events']
+        ? { reservedConcurrency: settings.reservedConcurrency['publish-events'] }
+        : {}),
+    });
     const forwarding = props.eventsUrl
       ? new EventForwarding(this, 'EventForwarding', { bus, url: props.eventsUrl })
       : undefined;

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -32,6 +32,12 @@ export class WindowScheduler extends Construct {
       }),
     });
     this.deadLetterQueue.grantSendMessages(this.role);
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.deadLetterQueue).acknowledge({
+        id: rule,
+        reason: 'This queue is the dead-letter queue of the window schedules; it has none of its own.',
+      });
+    }
   }
 
   /** The timers' target: the role may invoke this function, nothing else. */

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { costReportSecrets, routes } from '../../functions/routes.ts';
 import { secretArnVariable, secretNames, type SecretName } from '../../functions/commons/secret-names.ts';
-import { deploySettings } from '../../lib/deploy-settings.ts';
+import { BACKGROUND_FUNCTIONS, deploySettings } from '../../lib/deploy-settings.ts';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
 
 /** Synthesizes the real stack, bundling every function with the local esbuild (no Docker). */
@@ -248,8 +248,12 @@ describe('the deployed stack', () => {
   it('reserves concurrency for every function', () => {
     const { reservedConcurrency } = deploySettings(() => undefined);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      const name = [...routes.map((route) => route.handler), 'cost-report'].find((handler) =>
-        id.startsWith(handler === 'cost-report' ? 'CostReportFunction' : `Api${pascal(handler)}Function`),
+      const background: Record<string, string> = {
+        'cost-report': 'CostReportFunction',
+        'publish-events': 'EventPublisherFunction',
+      };
+      const name = [...routes.map((route) => route.handler), ...BACKGROUND_FUNCTIONS].find((handler) =>
+        id.startsWith(background[handler] ?? `Api${pascal(handler)}Function`),
       );
       expect(name).toBeDefined();
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(reservedConcurrency[name as string]);
