@@ -3,7 +3,7 @@
  * Lambda handlers serve the route list over HTTP as API Gateway would call them.
  */
 import { randomBytes } from 'node:crypto';
-import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
+import { checkConfig } from './local/check-config.ts';
 import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalServer } from './local/server.ts';
 import { startSandbox, type Sandbox } from './local/sandbox/index.ts';
@@ -36,9 +36,13 @@ const withDefaults = (): Record<string, string> => {
 };
 
 const main = async (): Promise<void> => {
+  // A setting that cannot work stops the start with one line, before DynamoDB Local or a port.
+  const problem = checkConfig(process.env);
+  if (problem !== undefined) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
   const generated = withDefaults();
-  // A broken rate card stops the start with its line and field, as it stops a deploy.
-  if (process.env.RATE_CARD_FILE) loadRateCardFile(process.env.RATE_CARD_FILE);
   const port = Number(process.env.PORT ?? 3000);
   // Ctrl-C may come while DynamoDB Local is still starting; its watchdog then stops java when we exit.
   const running: { dynamoDb?: DynamoDbLocal } = {};

@@ -17,6 +17,11 @@ describe('npm run report', () => {
     expect(parseReportArgs(['--help'], {}).help).toBe(true);
   });
 
+  it('takes --html FILE, and no file when it is left out', () => {
+    expect(parseReportArgs(['--html', 'cost.html'], {}).html).toBe('cost.html');
+    expect(parseReportArgs([], {}).html).toBeUndefined();
+  });
+
   it('refuses an unknown option', () => {
     expect(() => parseReportArgs(['--bogus'], {})).toThrow(/bogus/);
   });

@@ -1,7 +1,9 @@
 /**
  * `npm run report -- --from 2026-11-01 --to 2026-11-24`: the cost report of the running stack
  * (npm start, or a deployed API with --url) as a readable table. Uses API_TOKEN for the token.
+ * With --html FILE it writes the report's HTML page (the one the scheduled job writes) to FILE.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CostReport } from '../functions/commons/pricing/cost-report.ts';
 
@@ -10,6 +12,7 @@ export const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD
   --from, --to  the UTC days of the report, both included
   --url         the API: default http://localhost:$PORT (PORT defaults to 3000, as for npm start)
   --token       the API token: default $API_TOKEN
+  --html FILE   write the report's HTML page to FILE instead of printing the table
   --help        this text
 `;
 
@@ -21,6 +24,7 @@ export const parseReportArgs = (args: string[], env: NodeJS.ProcessEnv) =>
       to: { type: 'string' },
       url: { type: 'string', default: `http://localhost:${env.PORT || 3000}` },
       token: { type: 'string', default: env.API_TOKEN ?? '' },
+      html: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -89,11 +93,17 @@ const main = async () => {
     process.exit(2);
   }
   const url = `${values.url}/reports/cost?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${values.token}` } }).catch(
+  const accept = values.html === undefined ? 'application/json' : 'text/html';
+  const response = await fetch(url, { headers: { authorization: `Bearer ${values.token}`, accept } }).catch(
     (error: unknown) => {
       throw new Error(unreachable(values.url, error));
     },
   );
+  if (response.ok && values.html !== undefined) {
+    writeFileSync(values.html, await response.text());
+    process.stdout.write(`Wrote the HTML report ${values.from} to ${values.to} to ${values.html}\n`);
+    return;
+  }
   const body = (await response.json()) as CostReport & { error?: { code: string; message: string } };
   if (!response.ok) {
     process.stderr.write(`${url}: ${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}\n`);

@@ -1,4 +1,4 @@
-import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 
 /**
  * Configuration read from the environment: set by CDK on AWS, by bin/local.ts locally. A value that
@@ -15,19 +15,35 @@ const required = (name: string): string => {
   return value;
 };
 
-/** Unset or empty reads as the default; anything else must be a positive number. */
-const positive = (name: string, fallback: number): number => {
-  if (optional(name) === undefined) return fallback;
-  let value = Number.NaN;
-  try {
-    value = getNumberFromEnv({ key: name });
-  } catch {
-    // not a number: refused below, with what to do
-  }
+/** The limits set by number, with their defaults: each must be a positive number when set. */
+export const NUMBER_SETTINGS = {
+  MESSAGE_RETENTION_DAYS: 30,
+  MESSAGES_PER_SECOND: 80,
+  PAIR_RATE_INTERVAL_SECONDS: 6,
+  PAIR_RATE_BURST: 45,
+} as const;
+export type NumberSetting = keyof typeof NUMBER_SETTINGS;
+
+/**
+ * A number setting's value (unset or empty: the default), or the one line that says what is wrong
+ * and what to do. Pure, so `npm start` checks the same rule before anything serves.
+ */
+export const readPositiveNumber = (name: NumberSetting, raw: string | undefined): number | { problem: string } => {
+  const fallback = NUMBER_SETTINGS[name];
+  const text = raw?.trim() ?? '';
+  if (text === '') return fallback;
+  // as Powertools' getNumberFromEnv reads it: Number() of the trimmed text
+  const value = Number(text);
   if (Number.isFinite(value) && value > 0) return value;
-  throw new Error(
-    `${name} must be a positive number, not ${JSON.stringify(process.env[name])}: fix it or unset it for the default ${fallback}`,
-  );
+  return {
+    problem: `${name} must be a positive number, not ${JSON.stringify(raw)}: fix it or unset it for the default ${fallback}`,
+  };
+};
+
+const positive = (name: NumberSetting): number => {
+  const value = readPositiveNumber(name, optional(name));
+  if (typeof value === 'number') return value;
+  throw new Error(value.problem);
 };
 
 export const config = {
@@ -36,7 +52,7 @@ export const config = {
   },
   /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
   get retentionDays(): number {
-    return positive('MESSAGE_RETENTION_DAYS', 30);
+    return positive('MESSAGE_RETENTION_DAYS');
   },
   /** Meta's Graph API base (the local stack points it at the sandbox) */
   get whatsAppApiUrl(): string {
@@ -47,14 +63,14 @@ export const config = {
   },
   /** the number's throughput: 80 by default, 1,000 once Meta has upgraded it */
   get messagesPerSecond(): number {
-    return positive('MESSAGES_PER_SECOND', 80);
+    return positive('MESSAGES_PER_SECOND');
   },
   /** the pair rate to one user: one message per this many seconds after a burst */
   get pairIntervalSeconds(): number {
-    return positive('PAIR_RATE_INTERVAL_SECONDS', 6);
+    return positive('PAIR_RATE_INTERVAL_SECONDS');
   },
   get pairBurst(): number {
-    return positive('PAIR_RATE_BURST', 45);
+    return positive('PAIR_RATE_BURST');
   },
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   get wabaId(): string | undefined {

@@ -6,7 +6,7 @@ import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { badRequest } from '#http/errors';
 import { json } from '#http/responses';
-import { userIdsOf } from '#domain/identity';
+import { parseRecipient, RECIPIENT_FORM, type UserIds } from '#domain/identity';
 import { toSessionView } from '#domain/session-view';
 import { systemClock, type Clock } from '#domain/time';
 import type { ContactStore } from '#store/contact-store';
@@ -24,14 +24,9 @@ export const createHandler = (deps: GetSessionDeps) =>
   apiHandler(
     async (event: APIGatewayProxyEventV2) => {
       const rawUserId = event.pathParameters?.userId ?? '';
-      const ids = userIdsOf(rawUserId);
-      if (!ids) {
-        throw badRequest(
-          'INVALID_USER_ID',
-          'userId must be a phone number in wa_id form (digits only, country code first, no "+") ' +
-            'or a business-scoped user id such as US.13491208655302741918.',
-        );
-      }
+      const recipient = parseRecipient(rawUserId);
+      if (!recipient) throw badRequest('INVALID_RECIPIENT', `userId must be a phone number as ${RECIPIENT_FORM}.`);
+      const ids: UserIds = { [recipient.kind]: recipient.id };
       const phoneNumberId = event.queryStringParameters?.phoneNumberId ?? deps.defaultPhoneNumberId();
       if (!phoneNumberId) {
         throw badRequest(

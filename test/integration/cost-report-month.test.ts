@@ -326,6 +326,18 @@ describe('the cost report of a scripted month', () => {
     });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await csv.text()).split('\r\n')[0]).toMatch(/^day,/);
+
+    // A browser's Accept gets the HTML page the scheduled job writes.
+    const html = await fetch(`${url}/reports/cost?from=2025-06-15&to=2025-07-14`, {
+      headers: { authorization: `Bearer ${API_TOKEN}`, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await html.text();
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('<title>WhatsApp cost report 2025-06-15 to 2025-07-14</title>');
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(page.trimEnd().endsWith('</html>')).toBe(true);
   });
 
   it('refuses a malformed, reversed or too long range, and a missing token', async () => {

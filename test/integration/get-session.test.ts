@@ -113,10 +113,26 @@ describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
     expect(body).toMatchObject({ waId: '15551234567', window: { open: false, expiresAt: null }, conversations: [] });
   });
 
-  it('refuses an id that is neither a wa_id nor a business-scoped user id', async () => {
-    const { status, body } = await get(now, '+1 555', uniquePhoneNumberId());
-    expect(status).toBe(400);
-    expect(body).toMatchObject({ error: { code: 'INVALID_USER_ID' } });
+  it('reads +15551234567 as the same user as 15551234567', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    await put({ ...keys.window(phoneNumberId, waId), lastInboundAt: now - 60, expiresAt: now - 60 + DAY });
+    const plain = await get(now, waId, phoneNumberId);
+    const plus = await get(now, `+${waId}`, phoneNumberId);
+    expect(plus.status).toBe(200);
+    expect(plus.body).toEqual(plain.body);
+    expect(plus.body).toMatchObject({ waId, window: { open: true } });
+  });
+
+  it('refuses with INVALID_RECIPIENT an id that is neither an E.164 number nor a business-scoped user id', async () => {
+    for (const userId of ['+1 555', '555-1234', '5551234', '+1555123456789012']) {
+      const { status, body } = await get(now, userId, uniquePhoneNumberId());
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ error: { code: 'INVALID_RECIPIENT' } });
+      expect((body.error as { message: string }).message).toMatch(
+        /^userId must be a phone number as \+15551234567: country code first/,
+      );
+    }
   });
 
   it('refuses a phoneNumberId that is not numeric', async () => {

@@ -293,6 +293,14 @@ describe('POST /messages with the sandbox as Meta', () => {
     expect(String((answer.body.error as { message: string }).message)).toMatch(/^text\.body/);
   });
 
+  it('answers 400 INVALID_RECIPIENT for a number without its country code, before any window is read', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const answer = await post(handler, { to: '555-1234', type: 'text', text: { body: 'Hi' }, phoneNumberId });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'INVALID_RECIPIENT' } } });
+    expect((answer.body.error as { message: string }).message).toMatch(/^to: .*\+15551234567: country code first/);
+    expect(sentTo('5551234')).toEqual([]);
+  });
+
   it('sends once and answers the same for the same Idempotency-Key; another body with it is refused', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();

@@ -1,4 +1,4 @@
-import { chooseContact, classifyUserId, userIdsOf } from './identity';
+import { chooseContact, classifyUserId, parseRecipient, PHONE_DIGITS, RECIPIENT_FORM, userIdsOf } from './identity';
 
 describe('user ids', () => {
   it('tells a phone-based wa_id from a business-scoped user id', () => {
@@ -11,6 +11,51 @@ describe('user ids', () => {
     for (const id of ['', '+15551234567', '1555 1234', 'abc', '12', 'us.123', '../etc', 'US.']) {
       expect(classifyUserId(id)).toBeUndefined();
     }
+  });
+});
+
+describe('a recipient named by the API caller', () => {
+  const digits = (length: number) => '1' + '5'.repeat(length - 1);
+
+  it('is the same number with and without its +', () => {
+    expect(parseRecipient('+15551234567')).toEqual({ id: '15551234567', kind: 'waId' });
+    expect(parseRecipient('15551234567')).toEqual({ id: '15551234567', kind: 'waId' });
+  });
+  it('takes 8 digits and refuses 7 (too short for a country code and a number)', () => {
+    expect(PHONE_DIGITS.min).toBe(8);
+    expect(parseRecipient(digits(8))).toEqual({ id: digits(8), kind: 'waId' });
+    expect(parseRecipient(`+${digits(8)}`)).toEqual({ id: digits(8), kind: 'waId' });
+    expect(parseRecipient(digits(7))).toBeUndefined();
+    expect(parseRecipient(`+${digits(7)}`)).toBeUndefined();
+  });
+  it('takes 15 digits and refuses 16 (the longest E.164 number)', () => {
+    expect(parseRecipient(digits(15))).toEqual({ id: digits(15), kind: 'waId' });
+    expect(parseRecipient(digits(16))).toBeUndefined();
+  });
+  it('refuses separators, a local number without its country code and a leading 0', () => {
+    for (const bad of [
+      '555-1234',
+      '5551234',
+      '+1 555 123 4567',
+      '+1-555-123-4567',
+      '(555) 1234567',
+      ' 15551234567',
+      '15551234567 ',
+      '++15551234567',
+      '+',
+      '',
+      '05551234567',
+      '1555123456a',
+      '+US.1349',
+    ]) {
+      expect(parseRecipient(bad)).toBeUndefined();
+    }
+  });
+  it('takes a business-scoped user id as it is', () => {
+    expect(parseRecipient('US.13491208655302741918')).toEqual({ id: 'US.13491208655302741918', kind: 'userId' });
+  });
+  it('names the expected form with an example', () => {
+    expect(RECIPIENT_FORM.startsWith('+15551234567: country code first')).toBe(true);
   });
 });
 

@@ -77,3 +77,37 @@ export const chooseContact = (input: {
     alias?.contactId === contactId && alias.waId === known.waId && alias.userId === known.userId;
   return { contactId, ids: known, link: both && !(linked(userIdAlias) && linked(waIdAlias)) };
 };
+
+/**
+ * E.164 (https://www.itu.int/rec/T-REC-E.164): a country code of 1 to 3 digits, then the national
+ * number, at most 15 digits in all. The shortest numbers WhatsApp users register, mobile numbers of
+ * small territories such as Niue (+683) or Saint Helena (+290), are a 3-digit country code and a
+ * 5-digit number: 8 digits. Fewer cannot hold both parts, and at 7 a local number without its
+ * country code (`555-1234`) would pass for a whole one and reach Meta, which prepends the business
+ * number's own country code to a number it reads without one
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages).
+ */
+export const PHONE_DIGITS = { min: 8, max: 15 } as const;
+
+/** What a refused recipient is answered with: the form expected, with an example. */
+export const RECIPIENT_FORM =
+  `+15551234567: country code first (no leading 0), then the number, digits only (${PHONE_DIGITS.min} to ${PHONE_DIGITS.max} ` +
+  'digits, no spaces, dashes or brackets; the "+" is optional), or a business-scoped user id such as ' +
+  'US.13491208655302741918';
+
+export interface Recipient {
+  /** the number as digits only (`+` dropped, so both forms are the same number), or the user id */
+  id: string;
+  kind: UserIdKind;
+}
+
+/**
+ * A recipient or user named by the API caller: an E.164 number with or without its `+`, or a
+ * business-scoped user id; undefined when it is neither. One rule for every route.
+ */
+export const parseRecipient = (value: string): Recipient | undefined => {
+  if (BUSINESS_SCOPED_USER_ID.test(value)) return { id: value, kind: 'userId' };
+  const digits = value.startsWith('+') ? value.slice(1) : value;
+  const fits = /^[1-9]\d*$/.test(digits) && digits.length >= PHONE_DIGITS.min && digits.length <= PHONE_DIGITS.max;
+  return fits ? { id: digits, kind: 'waId' } : undefined;
+};

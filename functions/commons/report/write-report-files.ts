@@ -21,15 +21,17 @@ export interface WriteReportOptions {
  * that order (the JSON is the record; a failure leaves the later ones unwritten and is thrown).
  * Returns the keys written, in that order.
  */
+/** The page's title where none is given: the days it covers. */
+export const reportTitle = (report: Pick<CostReport, 'from' | 'to'>): string =>
+  `WhatsApp cost report ${report.from === report.to ? report.from : `${report.from} to ${report.to}`}`;
+
 export const writeReportFiles = async (
   sink: ReportSink,
   report: CostReport,
   options: WriteReportOptions,
 ): Promise<string[]> => {
   const keys = reportKeys(options.day, options.name);
-  const title =
-    options.title ??
-    `WhatsApp cost report ${report.from === report.to ? report.from : `${report.from} to ${report.to}`}`;
+  const title = options.title ?? reportTitle(report);
   const files: Array<[key: string, body: string, contentType: string]> = [
     [keys.json, `${JSON.stringify(report, null, 2)}\n`, JSON_CONTENT_TYPE],
     [keys.csv, costReportCsv(report), CSV_CONTENT_TYPE],

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { BUSINESS_SCOPED_USER_ID, WA_ID } from '#domain/identity';
-import { absent, dispatch, isObject, matching, object, oneOf, strictObject, string } from './fields';
+import { parseRecipient, RECIPIENT_FORM, type UserIdKind } from '#domain/identity';
+import { absent, coded, dispatch, isObject, matching, object, oneOf, strictObject, string } from './fields';
 import { SEND_LIMITS } from './media';
 import { MESSAGE_TYPES, SEND_TYPES, type SendType } from './messages';
 
@@ -11,28 +11,21 @@ import { MESSAGE_TYPES, SEND_TYPES, type SendType } from './messages';
 
 export interface Recipient {
   to: string;
-  toKind: 'waId' | 'userId';
+  toKind: UserIdKind;
 }
 
-/** E.164: at most 15 digits; 7 is the shortest number in use with its country code. */
-const PHONE_DIGITS = { min: 7, max: 15 } as const;
-
+/** A JSON number is taken as the digits it writes (some callers send `16505551234` unquoted). */
 const recipientOf = (value: unknown): Recipient | undefined => {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) value = String(value);
   if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  if (BUSINESS_SCOPED_USER_ID.test(trimmed)) return { to: trimmed, toKind: 'userId' };
-  const compact = trimmed.replace(/[\s-]/g, '');
-  const digits = compact.startsWith('+') ? compact.slice(1) : compact;
-  const fits = WA_ID.test(digits) && digits.length >= PHONE_DIGITS.min && digits.length <= PHONE_DIGITS.max;
-  return fits ? { to: digits, toKind: 'waId' } : undefined;
+  const recipient = parseRecipient(value);
+  return recipient && { to: recipient.id, toKind: recipient.kind };
 };
 
 const recipient = v.pipe(
   v.custom<string | number>(
     (value) => recipientOf(value) !== undefined,
-    "required, the user's phone number in international format with its country code (7 to 15 digits, " +
-      'e.g. +16505551234) or their business-scoped user id (e.g. US.13491208655302741918)',
+    coded('INVALID_RECIPIENT', `required, the user's phone number as ${RECIPIENT_FORM}`, true),
   ),
   v.transform((value) => recipientOf(value) as Recipient),
 );
