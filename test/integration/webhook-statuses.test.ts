@@ -300,7 +300,8 @@ describe('status webhooks against DynamoDB Local', () => {
       kind: 'template',
       templateCategory: 'utility',
     });
-    await harness.post(
+    // Delivered at the time: a status older than the message retention would be a replay, never counted.
+    await webhookHarness({ now: cbp + 60 }).post(
       statusBody(phoneNumberId, [
         payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: cbp, recipientId: waId }),
       ]),
