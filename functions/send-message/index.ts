@@ -95,7 +95,10 @@ const secrets = routeSecrets('send-message');
 
 export const handler = createHandler({
   stores: {
-    contacts: new DynamoDbContactStore(documentClient, config.tableName),
+    contacts: new DynamoDbContactStore(documentClient, config.tableName, {
+      clock: systemClock,
+      retentionDays: config.retentionDays,
+    }),
     messages: new DynamoDbMessageLedger(documentClient, config.tableName),
     templates: new DynamoDbTemplateStore(documentClient, config.tableName),
     pacing: new DynamoDbPacingStore(documentClient, config.tableName),

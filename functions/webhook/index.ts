@@ -78,7 +78,10 @@ export const createHandler = (deps: WebhookDeps) =>
 
 export const handler = createHandler({
   stores: {
-    contacts: new DynamoDbContactStore(documentClient, config.tableName),
+    contacts: new DynamoDbContactStore(documentClient, config.tableName, {
+      clock: systemClock,
+      retentionDays: config.retentionDays,
+    }),
     messages: new DynamoDbMessageLedger(documentClient, config.tableName),
     templates: new DynamoDbTemplateStore(documentClient, config.tableName),
     parked: new DynamoDbParkedWebhookItems(documentClient, config.tableName),

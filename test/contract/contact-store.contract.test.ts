@@ -1,4 +1,5 @@
 import { conversationExpiry } from '#domain/conversation';
+import { retentionSeconds } from '#domain/platform';
 import { DAY } from '#domain/time';
 import { keys } from '#store/keys';
 import { adapters } from '../support/adapters.ts';
@@ -8,8 +9,14 @@ import { conversationCommit } from './fixtures.ts';
 const T = 1_760_000_000;
 const userIdOf = (waId: string) => `US.${waId}`;
 
+const RETENTION_DAYS = 30;
+
 describe.each(adapters)('ContactStore %s', (_, adapter) => {
-  const { stores, item } = adapter();
+  const clock = { now: T };
+  const { stores, item } = adapter({ clock: () => clock.now, retentionDays: RETENTION_DAYS });
+  beforeEach(() => {
+    clock.now = T;
+  });
   const { contacts } = stores;
 
   it('makes a single new id its own contact, and links nothing', async () => {
@@ -34,8 +41,50 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
       contactId: userId,
       waId,
       userId,
+      expiresAt: T + retentionSeconds(RETENTION_DAYS),
     });
     expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual(contact);
+  });
+
+  it('keeps an alias for the message retention, and forgets it from the second it expires', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const linked = await contacts.resolveContact(phoneNumberId, { waId, userId });
+    const expiresAt = T + retentionSeconds(RETENTION_DAYS);
+    clock.now = expiresAt - 1;
+    expect((await contacts.readSession(phoneNumberId, { waId })).ids).toEqual({ waId, userId });
+    clock.now = expiresAt;
+    expect((await contacts.readSession(phoneNumberId, { waId })).ids).toEqual({ waId });
+    // Past its expiry (DynamoDB's TTL deletes lazily) the phone number alone is a contact of its own.
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual({
+      phoneNumberId,
+      contactId: waId,
+      ids: { waId },
+    });
+    expect(linked.contactId).toBe(userId);
+  });
+
+  it('moves the expiry of both aliases on when the user is seen again, once a day at most', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    const first = T + retentionSeconds(RETENTION_DAYS);
+    const expiries = async () => [
+      (await item(keys.userAlias(phoneNumberId, waId)))?.expiresAt,
+      (await item(keys.userAlias(phoneNumberId, userId)))?.expiresAt,
+    ];
+    clock.now = T + DAY - 1;
+    await contacts.resolveContact(phoneNumberId, { waId });
+    expect(await expiries()).toEqual([first, first]);
+    clock.now = T + DAY;
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toMatchObject({ contactId: userId });
+    expect(await expiries()).toEqual([first + DAY, first + DAY]);
+    // Seen by the user id alone 29 days later, the user still is the same contact, now for 30 more days.
+    clock.now = T + 29 * DAY;
+    expect(await contacts.resolveContact(phoneNumberId, { userId })).toMatchObject({ contactId: userId });
+    expect(await expiries()).toEqual([first + 29 * DAY, first + 29 * DAY]);
   });
 
   it('keeps the window that exists when two ids are first seen together', async () => {

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AliasRetention } from '#store/contact-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
@@ -8,8 +9,12 @@ import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
 
 /** Every store port on the test run's DynamoDB Local, as the handlers wire them. */
-export const tableStores = (client: DynamoDBDocumentClient = testDocumentClient(), tableName = TEST_TABLE_NAME) => ({
-  contacts: new DynamoDbContactStore(client, tableName),
+export const tableStores = (
+  client: DynamoDBDocumentClient = testDocumentClient(),
+  tableName = TEST_TABLE_NAME,
+  retention?: AliasRetention,
+) => ({
+  contacts: new DynamoDbContactStore(client, tableName, retention),
   messages: new DynamoDbMessageLedger(client, tableName),
   templates: new DynamoDbTemplateStore(client, tableName),
   parked: new DynamoDbParkedWebhookItems(client, tableName),

@@ -3,6 +3,7 @@ import { maskId } from '#commons/redact';
 import { isStorageError } from '#http/errors';
 import type { UserIds } from '#domain/identity';
 import { retentionSeconds } from '#domain/platform';
+import { isStaleStatus } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import type { ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
@@ -144,7 +145,17 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     }
   };
 
-  const handleStatuses = async (statuses: [StatusEvent, ...StatusEvent[]]): Promise<void> => {
+  const handleStatuses = async (group: [StatusEvent, ...StatusEvent[]]): Promise<void> => {
+    // A replay of a captured status past the retention may find its message record gone: never fold it.
+    const fresh = group.filter((status) => !isStaleStatus(status.timestamp, now, options.retentionDays));
+    for (const status of group) {
+      if (fresh.includes(status)) continue;
+      logger.warn('status older than the message retention parked, not counted', { at: status.timestamp });
+      await park(status, 'unrecognized', 'status older than the message retention (a replay): not counted');
+    }
+    const [first, ...rest] = fresh;
+    if (!first) return;
+    const statuses: [StatusEvent, ...StatusEvent[]] = [first, ...rest];
     const result = await recordStatuses(stores, statuses, retainUntil);
     if (result === 'duplicate') summary.duplicates += statuses.length;
     else summary.statuses += statuses.length;

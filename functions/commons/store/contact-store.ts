@@ -1,6 +1,7 @@
 import type { ConversationState } from '#domain/conversation';
 import type { UserIds } from '#domain/identity';
-import type { EpochSeconds } from '#domain/time';
+import { RETENTION_FLOOR_DAYS } from '#domain/platform';
+import { systemClock, type Clock, type EpochSeconds } from '#domain/time';
 import type { WindowState } from '#domain/window';
 
 /** One (business number, user) pair, whichever of the user's ids a webhook or a send named. */
@@ -20,6 +21,15 @@ export interface ContactState {
 export interface StoredSession extends ContactState {
   ids: UserIds;
 }
+
+/** How long aliases live: the message retention (MESSAGE_RETENTION_DAYS), read against this clock. */
+export interface AliasRetention {
+  clock: Clock;
+  retentionDays: number;
+}
+
+/** For stores that only read (the session route): the floor, since they write no alias. */
+export const defaultAliasRetention: AliasRetention = { clock: systemClock, retentionDays: RETENTION_FLOOR_DAYS };
 
 /**
  * Contacts: the aliases that map every id of a user to one contact, and the contact's window.

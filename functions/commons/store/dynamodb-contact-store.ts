@@ -8,10 +8,18 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { chooseContact, type UserIds } from '#domain/identity';
+import { aliasExpiry, aliasNeedsRefresh } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import { windowExpiry } from '#domain/window';
-import type { ContactRef, ContactState, ContactStore, StoredSession } from './contact-store';
-import { aliasItem, toAliasRecord } from './items/alias';
+import {
+  defaultAliasRetention,
+  type AliasRetention,
+  type ContactRef,
+  type ContactState,
+  type ContactStore,
+  type StoredSession,
+} from './contact-store';
+import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from './items/alias';
 import { contactIdOf, contactPk } from './items/contact-partition';
 import { isConversationKey, toConversationState } from './items/conversation';
 import { isWindowKey, toWindowState, windowConditions, windowItem } from './items/window';
@@ -23,6 +31,7 @@ export class DynamoDbContactStore implements ContactStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: AliasRetention = defaultAliasRetention,
   ) {}
 
   async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef> {
@@ -38,9 +47,13 @@ export class DynamoDbContactStore implements ContactStore {
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }),
     );
     const items = Responses?.[this.tableName] ?? [];
+    const now = this.retention.clock();
+    const aliasItemOf = (id: string | undefined) =>
+      id === undefined
+        ? undefined
+        : items.find((found) => found.pk === aliasItem.key(phoneNumberId, id).pk && isLiveAlias(found, now));
     const aliasOf = (id: string | undefined) => {
-      if (id === undefined) return undefined;
-      const item = items.find((found) => found.pk === aliasItem.key(phoneNumberId, id).pk);
+      const item = aliasItemOf(id);
       return item ? toAliasRecord(item) : undefined;
     };
     const choice = chooseContact({
@@ -55,18 +68,24 @@ export class DynamoDbContactStore implements ContactStore {
         })),
     });
     const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
-    if (choice.link) await this.linkIds(contact, choice.ids);
+    const stale = present.some((id) => {
+      const item = aliasItemOf(id);
+      return item !== undefined && aliasNeedsRefresh(aliasExpiresAt(item), now, this.retention.retentionDays);
+    });
+    // A user seen again keeps their aliases: re-linking moves the expiry on (at most once a day).
+    if (choice.link || stale) await this.linkIds(contact, choice.ids);
     return contact;
   }
 
   async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
     const all: UserIds = { ...contact.ids, ...ids };
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
     await Promise.all(
       definedIds(ids).map((id) =>
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...aliasItem.key(contact.phoneNumberId, id), contactId: contact.contactId, ...all },
+            Item: toAliasItem(contact.phoneNumberId, id, contact.contactId, all, expiresAt),
           }),
         ),
       ),
@@ -131,7 +150,7 @@ export class DynamoDbContactStore implements ContactStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: aliasItem.key(phoneNumberId, id), ConsistentRead: true }),
     );
-    const alias = Item ? toAliasRecord(Item) : undefined;
+    const alias = Item && isLiveAlias(Item, this.retention.clock()) ? toAliasRecord(Item) : undefined;
     const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
     return {
       ids: { ...ids, ...(alias?.waId ? { waId: alias.waId } : {}), ...(alias?.userId ? { userId: alias.userId } : {}) },

@@ -1,3 +1,4 @@
+import type { AliasRetention } from '../contact-store';
 import { MemoryContactStore } from './memory-contact-store';
 import { MemoryMessageLedger } from './memory-message-ledger';
 import { MemoryPacingStore } from './memory-pacing-store';
@@ -11,9 +12,9 @@ import { MemoryTemplateStore } from './memory-template-store';
  * write). For fast tests of the orchestration; test/contract/ holds each fake to its DynamoDB
  * adapter's behaviour. Never wired into a handler.
  */
-export const memoryStores = (table = new MemoryTable()) => ({
+export const memoryStores = (table = new MemoryTable(), retention?: AliasRetention) => ({
   table,
-  contacts: new MemoryContactStore(table),
+  contacts: new MemoryContactStore(table, retention),
   messages: new MemoryMessageLedger(table),
   templates: new MemoryTemplateStore(table),
   parked: new MemoryParkedWebhookItems(table),

@@ -1,8 +1,16 @@
 import { chooseContact, type UserIds } from '#domain/identity';
+import { aliasExpiry, aliasNeedsRefresh } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import { closesWindow, extendsWindow, windowExpiry } from '#domain/window';
-import type { ContactRef, ContactState, ContactStore, StoredSession } from '../contact-store';
-import { aliasItem, toAliasRecord } from '../items/alias';
+import {
+  defaultAliasRetention,
+  type AliasRetention,
+  type ContactRef,
+  type ContactState,
+  type ContactStore,
+  type StoredSession,
+} from '../contact-store';
+import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
 import { contactPk } from '../items/contact-partition';
 import { isConversationKey, toConversationState } from '../items/conversation';
 import { isWindowKey, toWindowState, windowItem } from '../items/window';
@@ -12,10 +20,18 @@ const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id
 
 /** ContactStore in memory; the contract tests hold it to DynamoDbContactStore's behaviour. */
 export class MemoryContactStore implements ContactStore {
-  constructor(private readonly table: MemoryTable) {}
+  constructor(
+    private readonly table: MemoryTable,
+    private readonly retention: AliasRetention = defaultAliasRetention,
+  ) {}
+
+  private aliasItem(phoneNumberId: string, id: string | undefined) {
+    const item = id === undefined ? undefined : this.table.get(aliasItem.key(phoneNumberId, id));
+    return item && isLiveAlias(item, this.retention.clock()) ? item : undefined;
+  }
 
   private alias(phoneNumberId: string, id: string | undefined) {
-    const item = id === undefined ? undefined : this.table.get(aliasItem.key(phoneNumberId, id));
+    const item = this.aliasItem(phoneNumberId, id);
     return item ? toAliasRecord(item) : undefined;
   }
 
@@ -36,14 +52,20 @@ export class MemoryContactStore implements ContactStore {
       windows,
     });
     const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
-    if (choice.link) await this.linkIds(contact, choice.ids);
+    const now = this.retention.clock();
+    const stale = definedIds(ids).some((id) => {
+      const item = this.aliasItem(phoneNumberId, id);
+      return item !== undefined && aliasNeedsRefresh(aliasExpiresAt(item), now, this.retention.retentionDays);
+    });
+    if (choice.link || stale) await this.linkIds(contact, choice.ids);
     return contact;
   }
 
   async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
     const all: UserIds = { ...contact.ids, ...ids };
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
     for (const id of definedIds(ids)) {
-      this.table.put({ ...aliasItem.key(contact.phoneNumberId, id), contactId: contact.contactId, ...all });
+      this.table.put({ ...toAliasItem(contact.phoneNumberId, id, contact.contactId, all, expiresAt) });
     }
   }
 

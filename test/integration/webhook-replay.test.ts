@@ -1,0 +1,79 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { retentionSeconds } from '#domain/platform';
+import { keys } from '#store/keys';
+import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import { aggregateCells, messageItem, seedOutboundMessage, webhookHarness } from '#test/webhook';
+import * as payloads from '../fixtures/payloads.ts';
+
+/** 2026-03-10T12:00:00Z: per-message pricing. */
+const T = 1_773_144_000;
+const DAY_OF_T = '2026-03-10';
+/** the harness's MESSAGE_RETENTION_DAYS */
+const RETENTION = retentionSeconds(30);
+
+describe('a replayed signed status after the message retention, against DynamoDB Local', () => {
+  const clock = { now: T + 60 };
+  const harness = webhookHarness(clock);
+
+  it('counts nothing when the message record has expired, and answers 200', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.stores, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'utility',
+    });
+    const body = payloads.webhookBody(
+      payloads.messagesChange({
+        phoneNumberId,
+        statuses: [payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId })],
+      }),
+    );
+    const counted = {
+      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
+      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
+    };
+    expect((await harness.post(body)).body).toMatchObject({ statuses: 1, kept: 0 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+    const record = await messageItem(wamid);
+    expect(record?.expiresAt).toBe(T + 60 + RETENTION);
+
+    // The record's retention passes; DynamoDB's TTL deletes it (emulated here).
+    clock.now = Number(record?.expiresAt);
+    await testDocumentClient().send(new DeleteCommand({ TableName: TEST_TABLE_NAME, Key: keys.message(wamid) }));
+
+    const replay = await harness.post(body);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ received: 1, statuses: 0, kept: 1 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+    expect(await messageItem(wamid)).toBeUndefined();
+  });
+
+  it('still counts a status the second before the horizon (its record cannot have expired)', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    await seedOutboundMessage(harness.stores, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'utility',
+    });
+    clock.now = T + RETENTION - 1;
+    const body = payloads.webhookBody(
+      payloads.messagesChange({
+        phoneNumberId,
+        statuses: [payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId })],
+      }),
+    );
+    expect((await harness.post(body)).body).toMatchObject({ statuses: 1, kept: 0 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
+      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
+      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
+    });
+  });
+});
