@@ -25,12 +25,7 @@ const examples = [
   [windowItem.key('100', '15551234567'), 'window', { pk: 'CONTACT#100#15551234567', sk: 'WINDOW' }],
   [conversationItem.key('100', '1555', 'utility'), 'conversation', { pk: 'CONTACT#100#1555', sk: 'CONV#utility' }],
   [messageItem.key('wamid.A'), 'message', { pk: 'MSG#wamid.A', sk: 'MSG' }],
-  [
-    ledgerEntryItem.key('conv.1'),
-    'ledger-entry',
-    // sha256('conv.1'): the conversation id (ours names a wamid, which carries a phone number) is hashed
-    { pk: 'LEDGER#691058b0a94195a0f6aef21f9988343e59f7bd5d1ccceefbce7b9b91a234e4bc', sk: 'LEDGER' },
-  ],
+  [ledgerEntryItem.key('conv.1'), 'ledger-entry', { pk: 'LEDGER#conv.1', sk: 'LEDGER' }],
   [
     aggregateCellItem.key('message', unit, 3),
     'aggregate-cell',
