@@ -34,6 +34,8 @@ export interface RouteDefinition {
   readsSecrets: boolean;
   /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
   timeoutSeconds?: number;
+  /** reads stored media from the media bucket (lib/media-bucket.ts grants s3:GetObject on media/*) */
+  readsMedia?: boolean;
 }
 
 /** What sending does: contact, window and template reads, pacing, idempotency records, the message record. */
@@ -114,6 +116,33 @@ export const routes = [
     auth: 'apiToken',
     tableActions: ['dynamodb:Query'],
     readsSecrets: true,
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'GET',
+    path: '/contacts/{userId}/messages',
+    handler: 'get-contact-messages',
+    auth: 'apiToken',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    readsSecrets: true,
+  },
+  {
+    method: 'GET',
+    path: '/media/{wamid}/{mediaId}',
+    handler: 'get-media',
+    auth: 'apiToken',
+    tableActions: ['dynamodb:GetItem'],
+    readsSecrets: true,
+    readsMedia: true,
+  },
+  {
+    method: 'POST',
+    path: '/media',
+    handler: 'upload-media',
+    auth: 'apiToken',
+    tableActions: [],
+    readsSecrets: true,
+    // an upload of up to Meta's limits, retried with backoff like a send
     timeoutSeconds: 29,
   },
 ] as const satisfies readonly RouteDefinition[];

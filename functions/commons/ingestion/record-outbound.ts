@@ -11,6 +11,9 @@ export interface OutboundMessage {
   templateName?: string;
   /** the template's category at send time: Meta bills that one */
   templateCategory?: string;
+  /** when Meta accepted it, and what was sent: the history route shows both */
+  sentAt?: EpochSeconds;
+  content?: MessageState['content'];
 }
 
 const withApiInfo = (state: MessageState, message: OutboundMessage): MessageState => ({
@@ -19,6 +22,8 @@ const withApiInfo = (state: MessageState, message: OutboundMessage): MessageStat
   kind: message.kind,
   ...(message.templateName ? { templateName: message.templateName } : {}),
   ...(message.templateCategory ? { templateCategory: message.templateCategory } : {}),
+  ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
+  ...(message.content ? { content: message.content } : {}),
   user: { ...message.contact.ids, ...state.user },
 });
 

@@ -125,6 +125,8 @@ export const sendMessage = async (
         contact,
         kind: request.kind,
         ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
+        sentAt: now,
+        content: { type: request.type, [request.type]: request.graphBody[request.type] },
       },
       now + Math.max(deps.retentionDays, 8) * DAY,
     );

@@ -15,7 +15,9 @@ import { utcDay } from '#domain/delivery';
 import { windowExpiry } from '#domain/window';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent, TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import { inboundMedia } from '#domain/media';
 import { readContactItems } from './contact-items';
+import { historyKeys, outboundAt } from './message-history';
 import { contactItem, contactPk, keys, shardOf } from './keys';
 import type { AliasItem } from './dynamodb-session-store';
 import type {
@@ -58,6 +60,12 @@ const cut = <T extends Record<string, unknown>>(fields: T): T =>
 export class NotABusinessMessageError extends Error {
   override name = 'NotABusinessMessageError';
 }
+
+/** Inbound media starts `pending`: inserting it is what the media worker reads from the table's stream. */
+const mediaOf = (message: InboundMessageEvent) => {
+  const media = inboundMedia(message.type, message.raw);
+  return media ? { media } : {};
+};
 
 const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id): id is string => Boolean(id));
 
@@ -167,6 +175,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
             contactId: contact.contactId,
             type: message.type,
             timestamp: message.timestamp,
+            ...historyKeys(contact.phoneNumberId, contact.contactId, message.timestamp, message.id),
+            ...mediaOf(message),
             ...(message.context?.id ? { replyTo: message.context.id } : {}),
             ...(message.referral ? { referral: cut(message.referral) } : {}),
             // The message itself (text, media ids, ...) is kept only for the retention period.
@@ -230,6 +240,7 @@ export class DynamoDbWebhookStore implements WebhookStore {
         phoneNumberId: state.phoneNumberId,
         contactId: state.contactId,
         status: currentStatus(state),
+        ...historyKeys(state.phoneNumberId, state.contactId, outboundAt(state), state.id),
         state,
         ...(message.decision ? { decision: message.decision } : {}),
         held: message.held,
