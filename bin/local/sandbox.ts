@@ -44,6 +44,8 @@ import type { AddressInfo } from 'node:net';
 import { maskId } from '#commons/redact';
 import { countryOf } from '#domain/country';
 import { signBody } from '#webhook/signature';
+import { isMediaType } from '#domain/media';
+import { createSandboxMedia } from './sandbox-media.ts';
 
 export type SandboxFaultMode = 'rate-limit' | 'pair-rate-limit' | 'server-error' | 'invalid-token';
 export const FAULT_MODES: readonly SandboxFaultMode[] = [
@@ -390,6 +392,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     }
   };
   const tokenDigest = createHash('sha256').update(options.accessToken).digest();
+  const media = createSandboxMedia({ accessToken: options.accessToken, baseUrl: () => url, now, log });
 
   const users = new Map<string, UserRecord>();
   const sent: SandboxSentMessage[] = [];
@@ -638,6 +641,9 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const content = body[type];
     const contentOk = type === 'contacts' ? Array.isArray(content) && content.length > 0 : isObject(content);
     if (!contentOk) throw invalidParameter(`Parameter '${type}' is required for a message of type ${type}.`);
+    if (isMediaType(type) && isObject(content) && typeof content.id === 'string' && !media.has(content.id)) {
+      throw invalidParameter(`Parameter '${type}.id' is not a media id uploaded to this number.`);
+    }
 
     let template: SandboxSentMessage['template'];
     if (type === 'template' && isObject(content)) {
@@ -732,7 +738,9 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
         'phoneNumberId (the business number the user writes to) is required.',
       );
     }
-    if (!nonEmpty(text) || text.length > MAX_TEXT) {
+    const mediaPart = media.inboundContent(body);
+    if (mediaPart && 'error' in mediaPart) throw sandboxError(400, 'VALIDATION_ERROR', String(mediaPart.error));
+    if (!mediaPart && (!nonEmpty(text) || text.length > MAX_TEXT)) {
       throw sandboxError(400, 'VALIDATION_ERROR', `text is required, at most ${MAX_TEXT} characters.`);
     }
     if (body.userId !== undefined && (typeof body.userId !== 'string' || !BSUID.test(body.userId))) {
@@ -771,8 +779,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
           ...(user.userId === undefined ? {} : { from_user_id: user.userId }),
           id: wamid,
           timestamp: String(timestamp),
-          type: 'text',
-          text: { body: text },
+          ...(mediaPart ?? { type: 'text', text: { body: text } }),
         },
       ],
     });
@@ -942,6 +949,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const method = req.method ?? 'GET';
+    if (await media.route(req, res, path, method)) return;
     const send = SEND_PATH.exec(path);
     if (send && !path.startsWith('/sandbox/')) {
       if (method !== 'POST')

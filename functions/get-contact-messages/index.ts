@@ -25,7 +25,10 @@ export const MAX_LIMIT = 100;
 const readLimit = (value: string | undefined): number => {
   if (value === undefined || value === '') return DEFAULT_LIMIT;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIMIT) {
-    throw badRequest('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`);
+    throw badRequest(
+      'INVALID_LIMIT',
+      `limit must be a whole number from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`,
+    );
   }
   return Number(value);
 };

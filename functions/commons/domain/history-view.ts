@@ -97,7 +97,12 @@ const outboundView = (item: Record<string, unknown>, live: boolean, at: EpochSec
     errors: state.errorCodes,
     conversation: conversationId ? { id: conversationId, ...(category ? { category } : {}) } : null,
     ...(state.templateName
-      ? { template: { name: state.templateName, ...(state.templateCategory ? { category: state.templateCategory } : {}) } }
+      ? {
+          template: {
+            name: state.templateName,
+            ...(state.templateCategory ? { category: state.templateCategory } : {}),
+          },
+        }
       : {}),
   };
 };

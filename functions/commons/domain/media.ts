@@ -131,7 +131,10 @@ export const checkUpload = (mimeType: string, bytes: Uint8Array): UploadCheck =>
   const animated = type === 'sticker' && isAnimatedWebp(bytes);
   const limit = maxBytesFor(type, animated);
   if (bytes.length > limit) {
-    const what = type === 'sticker' ? `${animated ? 'an animated' : 'a static'} sticker` : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+    const what =
+      type === 'sticker'
+        ? `${animated ? 'an animated' : 'a static'} sticker`
+        : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
     return {
       ok: false,
       code: 'MEDIA_TOO_LARGE',

@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Page cursors that callers cannot forge or alter: the position (DynamoDB's key of the last item
- * shown) and what it is a position in (the scope: number and contact), as base64url JSON, followed by
- * an HMAC-SHA256 of both. A cursor from another contact, an edited one or garbage is refused.
+ * Page cursors that callers can neither read nor forge: the position (DynamoDB's key of the last item
+ * shown) sealed with AES-256-GCM, the scope (number and contact) as additional data. A cursor from
+ * another contact, an altered one or garbage fails authentication and is refused.
  */
 export interface CursorCodec {
   encode(scope: string, position: Record<string, unknown>): string;
@@ -12,27 +12,32 @@ export interface CursorCodec {
 }
 
 const MAX_CURSOR_CHARS = 4096;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
-/** The HMAC key is derived from a secret the deployment already has, under its own label. */
+/** The key is derived from a secret the deployment already has (the app secret), under its own label. */
 export const cursorCodec = (secret: string, label = 'history-cursor'): CursorCodec => {
   if (!secret) throw new Error('a cursor key needs a non-empty secret');
   const key = createHmac('sha256', secret).update(label).digest();
-  const sign = (scope: string, payload: string): Buffer =>
-    createHmac('sha256', key).update(scope).update('\n').update(payload).digest();
   return {
     encode: (scope, position) => {
-      const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
-      return `${payload}.${sign(scope, payload).toString('base64url')}`;
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(scope));
+      const sealed = Buffer.concat([cipher.update(JSON.stringify(position), 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
     },
     decode: (scope, cursor) => {
-      if (cursor.length > MAX_CURSOR_CHARS) return undefined;
-      const [payload, mac, ...rest] = cursor.split('.');
-      if (!payload || !mac || rest.length > 0) return undefined;
-      const presented = Buffer.from(mac, 'base64url');
-      const expected = sign(scope, payload);
-      if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
+      if (cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+      const bytes = Buffer.from(cursor, 'base64url');
+      if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
       try {
-        const position = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES)).setAAD(Buffer.from(scope));
+        decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+        const plain = Buffer.concat([
+          decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
+        const position = JSON.parse(plain.toString('utf8')) as unknown;
         return typeof position === 'object' && position !== null && !Array.isArray(position)
           ? (position as Record<string, unknown>)
           : undefined;
