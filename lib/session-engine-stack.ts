@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import { CostReportSchedule } from './cost-report-schedule.ts';
 import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
+import { MediaBucket } from './media-bucket.ts';
+import { MediaWorker } from './media-worker.ts';
 import { Monitoring } from './monitoring.ts';
 import { SessionTable } from './session-table.ts';
 import { WhatsAppSecret } from './whatsapp-secret.ts';
@@ -38,9 +40,12 @@ export class SessionEngineStack extends Stack {
       environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
       ...rateCard,
     });
+    const media = new MediaBucket(this, 'Media');
+    media.wireRoutes(api.functions);
+    const mediaWorker = new MediaWorker(this, 'MediaWorker', { table, media, secret, environment });
     new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
-      functions: { ...api.functions, 'cost-report': report.function },
+      functions: { ...api.functions, 'cost-report': report.function, 'media-worker': mediaWorker.function },
     });
   }
 }

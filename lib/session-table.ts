@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableSchema } from '../functions/commons/store/table-schema.ts';
 
@@ -21,6 +28,15 @@ export class SessionTable extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      stream: StreamViewType[tableSchema.streamView],
+    });
+    const history = tableSchema.historyIndex;
+    this.table.addGlobalSecondaryIndex({
+      indexName: history.name,
+      partitionKey: { name: history.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: history.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...history.projected],
     });
   }
 }
