@@ -39,7 +39,8 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    expect(functions).toHaveLength(routes.length + 1);
+    // ...and the cost report and the media worker
+    expect(functions).toHaveLength(routes.length + 2);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -84,8 +85,8 @@ describe('the deployed stack', () => {
     const secretReaders = resources('AWS::IAM::Policy').filter(([, policy]) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
-    // ...and the cost report, for Meta's pricing_analytics.
-    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length + 1);
+    // ...and the cost report, for Meta's pricing_analytics, and the media worker, for the access token.
+    expect(secretReaders).toHaveLength(routes.filter((route) => route.readsSecrets).length + 2);
     for (const route of routes) {
       const pascal = route.handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
       const [, fn] =
@@ -162,7 +163,7 @@ describe('the deployed stack', () => {
   });
 
   it('alarms on function errors and on API 5xx', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', routes.length + 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '100000000000001' }) },

@@ -13,6 +13,7 @@ export interface OutboundMessage {
   templateCategory?: string;
   /** when Meta accepted it, and what was sent: the history route shows both */
   sentAt?: EpochSeconds;
+  sentAtMs?: number;
   content?: MessageState['content'];
 }
 
@@ -23,6 +24,7 @@ const withApiInfo = (state: MessageState, message: OutboundMessage): MessageStat
   ...(message.templateName ? { templateName: message.templateName } : {}),
   ...(message.templateCategory ? { templateCategory: message.templateCategory } : {}),
   ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
+  ...(message.sentAtMs !== undefined ? { sentAtMs: message.sentAtMs } : {}),
   ...(message.content ? { content: message.content } : {}),
   user: { ...message.contact.ids, ...state.user },
 });

@@ -126,6 +126,7 @@ export const sendMessage = async (
         kind: request.kind,
         ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
         sentAt: now,
+        sentAtMs: Date.now(),
         content: { type: request.type, [request.type]: request.graphBody[request.type] },
       },
       now + Math.max(deps.retentionDays, 8) * DAY,

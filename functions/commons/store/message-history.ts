@@ -8,16 +8,22 @@ const index = tableSchema.historyIndex;
 
 /**
  * The history index attributes of a message item: the contact's partition and Meta's timestamp
- * (zero-padded so the string order is the time order) then the wamid, which breaks ties.
+ * (zero-padded so the string order is the time order), then, because Meta's timestamps are whole
+ * seconds, the millisecond we received or sent it (messages of one second keep their order), then the wamid.
  */
 export const historyKeys = (
   phoneNumberId: string,
   contactId: string,
   timestamp: EpochSeconds,
   wamid: string,
+  atMs = 0,
 ): Record<string, string> => ({
   [index.partitionKey]: contactPk(phoneNumberId, contactId),
-  [index.sortKey]: `${String(Math.max(0, Math.floor(timestamp))).padStart(12, '0')}#${wamid}`,
+  [index.sortKey]: [
+    String(Math.max(0, Math.floor(timestamp))).padStart(12, '0'),
+    String(Math.max(0, Math.floor(atMs))).padStart(13, '0'),
+    wamid,
+  ].join('#'),
 });
 
 export type HistoryItem = Record<string, unknown>;
