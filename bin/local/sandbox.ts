@@ -44,7 +44,6 @@ import type { AddressInfo } from 'node:net';
 import { maskId } from '#commons/redact';
 import { countryOf } from '#domain/country';
 import { signBody } from '#webhook/signature';
-import { isMediaType } from '#domain/media';
 import { createSandboxMedia } from './sandbox-media.ts';
 
 export type SandboxFaultMode = 'rate-limit' | 'pair-rate-limit' | 'server-error' | 'invalid-token';
@@ -641,9 +640,6 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const content = body[type];
     const contentOk = type === 'contacts' ? Array.isArray(content) && content.length > 0 : isObject(content);
     if (!contentOk) throw invalidParameter(`Parameter '${type}' is required for a message of type ${type}.`);
-    if (isMediaType(type) && isObject(content) && typeof content.id === 'string' && !media.has(content.id)) {
-      throw invalidParameter(`Parameter '${type}.id' is not a media id uploaded to this number.`);
-    }
 
     let template: SandboxSentMessage['template'];
     if (type === 'template' && isObject(content)) {

@@ -290,8 +290,14 @@ describe('history and media on npm start', () => {
     await userWrites(waId, { text: 'Send me the label' });
     const sent = await api('POST', '/messages', { to: waId, type: 'image', image: { id, caption: 'Your label' } });
     expect(sent.status).toBe(200);
-    const unknown = await api('POST', '/messages', { to: waId, type: 'image', image: { id: '1' } });
-    expect(unknown.status).toBe(502);
+    const held = (await httpRequest(`${sandboxUrl}/sandbox/media/${id}`)).json();
+    expect(held).toMatchObject({ id, origin: 'upload', mimeType: 'image/png', size: 2048 });
+    const sandboxSent = (await httpRequest(`${sandboxUrl}/sandbox/sent`)).json() as {
+      messages: { id: string; body: unknown }[];
+    };
+    expect(sandboxSent.messages.find((message) => message.id === sent.json().id)?.body).toMatchObject({
+      image: { id },
+    });
     const listed = await waitFor(async () => {
       const page = await history(waId);
       return page.messages.find((message) => message.wamid === sent.json().id);
