@@ -55,7 +55,7 @@ describe('media in the deployed stack', () => {
   });
 
   it('lets the media worker only put objects under media/, update the table, read the secret and the stream', () => {
-    const statements = statementsOf(/^MediaWorkerWorkerFunction[0-9A-F]{8}$/);
+    const statements = statementsOf(/^MediaWorkerFunction[0-9A-F]{8}$/);
     expect(actionsOf(statements)).toEqual(
       new Set([
         's3:PutObject',
