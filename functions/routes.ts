@@ -35,6 +35,8 @@ interface RouteCommon {
   secrets: readonly SecretName[];
   /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
   timeoutSeconds?: number;
+  /** the table's indexes the handler queries (its grant names only these), e.g. the history index */
+  tableIndexes?: readonly string[];
   /** reads stored media from the media bucket (lib/media-bucket.ts grants s3:GetObject on media/*) */
   readsMedia?: boolean;
 }
@@ -143,6 +145,7 @@ export const routes = [
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    tableIndexes: ['history'],
     // the API tokens authenticate the caller and key the page cursors (#http/cursor)
     secrets: ['apiTokens'],
   },

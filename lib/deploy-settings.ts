@@ -39,6 +39,8 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'list-templates': 2,
   'get-cost-report': 2,
   'cost-report': 1,
+  // one invocation per stream shard at a time (parallelization factor 1); room for several shards
+  'media-worker': 5,
 };
 
 type Context = (key: string) => unknown;
@@ -60,7 +62,7 @@ export const deploySettings = (context: Context): DeploySettings => {
   // Sends at the number's throughput, plus as much again for session reads, templates and reports.
   const apiRate = positiveInteger(context, 'apiRateLimit', 2 * messagesPerSecond);
   const concurrencyOff = ['off', 'false', false].includes(context('reservedConcurrency') as string | boolean);
-  const names = [...routes.map((route) => route.handler as string), 'cost-report'];
+  const names = [...routes.map((route) => route.handler as string), 'cost-report', 'media-worker'];
   const reservedConcurrency = concurrencyOff
     ? {}
     : Object.fromEntries(

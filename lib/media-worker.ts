@@ -19,6 +19,7 @@ export interface MediaWorkerProps {
   /** the engine's secrets: the worker is granted and told of the access token only */
   secrets: Record<SecretName, ISecret>;
   environment?: Record<string, string>;
+  reservedConcurrency?: number;
 }
 
 /**
@@ -56,12 +57,18 @@ export class MediaWorker extends Construct {
       // a 100 MB document over a slow link, with retries
       timeout: Duration.minutes(5),
       memorySize: 1024,
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
       environment: {
         ...props.environment,
         MEDIA_BUCKET: props.media.bucket.bucketName,
         ...secretEnvironment(props.secrets, mediaWorkerSecrets),
       },
     }).function;
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'The table stream invokes this function through an event source mapping, whose on-failure destination (the Failures queue, alarmed) keeps the records it gives up on; a function dead-letter queue applies to asynchronous invocations only.',
+    });
     for (const name of mediaWorkerSecrets) props.secrets[name].grantRead(this.function);
     props.media.grantWriteMedia(this.function);
     this.function.addEventSource(

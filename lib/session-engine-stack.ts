@@ -57,7 +57,15 @@ export class SessionEngineStack extends Stack {
     });
     const media = new MediaBucket(this, 'Media');
     media.wireRoutes(api.functions);
-    const mediaWorker = new MediaWorker(this, 'MediaWorker', { table, media, secrets, environment });
+    const mediaWorker = new MediaWorker(this, 'MediaWorker', {
+      table,
+      media,
+      secrets,
+      environment,
+      ...(settings.reservedConcurrency['media-worker']
+        ? { reservedConcurrency: settings.reservedConcurrency['media-worker'] }
+        : {}),
+    });
     const { bus } = new EngineEventBus(this, 'Events');
     const scheduler = new WindowScheduler(this, 'WindowTimers');
     const publisher = new EventPublisher(this, 'EventPublisher', { table, bus, scheduler });

@@ -69,6 +69,11 @@ describe('media in the deployed stack', () => {
         'sqs:SendMessage',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
+        // every function's baseline (lib/lambda-function.ts): its own log group and X-Ray
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
       ]),
     );
     const put = statements.find((statement) => statement.Action === 's3:PutObject') as Statement;
@@ -95,6 +100,18 @@ describe('media in the deployed stack', () => {
       },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('lets only the history route query the history index, and no function every index', () => {
+    const history = statementsOf(/^ApiGetContactMessagesFunction[0-9A-F]{8}$/).find((statement) =>
+      JSON.stringify(statement.Action).includes('dynamodb:Query'),
+    ) as Statement;
+    expect(JSON.stringify(history.Resource)).toContain(`/index/${tableSchema.historyIndex.name}`);
+    const session = statementsOf(/^ApiGetSessionFunction[0-9A-F]{8}$/).find((statement) =>
+      JSON.stringify(statement.Action).includes('dynamodb:Query'),
+    ) as Statement;
+    expect(JSON.stringify(session.Resource)).not.toContain('/index/');
+    expect(JSON.stringify(template.toJSON())).not.toContain('/index/*');
   });
 
   it('lets GET /media only read objects under media/ and redirect to a presigned URL', () => {

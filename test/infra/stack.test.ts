@@ -100,7 +100,7 @@ describe('the deployed stack', () => {
           ] as [RegExp, readonly string[]],
       ),
       [/^CostReportFunction[0-9A-F]{8}$/, costReportSecrets],
-      [/^MediaWorkerWorkerFunction[0-9A-F]{8}$/, mediaWorkerSecrets],
+      [/^MediaWorkerFunction[0-9A-F]{8}$/, mediaWorkerSecrets],
     ];
     for (const [pattern, names] of readers) {
       const [id, fn] = resources('AWS::Lambda::Function').find(([candidate]) => pattern.test(candidate)) ?? [];
@@ -250,8 +250,12 @@ describe('the deployed stack', () => {
   it('reserves concurrency for every function', () => {
     const { reservedConcurrency } = deploySettings(() => undefined);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      const name = [...routes.map((route) => route.handler), 'cost-report'].find((handler) =>
-        id.startsWith(handler === 'cost-report' ? 'CostReportFunction' : `Api${pascal(handler)}Function`),
+      const prefixes: Record<string, string> = {
+        'cost-report': 'CostReportFunction',
+        'media-worker': 'MediaWorkerFunction',
+      };
+      const name = [...routes.map((route) => route.handler), 'cost-report', 'media-worker'].find((handler) =>
+        id.startsWith(prefixes[handler] ?? `Api${pascal(handler)}Function`),
       );
       expect(name).toBeDefined();
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(reservedConcurrency[name as string]);
