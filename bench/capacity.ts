@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableSchema } from '../functions/commons/store/table-schema.ts';
 
 /**
  * DynamoDB work as DynamoDB itself reports it: a middleware on the handlers' own module-scope
@@ -26,6 +27,12 @@ export interface Work {
   wcu: number;
   /** what DynamoDB Local itself reported for the transactions, for the record */
   transactionWcuReported: number;
+  /**
+   * WCU of the history index (a GSI): DynamoDB Local reports no index units, so they are computed by
+   * AWS's rule: every write of an item that carries the index keys writes the index too, 1 WCU per
+   * started KB of the projected attributes.
+   */
+  indexWcu: number;
   /** requests that failed (conditional check failures included): DynamoDB reports no capacity for them */
   failed: number;
   /** successful responses that carried no ConsumedCapacity */
@@ -50,6 +57,7 @@ export const emptyWork = (): Work => ({
   rcu: 0,
   wcu: 0,
   transactionWcuReported: 0,
+  indexWcu: 0,
   failed: 0,
   unreported: 0,
   byCommand: {},
@@ -63,6 +71,7 @@ export const addWork = (into: Work, more: Work): Work => {
   into.rcu += more.rcu;
   into.wcu += more.wcu;
   into.transactionWcuReported += more.transactionWcuReported;
+  into.indexWcu += more.indexWcu;
   into.failed += more.failed;
   into.unreported += more.unreported;
   for (const [name, count] of Object.entries(more.byCommand))
@@ -130,6 +139,35 @@ export const transactionWcu = (body: string): number => {
   }, 0);
 };
 
+const history = tableSchema.historyIndex;
+const indexed = new Set<string>([
+  tableSchema.partitionKey,
+  tableSchema.sortKey,
+  history.partitionKey,
+  history.sortKey,
+  ...history.projected,
+]);
+
+/** The history index's share of a written item: 1 WCU per started KB of what it projects, 0 when not indexed. */
+export const historyIndexWcu = (item: Record<string, AttributeValue> | undefined): number => {
+  if (!item || !(history.partitionKey in item)) return 0;
+  const projected = Object.fromEntries(Object.entries(item).filter(([name]) => indexed.has(name)));
+  return Math.max(1, Math.ceil(itemSize(projected) / 1024));
+};
+
+/** Index WCU of a PutItem or TransactWriteItems body (the engine writes message items only with Put). */
+export const indexWcuOf = (command: string, body: string): number => {
+  const input = JSON.parse(body) as {
+    Item?: Record<string, AttributeValue>;
+    TransactItems?: Array<{ Put?: { Item?: Record<string, AttributeValue> } }>;
+  };
+  if (command === 'PutItemCommand') return historyIndexWcu(input.Item);
+  if (command === 'TransactWriteItemsCommand') {
+    return (input.TransactItems ?? []).reduce((sum, entry) => sum + historyIndexWcu(entry.Put?.Item), 0);
+  }
+  return 0;
+};
+
 /** The serialized request body: a string, or bytes in recent SDK versions. */
 const bodyText = (body: unknown): string | undefined => {
   if (typeof body === 'string') return body;
@@ -169,13 +207,19 @@ export const installCapacityMeter = (client: DynamoDBClient): CapacityMeter => {
     return work;
   };
   const transactionCost = new WeakMap<object, number>();
+  const indexCost = new WeakMap<object, number>();
   // After serialization: the body is the marshalled request, whichever client (document or raw) sent it.
   client.middlewareStack.add(
     (next, handlerContext) => async (args) => {
       const request = args.request as { body?: unknown } | undefined;
-      if ((handlerContext as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
+      const commandName = String((handlerContext as { commandName?: string }).commandName ?? '');
+      if (commandName === 'TransactWriteItemsCommand') {
         const body = bodyText(request?.body);
         if (body !== undefined) transactionCost.set(handlerContext, transactionWcu(body));
+      }
+      if (commandName === 'PutItemCommand' || commandName === 'TransactWriteItemsCommand') {
+        const body = bodyText(request?.body);
+        if (body !== undefined) indexCost.set(handlerContext, indexWcuOf(commandName, body));
       }
       return next(args);
     },
@@ -198,6 +242,8 @@ export const installCapacityMeter = (client: DynamoDBClient): CapacityMeter => {
       try {
         const result = await next(args);
         const units = unitsOf((result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+        // Only a write that succeeded writes the index (a failed condition writes nothing).
+        work.indexWcu += indexCost.get(handlerContext) ?? 0;
         if (command === 'TransactWriteItemsCommand') {
           work.wcu += transactionCost.get(handlerContext) ?? 0;
           work.transactionWcuReported += units ?? 0;

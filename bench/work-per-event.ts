@@ -33,6 +33,7 @@ const perEvent = (total: Work, samples: number): PerEvent => {
     rcu: mean(total.rcu),
     wcu: mean(total.wcu),
     transactionWcuReported: mean(total.transactionWcuReported),
+    indexWcu: mean(total.indexWcu),
     failed: mean(total.failed),
     unreported: mean(total.unreported),
     byCommand: Object.fromEntries(Object.entries(total.byCommand).map(([name, count]) => [name, mean(count)])),

@@ -3,7 +3,11 @@
  * Lambda handlers serve the route list over HTTP as API Gateway would call them.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkConfig } from './local/check-config.ts';
+import { startLocalMedia, type LocalMedia } from './local/media-worker.ts';
 import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalServer } from './local/server.ts';
 import { startSandbox, type Sandbox } from './local/sandbox/index.ts';
@@ -45,12 +49,13 @@ const main = async (): Promise<void> => {
   const generated = withDefaults();
   const port = Number(process.env.PORT ?? 3000);
   // Ctrl-C may come while DynamoDB Local is still starting; its watchdog then stops java when we exit.
-  const running: { dynamoDb?: DynamoDbLocal } = {};
+  const running: { dynamoDb?: DynamoDbLocal; media?: LocalMedia } = {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log({ message: 'stopping', signal });
+    await running.media?.stop();
     await running.dynamoDb?.stop();
     process.exit(0);
   };
@@ -69,12 +74,25 @@ const main = async (): Promise<void> => {
   });
   process.env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
   await createSessionTable(dynamoDb.endpoint, process.env.TABLE_NAME as string);
+  // Media goes to s3rver (the S3 adapter's local twin) in a folder under LOCAL_DATA_DIR.
+  const dataDir = process.env.LOCAL_DATA_DIR || mkdtempSync(join(tmpdir(), 'whatsapp-engine-'));
+  const media = await startLocalMedia({
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    tableName: process.env.TABLE_NAME as string,
+    dataDir,
+    log,
+  });
+  running.media = media;
+  process.env.MEDIA_BUCKET = media.bucket;
+  process.env.MEDIA_S3_ENDPOINT = media.s3Endpoint;
+  log({ message: 'media storage started', folder: media.folder, endpoint: media.s3Endpoint });
 
   // Sends go to Meta when WHATSAPP_API_URL is set; otherwise to the built-in sandbox, which posts
   // its status webhooks back to our own /webhook. Set before the first handler is loaded.
   const useSandbox = !process.env.WHATSAPP_API_URL;
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? port + 1);
   if (useSandbox) process.env.WHATSAPP_API_URL = `http://127.0.0.1:${sandboxPort}`;
+  await media.startWorker();
   const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
   let sandbox: Sandbox | undefined;
   if (useSandbox) {

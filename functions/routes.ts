@@ -19,7 +19,7 @@ export type TableAction =
 
 /**
  * What an API token may do. A token without scopes may do everything (README: Security).
- * `read`: sessions, templates, cost reports; `send`: messages; `admin`: template registration.
+ * `read`: sessions, history, media, templates, cost reports; `send`: messages, media uploads; `admin`: template registration.
  */
 export const apiScopes = ['read', 'send', 'admin'] as const;
 export type ApiScope = (typeof apiScopes)[number];
@@ -35,6 +35,10 @@ interface RouteCommon {
   secrets: readonly SecretName[];
   /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
   timeoutSeconds?: number;
+  /** the table's indexes the handler queries (its grant names only these), e.g. the history index */
+  tableIndexes?: readonly string[];
+  /** reads stored media from the media bucket (lib/media-bucket.ts grants s3:GetObject on media/*) */
+  readsMedia?: boolean;
 }
 
 export type RouteDefinition = RouteCommon &
@@ -134,6 +138,39 @@ export const routes = [
     secrets: ['apiTokens'],
     timeoutSeconds: 29,
   },
+  {
+    method: 'GET',
+    path: '/contacts/{userId}/messages',
+    handler: 'get-contact-messages',
+    auth: 'apiToken',
+    scope: 'read',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    tableIndexes: ['history'],
+    // the API tokens authenticate the caller and key the page cursors (#http/cursor)
+    secrets: ['apiTokens'],
+  },
+  {
+    method: 'GET',
+    path: '/media/{wamid}/{mediaId}',
+    handler: 'get-media',
+    auth: 'apiToken',
+    scope: 'read',
+    tableActions: ['dynamodb:GetItem'],
+    secrets: ['apiTokens'],
+    readsMedia: true,
+  },
+  {
+    method: 'POST',
+    path: '/media',
+    handler: 'upload-media',
+    auth: 'apiToken',
+    scope: 'send',
+    tableActions: [],
+    // the caller's token, then Meta's access token for the upload itself
+    secrets: ['apiTokens', 'accessToken'],
+    // an upload of up to Meta's limits, retried with backoff like a send
+    timeoutSeconds: 29,
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];
@@ -149,3 +186,6 @@ export const routeOf = (handler: HandlerName): RouteDefinition => {
 
 /** The scheduled cost report is no route, but reads a secret too: for Meta's pricing_analytics. */
 export const costReportSecrets = ['accessToken'] as const satisfies readonly SecretName[];
+
+/** The media worker is no route either: it downloads media from Meta with the access token, nothing else. */
+export const mediaWorkerSecrets = ['accessToken'] as const satisfies readonly SecretName[];

@@ -42,10 +42,12 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   // One batch per stream shard at a time (parallelization factor 1) plus the window timers: a table
   // at this traffic has a handful of shards; past this the stream lags, nothing is lost.
   'publish-events': 10,
+  // one invocation per stream shard at a time (parallelization factor 1); room for several shards
+  'media-worker': 5,
 };
 
-/** Functions that serve no route: the scheduled report and the stream's event publisher. */
-export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events'] as const;
+/** Functions that serve no route: the scheduled report and the stream's event publisher and media worker. */
+export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events', 'media-worker'] as const;
 
 type Context = (key: string) => unknown;
 

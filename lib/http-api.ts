@@ -83,6 +83,7 @@ export class SessionApi extends Construct {
         handlerName: route.handler,
         table: props.table,
         tableActions: route.tableActions,
+        ...(route.tableIndexes ? { tableIndexes: route.tableIndexes } : {}),
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
         ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
         ...(props.settings.reservedConcurrency[route.handler]

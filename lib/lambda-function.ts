@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -15,6 +15,8 @@ export interface LambdaFunctionProps {
   table: ITable;
   /** the only DynamoDB actions this function may perform on the table */
   tableActions: readonly TableAction[];
+  /** the table's indexes it queries by name; none by default, so its grant names the table alone */
+  tableIndexes?: readonly string[];
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
@@ -94,7 +96,18 @@ export class LambdaFunction extends Construct {
           : {}),
       },
     });
-    if (props.tableActions.length > 0) props.table.grant(this.function, ...props.tableActions);
+    // The table and only the indexes it names: Table.grant() would add `index/*` once the table has one.
+    if (props.tableActions.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...props.tableActions],
+          resources: [
+            props.table.tableArn,
+            ...(props.tableIndexes ?? []).map((index) => `${props.table.tableArn}/index/${index}`),
+          ],
+        }),
+      );
+    }
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       Validations.of(this.function).acknowledge({
         id: rule,

@@ -8,6 +8,8 @@ import { EventPublisher } from './event-publisher.ts';
 import { WindowScheduler } from './window-scheduler.ts';
 import { SessionApi } from './http-api.ts';
 import { ReportBucket } from './report-bucket.ts';
+import { MediaBucket } from './media-bucket.ts';
+import { MediaWorker } from './media-worker.ts';
 import { Monitoring } from './monitoring.ts';
 import { SessionTable } from './session-table.ts';
 import { WhatsAppSecrets } from './whatsapp-secret.ts';
@@ -53,6 +55,17 @@ export class SessionEngineStack extends Stack {
         : {}),
       ...rateCard,
     });
+    const media = new MediaBucket(this, 'Media');
+    media.wireRoutes(api.functions);
+    const mediaWorker = new MediaWorker(this, 'MediaWorker', {
+      table,
+      media,
+      secrets,
+      environment,
+      ...(settings.reservedConcurrency['media-worker']
+        ? { reservedConcurrency: settings.reservedConcurrency['media-worker'] }
+        : {}),
+    });
     const { bus } = new EngineEventBus(this, 'Events');
     const scheduler = new WindowScheduler(this, 'WindowTimers');
     const publisher = new EventPublisher(this, 'EventPublisher', {
@@ -68,13 +81,19 @@ export class SessionEngineStack extends Stack {
       : undefined;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
-      functions: { ...api.functions, 'cost-report': report.function, 'publish-events': publisher.function },
+      functions: {
+        ...api.functions,
+        'cost-report': report.function,
+        'publish-events': publisher.function,
+        'media-worker': mediaWorker.function,
+      },
       table,
       apiMetrics: api.metrics,
       reportFunction: report.function,
       deadLetterQueues: [
         { name: 'cost-report', queue: report.deadLetterQueue },
         { name: 'event-records', queue: publisher.deadLetterQueue },
+        { name: 'media-records', queue: mediaWorker.failures },
         { name: 'window-timers', queue: scheduler.deadLetterQueue },
         ...(forwarding ? [{ name: 'event-forwarding', queue: forwarding.deadLetterQueue }] : []),
       ],

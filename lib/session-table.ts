@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableSchema } from '../functions/commons/store/table-schema.ts';
 
@@ -17,12 +24,20 @@ export class SessionTable extends Construct {
       sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
-      // The outbox of event delivery (lib/event-publisher.ts): every change with both images.
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The outbox of event delivery (lib/event-publisher.ts) and the media worker: both images.
+      stream: StreamViewType[tableSchema.streamView],
+    });
+    const history = tableSchema.historyIndex;
+    this.table.addGlobalSecondaryIndex({
+      indexName: history.name,
+      partitionKey: { name: history.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: history.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...history.projected],
     });
   }
 }

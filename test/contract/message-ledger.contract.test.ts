@@ -1,5 +1,5 @@
 import { utcDay } from '#domain/time';
-import { keys } from '#store/keys';
+import { contactPk, keys } from '#store/keys';
 import { NotABusinessMessageError } from '#store/message-ledger';
 import type { InboundMessageEvent } from '#webhook/events';
 import { adapters } from '../support/adapters.ts';
@@ -42,9 +42,29 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
       timestamp: T,
       raw: '{"text":"hi"}',
       expiresAt: T + 100,
+      // the history index: the contact's partition, then Meta's second, the millisecond received, the wamid
+      historyPk: contactPk(contact.phoneNumberId, contact.contactId),
+      historySk: expect.stringMatching(new RegExp(`^00${T}#\\d{13}#${id.replace(/\./g, '\\.')}$`)),
     });
     await expect(messages.readMessage(id)).rejects.toThrow(NotABusinessMessageError);
     expect(await messages.readMessage(`${id}.unknown`)).toBeUndefined();
+  });
+
+  it('records inbound media as pending, which is what the media worker takes from the stream', async () => {
+    const contact = await newContact();
+    const id = `wamid.img.${contact.phoneNumberId}`;
+    const message = {
+      ...inbound(id, contact.phoneNumberId, contact.contactId, {
+        image: { id: '942920057567777', mime_type: 'image/jpeg', sha256: 'abc=' },
+      }),
+      type: 'image',
+    } as InboundMessageEvent;
+    expect(await messages.recordInbound(contact, message, T + 100)).toBe('recorded');
+    expect((await item(keys.message(id)))?.media).toMatchObject({
+      id: '942920057567777',
+      mimeType: 'image/jpeg',
+      state: 'pending',
+    });
   });
 
   it('keeps a raw copy of 3-byte characters within the item limit in bytes', async () => {

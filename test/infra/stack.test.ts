@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { costReportSecrets, routes } from '../../functions/routes.ts';
+import { costReportSecrets, mediaWorkerSecrets, routes } from '../../functions/routes.ts';
 import { secretArnVariable, secretNames, type SecretName } from '../../functions/commons/secret-names.ts';
 import { BACKGROUND_FUNCTIONS, deploySettings } from '../../lib/deploy-settings.ts';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
@@ -43,7 +43,8 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    expect(functions).toHaveLength(routes.length + 2);
+    // ...and the cost report, publish-events and the media worker
+    expect(functions).toHaveLength(routes.length + 3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -99,6 +100,7 @@ describe('the deployed stack', () => {
           ] as [RegExp, readonly string[]],
       ),
       [/^CostReportFunction[0-9A-F]{8}$/, costReportSecrets],
+      [/^MediaWorkerFunction[0-9A-F]{8}$/, mediaWorkerSecrets],
     ];
     for (const [pattern, names] of readers) {
       const [id, fn] = resources('AWS::Lambda::Function').find(([candidate]) => pattern.test(candidate)) ?? [];
@@ -197,7 +199,7 @@ describe('the deployed stack', () => {
 
   it('alarms on function errors and on API 5xx', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
-    for (const name of [...routes.map((route) => route.handler), 'cost-report']) {
+    for (const name of [...routes.map((route) => route.handler), 'cost-report', 'media-worker']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: `${name}: the Lambda threw or timed out`,
         MetricName: 'Errors',
@@ -251,6 +253,7 @@ describe('the deployed stack', () => {
       const background: Record<string, string> = {
         'cost-report': 'CostReportFunction',
         'publish-events': 'EventPublisherFunction',
+        'media-worker': 'MediaWorkerFunction',
       };
       const name = [...routes.map((route) => route.handler), ...BACKGROUND_FUNCTIONS].find((handler) =>
         id.startsWith(background[handler] ?? `Api${pascal(handler)}Function`),

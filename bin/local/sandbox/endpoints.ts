@@ -105,7 +105,9 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     if (!nonEmpty(phoneNumberId)) {
       throw invalidSandboxRequest('phoneNumberId (the business number the user writes to) is required.');
     }
-    if (!nonEmpty(text) || text.length > MAX_TEXT) {
+    const media = model.userMedia(request);
+    if (media && 'error' in media) throw invalidSandboxRequest(String(media.error));
+    if (!media && (!nonEmpty(text) || text.length > MAX_TEXT)) {
       throw invalidSandboxRequest(`text is required, at most ${MAX_TEXT} characters.`);
     }
     if (userId !== undefined && !isBusinessScopedUserId(userId)) {
@@ -117,7 +119,12 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     }
     if (ids.waId !== undefined && userId !== undefined) ids.userId = userId;
     const name = nonEmpty(request.name) ? request.name : 'Sandbox User';
-    const inbound = model.userWrites(ids, phoneNumberId, { type: 'text', text }, name);
+    const inbound = model.userWrites(
+      ids,
+      phoneNumberId,
+      media ? { type: 'media', part: media } : { type: 'text', text: text as string },
+      name,
+    );
     // Answered once the engine has the webhook, so a send right after finds the window open.
     const delivered = await context.postInbound(inbound.payload, {
       kind: 'message',
@@ -186,6 +193,8 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     }
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
+    // Meta's media paths (URLs, downloads, uploads) and the sandbox's media controls, past the Origin rule.
+    if (await model.state.media.route(req, res, url.pathname, method)) return;
     for (const endpoint of endpoints) {
       const match = endpoint.pattern.exec(url.pathname);
       if (!match) continue;

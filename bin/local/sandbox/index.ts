@@ -32,6 +32,7 @@
 import { createServer } from 'node:http';
 import { listen } from '../http.ts';
 import type { PricingRate } from './analytics';
+import { createSandboxMedia } from '../sandbox-media.ts';
 import { createEndpoints } from './endpoints';
 import type { SandboxFaultMode } from './errors';
 import type { SandboxSentMessage } from './messages';
@@ -105,7 +106,11 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       // a failing logger must not break the sandbox
     }
   };
+  let origin = '';
+  let baseUrl = '';
+  const media = createSandboxMedia({ accessToken: options.accessToken, baseUrl: () => baseUrl, now, log });
   const model = new MetaModel({
+    media,
     clock: () => Math.floor(now() / 1000),
     wabaId: options.wabaId ?? '100000000000000',
     displayPhoneNumber: options.displayPhoneNumber ?? '15550000000',
@@ -140,7 +145,6 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     });
   };
 
-  let origin = '';
   const server = createServer(
     createEndpoints({
       model,
@@ -160,6 +164,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   );
   const { port, url } = await listen(server, options.port, options.host ?? '127.0.0.1');
   origin = new URL(url).origin;
+  baseUrl = url;
 
   return {
     url,

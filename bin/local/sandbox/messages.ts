@@ -41,7 +41,8 @@ export interface SandboxSentMessage {
 }
 
 /** What a user writes; one kind today, each further kind (media) one more member. */
-export type InboundContent = { type: 'text'; text: string };
+/** What a sandbox user sends: text, or a media part as Meta's webhook carries it (`{ type, [type]: {...} }`). */
+export type InboundContent = { type: 'text'; text: string } | { type: 'media'; part: Json };
 
 /** Meta's pricing category spelling: a hyphen in authentication-international. */
 const pricingCategory = (category: string): string =>
@@ -99,8 +100,7 @@ export const inboundItem = (user: UserIds, wamid: string, timestamp: EpochSecond
   ...(user.userId === undefined ? {} : { from_user_id: user.userId }),
   id: wamid,
   timestamp: String(timestamp),
-  type: content.type,
-  text: { body: content.text },
+  ...(content.type === 'text' ? { type: 'text', text: { body: content.text } } : content.part),
 });
 
 /** The webhook body around a `value`: one entry of the WABA, one `messages` change of the business number. */

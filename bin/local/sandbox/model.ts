@@ -34,6 +34,7 @@ import {
   type SandboxStatus,
 } from './messages';
 import { readSendRequest } from './send-request';
+import { createSandboxMedia, type SandboxMedia } from '../sandbox-media.ts';
 import { conversationFor, noteInbound, Users, windowOpen } from './users';
 
 /** A template's category as the business registered it; undefined: Meta does not know it (132001). */
@@ -45,6 +46,8 @@ export interface MetaState {
   messages: SandboxSentMessage[];
   /** the answers the next sends get instead of being accepted */
   faults: Fault[];
+  /** media files by id (users' and uploads), their five-minute URLs and media faults (sandbox-media.ts) */
+  media: SandboxMedia;
 }
 
 export interface MetaModelOptions {
@@ -57,6 +60,8 @@ export interface MetaModelOptions {
   /** unset: every template is known, as utility */
   templateCategory?: TemplateCategoryLookup;
   pricingRate?: PricingRate;
+  /** the media part of the state; unset: one that accepts no access token (tests without media) */
+  media?: SandboxMedia;
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -66,9 +71,23 @@ const freshWamid = (): string => `wamid.HBgL${randomBytes(24).toString('hex').to
 const freshId = (): string => randomBytes(16).toString('hex');
 
 export class MetaModel {
-  readonly state: MetaState = { users: new Users(), messages: [], faults: [] };
+  readonly state: MetaState;
 
-  constructor(private readonly options: MetaModelOptions) {}
+  constructor(private readonly options: MetaModelOptions) {
+    this.state = {
+      users: new Users(),
+      messages: [],
+      faults: [],
+      media:
+        options.media ??
+        createSandboxMedia({ accessToken: '', baseUrl: () => 'http://sandbox', now: () => options.clock() * 1000 }),
+    };
+  }
+
+  /** A user message's media part from the sandbox call (base64 file), undefined for text, or why it is refused. */
+  userMedia(body: Json): Json | { error: string } | undefined {
+    return this.state.media.inboundContent(body);
+  }
 
   // --- faults ----------------------------------------------------------------------------------------
 

@@ -21,6 +21,12 @@ export interface MessageState {
   metaPricing?: MetaPricing & { fromStatus: DeliveryStatus };
   /** Meta's conversation object (≤ v23 and free entry points), merged across statuses */
   metaConversation?: MetaConversation;
+  /** when the send API handed the message to Meta (our clock); absent for messages other tools sent */
+  sentAt?: EpochSeconds;
+  /** the same instant in milliseconds: orders messages of one second in the history */
+  sentAtMs?: number;
+  /** what the send API sent: `type` and that type's object as in Meta's send body (kept for the retention period) */
+  content?: { type: string } & Record<string, unknown>;
 }
 
 /** The order of progress; read and played both imply delivered. */

@@ -49,3 +49,37 @@ export const MetaError = {
   /** The user stopped marketing messages from the business. */
   marketingOptOut: 131050,
 } as const;
+
+/**
+ * Media the Cloud API accepts, by message type: MIME types and the largest size in bytes (stickers:
+ * 100 KB static, 500 KB animated). Inbound media obeys the same limits, so larger is refused, not stored.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#supported-media-types
+ */
+export const MEDIA_LIMITS = {
+  image: { maxBytes: 5 * 1024 * 1024, mimeTypes: ['image/jpeg', 'image/png'] },
+  audio: {
+    maxBytes: 16 * 1024 * 1024,
+    mimeTypes: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'],
+  },
+  video: { maxBytes: 16 * 1024 * 1024, mimeTypes: ['video/mp4', 'video/3gpp'] },
+  document: {
+    maxBytes: 100 * 1024 * 1024,
+    mimeTypes: [
+      'text/plain',
+      'application/pdf',
+      'application/msword',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'application/vnd.ms-excel',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/vnd.ms-powerpoint',
+      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    ],
+  },
+  sticker: { maxBytes: 100 * 1024, animatedMaxBytes: 500 * 1024, mimeTypes: ['image/webp'] },
+} as const;
+
+/**
+ * A media URL from `GET /{media-id}` is valid for five minutes.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#retrieve-media-url
+ */
+export const MEDIA_URL_SECONDS = 5 * 60;

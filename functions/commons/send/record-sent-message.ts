@@ -11,6 +11,10 @@ export interface SentMessage {
   templateName?: string;
   /** the template's category at send time: Meta bills that one */
   templateCategory?: string;
+  /** when Meta accepted it, and what was sent: the history route shows both */
+  sentAt?: EpochSeconds;
+  sentAtMs?: number;
+  content?: MessageState['content'];
 }
 
 const withApiInfo = (state: MessageState, message: SentMessage): MessageState => ({
@@ -19,6 +23,9 @@ const withApiInfo = (state: MessageState, message: SentMessage): MessageState =>
   kind: message.kind,
   ...(message.templateName ? { templateName: message.templateName } : {}),
   ...(message.templateCategory ? { templateCategory: message.templateCategory } : {}),
+  ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
+  ...(message.sentAtMs !== undefined ? { sentAtMs: message.sentAtMs } : {}),
+  ...(message.content ? { content: message.content } : {}),
   user: { ...message.contact.ids, ...state.user },
 });
 

@@ -134,6 +134,9 @@ export const sendMessage = async (
         contact,
         kind: request.kind,
         ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
+        sentAt: now,
+        sentAtMs: Date.now(),
+        content: { type: request.type, [request.type]: request.graphBody[request.type] },
       },
       now + retentionSeconds(deps.retentionDays),
     );

@@ -9,6 +9,19 @@ export const tableSchema = {
   sortKey: 'sk',
   /** Epoch seconds. DynamoDB deletes lazily, so reads also treat `expiresAt <= now` as gone. */
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * A contact's messages, newest first: only message items carry these attributes (a sparse index),
+   * `historyPk` = the contact's partition, `historySk` = Meta's timestamp (zero-padded) then the wamid.
+   * INCLUDE projects what a history page shows, so one Query answers a page with no reads of the table.
+   */
+  historyIndex: {
+    name: 'history',
+    partitionKey: 'historyPk',
+    sortKey: 'historySk',
+    projected: ['direction', 'type', 'timestamp', 'raw', 'state', 'decision', 'held', 'status', 'media', 'expiresAt'],
+  },
+  /** The table's change stream (NEW_AND_OLD_IMAGES): the outbox publish-events and the media worker read. */
+  streamView: 'NEW_AND_OLD_IMAGES',
 } as const;
 
 export type TableKey = { pk: string; sk: string };
@@ -20,11 +33,23 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
   AttributeDefinitions: [
     { AttributeName: tableSchema.partitionKey, AttributeType: 'S' },
     { AttributeName: tableSchema.sortKey, AttributeType: 'S' },
+    { AttributeName: tableSchema.historyIndex.partitionKey, AttributeType: 'S' },
+    { AttributeName: tableSchema.historyIndex.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
     { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
   ],
-  // The outbox of event delivery: publish-events reads every change with both images.
-  StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: tableSchema.historyIndex.name,
+      KeySchema: [
+        { AttributeName: tableSchema.historyIndex.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableSchema.historyIndex.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...tableSchema.historyIndex.projected] },
+    },
+  ],
+  // The outbox: publish-events and the media worker read every change with both images.
+  StreamSpecification: { StreamEnabled: true, StreamViewType: tableSchema.streamView },
 });

@@ -3,39 +3,71 @@ import { currentStatus, type MessageState } from '#domain/message-state';
 import type { DeliveryStatus } from '#webhook/events';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
+import { outboundAt } from '#domain/history-view';
+import { inboundMedia, type MediaRecord } from '#domain/media';
 import { cutFields, rawJson } from '../raw-copy';
-import type { TableKey } from '../table-schema';
+import { tableSchema, type TableKey } from '../table-schema';
+import { contactPk } from './contact-partition';
 import { declare } from './declaration';
 
+const historyIndex = tableSchema.historyIndex;
+
+/**
+ * The history index attributes every message item carries (the index is sparse: no other kind has
+ * them): the contact's partition, then Meta's timestamp (zero-padded so the string order is the time
+ * order), then, because Meta's timestamps are whole seconds, the millisecond we received or sent it
+ * (messages of one second keep their order), then the wamid.
+ */
+export type HistoryAttributes = { historyPk: string; historySk: string };
+
+export const historyKeys = (
+  phoneNumberId: string,
+  contactId: string,
+  timestamp: EpochSeconds,
+  wamid: string,
+  atMs = 0,
+): HistoryAttributes => ({
+  [historyIndex.partitionKey]: contactPk(phoneNumberId, contactId),
+  [historyIndex.sortKey]: [
+    String(Math.max(0, Math.floor(timestamp))).padStart(12, '0'),
+    String(Math.max(0, Math.floor(atMs))).padStart(13, '0'),
+    wamid,
+  ].join('#'),
+});
+
 /** A user's message: recorded once per id, its content kept for the retention period only. */
-export type InboundMessageItem = TableKey & {
-  direction: 'inbound';
-  phoneNumberId: string;
-  contactId: string;
-  type: string;
-  timestamp: EpochSeconds;
-  replyTo?: string;
-  referral?: Record<string, unknown>;
-  /** the message itself (text, media ids, ...) as JSON, cut to size */
-  raw: string;
-  expiresAt: EpochSeconds;
-};
+export type InboundMessageItem = TableKey &
+  HistoryAttributes & {
+    direction: 'inbound';
+    phoneNumberId: string;
+    contactId: string;
+    type: string;
+    timestamp: EpochSeconds;
+    replyTo?: string;
+    referral?: Record<string, unknown>;
+    /** the message itself (text, media ids, ...) as JSON, cut to size */
+    raw: string;
+    /** inbound media starts `pending`: its insert on the table's stream is what the media worker reads */
+    media?: MediaRecord;
+    expiresAt: EpochSeconds;
+  };
 
 /** A business message: its folded state and the effects the table holds because of it. */
-export type OutboundMessageItem = TableKey & {
-  direction: 'outbound';
-  phoneNumberId: string;
-  contactId: string;
-  /** the current status, beside the state for readers that want only it */
-  status?: DeliveryStatus;
-  state: MessageState;
-  decision?: DeliveryDecision;
-  /** the applied effects: what the aggregates and conversation items hold because of this message */
-  held: MessageEffects;
-  /** optimistic lock: every write names the version it read */
-  version: number;
-  expiresAt: EpochSeconds;
-};
+export type OutboundMessageItem = TableKey &
+  HistoryAttributes & {
+    direction: 'outbound';
+    phoneNumberId: string;
+    contactId: string;
+    /** the current status, beside the state for readers that want only it */
+    status?: DeliveryStatus;
+    state: MessageState;
+    decision?: DeliveryDecision;
+    /** the applied effects: what the aggregates and conversation items hold because of this message */
+    held: MessageEffects;
+    /** optimistic lock: every write names the version it read */
+    version: number;
+    expiresAt: EpochSeconds;
+  };
 
 export type MessageItem = InboundMessageItem | OutboundMessageItem;
 
@@ -52,6 +84,10 @@ export const messageItem = declare({
     'recordInbound',
     /** GetItem by Meta's id (wamid), strongly consistent, before folding a status into it */
     'read',
+    /** Query the history index by contact partition, newest first (GET /contacts/{userId}/messages) */
+    'history',
+    /** UpdateItem of `media` only: the worker marks it stored or failed (GET /media reads it) */
+    'mediaState',
     /** PutItem under the version read, alone or in the transaction of its effects */
     'commit',
   ],
@@ -63,24 +99,37 @@ export const toInboundMessageItem = (
   contact: { phoneNumberId: string; contactId: string },
   message: InboundMessageEvent,
   retainUntil: EpochSeconds,
-): InboundMessageItem => ({
-  ...messageItem.key(message.id),
-  direction: 'inbound',
-  phoneNumberId: contact.phoneNumberId,
-  contactId: contact.contactId,
-  type: message.type,
-  timestamp: message.timestamp,
-  ...(message.context?.id ? { replyTo: message.context.id } : {}),
-  ...(message.referral ? { referral: cutFields(message.referral) } : {}),
-  raw: rawJson(message.raw).text,
-  expiresAt: retainUntil,
-});
+  receivedAtMs: number = Date.now(),
+): InboundMessageItem => {
+  const media = inboundMedia(message.type, message.raw);
+  return {
+    ...messageItem.key(message.id),
+    ...historyKeys(contact.phoneNumberId, contact.contactId, message.timestamp, message.id, receivedAtMs),
+    direction: 'inbound',
+    phoneNumberId: contact.phoneNumberId,
+    contactId: contact.contactId,
+    type: message.type,
+    timestamp: message.timestamp,
+    ...(message.context?.id ? { replyTo: message.context.id } : {}),
+    ...(message.referral ? { referral: cutFields(message.referral) } : {}),
+    raw: rawJson(message.raw).text,
+    ...(media ? { media } : {}),
+    expiresAt: retainUntil,
+  };
+};
 
 export const toOutboundMessageItem = (
   message: { state: MessageState; decision?: DeliveryDecision; appliedEffects: MessageEffects; version: number },
   retainUntil: EpochSeconds,
 ): OutboundMessageItem => ({
   ...messageItem.key(message.state.id),
+  ...historyKeys(
+    message.state.phoneNumberId,
+    message.state.contactId,
+    outboundAt(message.state),
+    message.state.id,
+    message.state.sentAtMs,
+  ),
   direction: 'outbound',
   phoneNumberId: message.state.phoneNumberId,
   contactId: message.state.contactId,

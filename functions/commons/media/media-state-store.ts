@@ -1,0 +1,83 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MediaRecord } from '#domain/media';
+import { keys } from '#store/keys';
+
+/** The media fields of a message item: what the worker records, what GET /media reads. */
+export interface MessageMedia {
+  phoneNumberId: string;
+  media: MediaRecord;
+  expiresAt?: number;
+}
+
+export interface MediaStateStore {
+  read(wamid: string): Promise<MessageMedia | undefined>;
+  /** stored wins over anything; a redelivered stream record after success changes nothing */
+  markStored(wamid: string, key: string, size: number): Promise<void>;
+  /** only while pending: a later success is never turned into a failure */
+  markFailed(wamid: string, reason: string): Promise<void>;
+}
+
+const MAX_REASON_CHARS = 500;
+
+export class DynamoDbMediaStateStore implements MediaStateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(wamid: string): Promise<MessageMedia | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.message(wamid),
+        ProjectionExpression: 'phoneNumberId, media, expiresAt',
+      }),
+    );
+    if (!Item?.media) return undefined;
+    return Item as MessageMedia;
+  }
+
+  private async update(
+    wamid: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+    condition: string,
+  ) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(wamid),
+          UpdateExpression: expression,
+          ConditionExpression: `attribute_exists(media) AND ${condition}`,
+          ExpressionAttributeNames: { '#state': 'state', ...names },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  markStored(wamid: string, key: string, size: number): Promise<void> {
+    return this.update(
+      wamid,
+      'SET media.#state = :stored, media.#key = :key, media.size = :size REMOVE media.reason',
+      { '#key': 'key' },
+      { ':stored': 'stored', ':key': key, ':size': size },
+      'media.#state <> :stored',
+    );
+  }
+
+  markFailed(wamid: string, reason: string): Promise<void> {
+    return this.update(
+      wamid,
+      'SET media.#state = :failed, media.reason = :reason',
+      {},
+      { ':failed': 'failed', ':reason': reason.slice(0, MAX_REASON_CHARS), ':pending': 'pending' },
+      'media.#state = :pending',
+    );
+  }
+}
