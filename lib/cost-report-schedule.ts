@@ -6,11 +6,12 @@ import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { costReportSecrets, type SecretName } from '../functions/routes.ts';
 import { secretEnvironment } from './http-api.ts';
 import { LambdaFunction } from './lambda-function.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface CostReportScheduleProps {
   table: ITable;
@@ -37,20 +38,7 @@ export class CostReportSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: CostReportScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the daily report; it has none of its own.',
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'This queue is the dead-letter queue of the daily report: nothing consumes it to redrive from; its depth alarms.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the daily report');
     this.function = new LambdaFunction(this, 'CostReport', {
       handlerName: 'cost-report',
       table: props.table,

@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { ApiDestination, Authorization, Connection, HttpMethod, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { ApiDestination as ApiDestinationTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/commons/events/catalogue.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface EventForwardingProps {
   bus: IEventBus;
@@ -41,11 +42,7 @@ export class EventForwarding extends Construct {
       httpMethod: HttpMethod.POST,
       rateLimitPerSecond: 300,
     });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the HTTPS forwarding rule');
     new Rule(this, 'Forward', {
       eventBus: props.bus,
       description: 'Every session engine event to the business HTTPS endpoint',

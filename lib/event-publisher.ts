@@ -4,10 +4,11 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaFunction } from './lambda-function.ts';
 import type { WindowScheduler } from './window-scheduler.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface EventPublisherProps {
   table: ITable;
@@ -47,11 +48,11 @@ export class EventPublisher extends Construct {
       },
     }).function;
     this.function = fn;
-    this.deadLetterQueue = new Queue(this, 'FailedRecords', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'FailedRecords',
+      "the publisher's stream mapping (its on-failure destination)",
+    );
     fn.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -81,14 +82,6 @@ export class EventPublisher extends Construct {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [scheduler.role.roleArn] }));
     scheduler.target(fn);
 
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the on-failure destination of the stream mapping: a dead-letter queue itself.',
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is the on-failure destination of the stream mapping: a dead-letter queue itself.',
-    });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

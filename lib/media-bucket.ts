@@ -1,9 +1,11 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { routes, type RouteDefinition } from '../functions/routes.ts';
+import { RETENTION_FLOOR_DAYS } from '../functions/commons/domain/platform.ts';
+import { privateBucket } from './private-bucket.ts';
 
 export interface MediaBucketProps {
   /** days media is kept: the same as MESSAGE_RETENTION_DAYS (default 30), so a file never outlives its message */
@@ -22,25 +24,15 @@ export class MediaBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaBucketProps = {}) {
     super(scope, id);
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: BucketEncryption.S3_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'media-retention',
-          prefix: MEDIA_PREFIX,
-          expiration: Duration.days(Math.max(props.retentionDays ?? 30, 8)),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Only the media worker writes here (PutObject under media/) and only GET /media reads (GetObject under media/, or a presigned URL it issues); nothing is public and objects expire with the message retention. Object-level access is recorded by CloudTrail data events where the account enables them; a server-access-log bucket would need its own.',
-    });
+    this.bucket = privateBucket(
+      this,
+      {
+        id: 'media-retention',
+        prefix: MEDIA_PREFIX,
+        expiration: Duration.days(Math.max(props.retentionDays ?? 30, RETENTION_FLOOR_DAYS)),
+      },
+      'Only the media worker writes here (PutObject under media/) and only GET /media reads (GetObject under media/, or a presigned URL it issues); objects expire with the message retention',
+    );
   }
 
   /** Grants on media/* are the narrowest S3 allows: an object key names a message's file (media/<number>/<wamid>/<id>). */

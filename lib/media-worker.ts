@@ -4,13 +4,14 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEDIA_STREAM_FILTER } from '../functions/commons/media/store-inbound-media.ts';
 import { mediaWorkerSecrets, type SecretName } from '../functions/routes.ts';
 import { secretEnvironment } from './http-api.ts';
 import { LambdaFunction } from './lambda-function.ts';
 import type { MediaBucket } from './media-bucket.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface MediaWorkerProps {
   /** the table, with its stream enabled */
@@ -34,21 +35,7 @@ export class MediaWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaWorkerProps) {
     super(scope, id);
-    this.failures = new Queue(this, 'Failures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the media worker's on-failure destination (stream records it gave up on); it has none of its own.",
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        "This queue is the media worker's on-failure destination: nothing consumes it to redrive from; its depth alarms (Monitoring).",
-    });
+    this.failures = deadLetterQueue(this, 'Failures', "the media worker's stream mapping (its on-failure destination)");
     this.function = new LambdaFunction(this, 'Worker', {
       handlerName: 'media-worker',
       table: props.table,

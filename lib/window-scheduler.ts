@@ -1,9 +1,10 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /**
  * The schedule group that holds one one-time schedule per contact (window.closing, then
@@ -19,11 +20,7 @@ export class WindowScheduler extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: 'whatsapp-session-engine-windows' });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the window schedules');
     const { account } = Stack.of(this);
     this.role = new Role(this, 'Role', {
       description: 'EventBridge Scheduler invokes the event publisher with window timers',
@@ -32,12 +29,6 @@ export class WindowScheduler extends Construct {
       }),
     });
     this.deadLetterQueue.grantSendMessages(this.role);
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: rule,
-        reason: 'This queue is the dead-letter queue of the window schedules; it has none of its own.',
-      });
-    }
   }
 
   /** The timers' target: the role may invoke this function, nothing else. */

@@ -205,7 +205,8 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
 export const createSessionTable = async (
   endpoint: string,
   tableName: string,
-  options: { timeToLive?: boolean } = {},
+  /** `stream: false` for a table nothing reads the changes of (a bench's seeded aggregates) */
+  options: { timeToLive?: boolean; stream?: boolean } = {},
 ): Promise<void> => {
   const client = localClient(endpoint);
   try {
@@ -217,7 +218,9 @@ export const createSessionTable = async (
         throw error;
       });
     if (exists) return;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    const input = createTableInput(tableName);
+    if (options.stream === false) delete input.StreamSpecification;
+    await client.send(new CreateTableCommand(input));
     if (options.timeToLive === false) return;
     await client.send(
       new UpdateTimeToLiveCommand({

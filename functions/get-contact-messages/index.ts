@@ -11,6 +11,7 @@ import { toHistoryMessage } from '#domain/history-view';
 import { userIdsOf } from '#domain/identity';
 import { systemClock, type Clock } from '#domain/time';
 import { DynamoDbMessageHistory } from '#store/message-history';
+import { businessNumber } from '#http/business-number';
 
 export interface GetContactMessagesDeps {
   history: DynamoDbMessageHistory;
@@ -50,16 +51,7 @@ export const createHandler = (deps: GetContactMessagesDeps) =>
         );
       }
       const query = event.queryStringParameters ?? {};
-      const phoneNumberId = query.phoneNumberId ?? deps.defaultPhoneNumberId();
-      if (!phoneNumberId) {
-        throw badRequest(
-          'PHONE_NUMBER_ID_REQUIRED',
-          'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
-        );
-      }
-      if (!/^\d{1,32}$/.test(phoneNumberId)) {
-        throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
-      }
+      const phoneNumberId = businessNumber(query.phoneNumberId, deps.defaultPhoneNumberId);
       const limit = readLimit(query.limit);
       const codec = cursorCodec(cursorSecret((await deps.secrets()).apiTokens));
       const userId = (ids.waId ?? ids.userId) as string;

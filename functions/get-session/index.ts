@@ -11,6 +11,7 @@ import { toSessionView } from '#domain/session-view';
 import { systemClock, type Clock } from '#domain/time';
 import type { ContactStore } from '#store/contact-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { businessNumber } from '#http/business-number';
 
 export interface GetSessionDeps {
   store: Pick<ContactStore, 'readSession'>;
@@ -27,16 +28,7 @@ export const createHandler = (deps: GetSessionDeps) =>
       const recipient = parseRecipient(rawUserId);
       if (!recipient) throw badRequest('INVALID_RECIPIENT', `userId must be a phone number as ${RECIPIENT_FORM}.`);
       const ids: UserIds = { [recipient.kind]: recipient.id };
-      const phoneNumberId = event.queryStringParameters?.phoneNumberId ?? deps.defaultPhoneNumberId();
-      if (!phoneNumberId) {
-        throw badRequest(
-          'PHONE_NUMBER_ID_REQUIRED',
-          'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
-        );
-      }
-      if (!/^\d{1,32}$/.test(phoneNumberId)) {
-        throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
-      }
+      const phoneNumberId = businessNumber(event.queryStringParameters?.phoneNumberId, deps.defaultPhoneNumberId);
       const stored = await deps.store.readSession(phoneNumberId, ids);
       return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
     },

@@ -8,6 +8,7 @@ import { ApiError, badRequest } from '#http/errors';
 import { json } from '#http/responses';
 import { checkUpload, extensionOf } from '#domain/media';
 import { createGraphMedia, withRetries, type GraphMedia } from '../commons/media/graph-media';
+import { businessNumber } from '#http/business-number';
 
 export interface UploadMediaDeps {
   graph: GraphMedia;
@@ -72,16 +73,7 @@ export const createHandler = (deps: UploadMediaDeps) =>
   apiHandler(
     async (event: APIGatewayProxyEventV2) => {
       const upload = await readUpload(event);
-      const phoneNumberId = upload.phoneNumberId ?? deps.defaultPhoneNumberId();
-      if (!phoneNumberId) {
-        throw badRequest(
-          'PHONE_NUMBER_ID_REQUIRED',
-          'Name the business number with ?phoneNumberId=..., or configure WHATSAPP_PHONE_NUMBER_ID.',
-        );
-      }
-      if (!/^\d{1,32}$/.test(phoneNumberId)) {
-        throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
-      }
+      const phoneNumberId = businessNumber(upload.phoneNumberId, deps.defaultPhoneNumberId);
       const check = checkUpload(upload.mimeType, upload.bytes);
       if (!check.ok) throw badRequest(check.code, check.message);
       const filename = upload.filename ?? `upload.${extensionOf(check.mimeType)}`;

@@ -1,4 +1,12 @@
-import { describeError, isObject, optionalString, parseJson, requestGraph, withoutSecret } from '#graph/graph-request';
+import {
+  describeError,
+  isObject,
+  optionalString,
+  parseJson,
+  requestGraph,
+  withoutSecret,
+  type GraphAnswer,
+} from '#graph/graph-request';
 
 /**
  * Meta's media endpoints: `GET /{media-id}` (a URL valid for five minutes, with the file's type,
@@ -40,6 +48,12 @@ const graphReason = (status: number, text: string, token: string): string => {
   return withoutSecret(`Graph API answered ${status}: ${message}`, token);
 };
 
+/** A request that got no answer or a refusal, as the media worker's outcome. */
+const failure = (answer: GraphAnswer, token: string): { ok: false; retryable: boolean; reason: string } =>
+  answer.answered
+    ? { ok: false, retryable: retryableStatus(answer.status), reason: graphReason(answer.status, answer.text, token) }
+    : { ok: false, retryable: true, reason: answer.message };
+
 export const createGraphMedia = (options: GraphMediaOptions): GraphMedia => {
   const doFetch = options.fetch ?? globalThis.fetch;
   const base = `${options.baseUrl.replace(/\/+$/, '')}/${options.version}`;
@@ -55,14 +69,7 @@ export const createGraphMedia = (options: GraphMediaOptions): GraphMedia => {
         { method: 'GET', headers: { authorization: `Bearer ${token}` } },
         timeoutMs,
       );
-      if (!answer.answered) return { ok: false, retryable: true, reason: answer.message };
-      if (!answer.ok) {
-        return {
-          ok: false,
-          retryable: retryableStatus(answer.status),
-          reason: graphReason(answer.status, answer.text, token),
-        };
-      }
+      if (!answer.answered || !answer.ok) return failure(answer, token);
       const body = parseJson(answer.text);
       const url = isObject(body) ? optionalString(body.url) : undefined;
       if (!isObject(body) || !url) return { ok: false, retryable: true, reason: 'Graph API answered no media url' };
@@ -136,14 +143,7 @@ export const createGraphMedia = (options: GraphMediaOptions): GraphMedia => {
         { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form },
         downloadTimeoutMs,
       );
-      if (!answer.answered) return { ok: false, retryable: true, reason: answer.message };
-      if (!answer.ok) {
-        return {
-          ok: false,
-          retryable: retryableStatus(answer.status),
-          reason: graphReason(answer.status, answer.text, token),
-        };
-      }
+      if (!answer.answered || !answer.ok) return failure(answer, token);
       const body = parseJson(answer.text);
       const id = isObject(body) ? optionalString(body.id) : undefined;
       if (!id) return { ok: false, retryable: false, reason: 'Graph API answered no media id' };
