@@ -116,7 +116,7 @@ const main = async (): Promise<void> => {
     endpoint: dynamoDb.endpoint,
     tableName: process.env.TABLE_NAME as string,
     ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
-    consumers: [await mediaConsumer()],
+    consumers: [mediaConsumer()],
     log: (entry) => log({ service: 'event-delivery', ...entry }),
   });
   log({

@@ -56,18 +56,21 @@ const context = (): Context =>
   }) as Context;
 
 /**
- * The media worker as a consumer of the local stream reader; call once MEDIA_* are in the
- * environment (the handler reads them when it is loaded).
+ * The media worker as a consumer of the local stream reader. Its handler is loaded at the first
+ * record it takes, once MEDIA_* are in the environment (it reads them when it is loaded), so the
+ * stack does not wait for it to start.
  */
-export const mediaConsumer = async (): Promise<StreamConsumer> => {
-  const { handler } = (await import('../../functions/media-worker/index.ts')) as {
-    handler: (event: DynamoDBStreamEvent, ctx: Context) => Promise<DynamoDBBatchResponse>;
-  };
+export const mediaConsumer = (): StreamConsumer => {
+  type Handler = (event: DynamoDBStreamEvent, ctx: Context) => Promise<DynamoDBBatchResponse>;
+  let handler: Promise<Handler> | undefined;
   return {
     name: 'media',
     // Lambda's filter, applied before invoking: inserted inbound media (the handler checks again).
     filter: (record: DynamoDBRecord) => matchesFilter(MEDIA_STREAM_FILTER, record),
-    handler: (event) => handler(event, context()),
+    handler: async (event) => {
+      handler ??= import('../../functions/media-worker/index.ts').then((module) => module.handler as Handler);
+      return (await handler)(event, context());
+    },
     maxDeliveries: MAX_DELIVERIES,
   };
 };
