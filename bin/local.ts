@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkConfig } from './local/check-config.ts';
-import { startLocalMedia, type LocalMedia } from './local/media-worker.ts';
+import { mediaConsumer, startLocalMedia, type LocalMedia } from './local/media-worker.ts';
 import { createSessionTable, startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalServer } from './local/server.ts';
 import { startSandbox, type Sandbox } from './local/sandbox/index.ts';
@@ -76,12 +76,7 @@ const main = async (): Promise<void> => {
   await createSessionTable(dynamoDb.endpoint, process.env.TABLE_NAME as string);
   // Media goes to s3rver (the S3 adapter's local twin) in a folder under LOCAL_DATA_DIR.
   const dataDir = process.env.LOCAL_DATA_DIR || mkdtempSync(join(tmpdir(), 'whatsapp-engine-'));
-  const media = await startLocalMedia({
-    dynamoDbEndpoint: dynamoDb.endpoint,
-    tableName: process.env.TABLE_NAME as string,
-    dataDir,
-    log,
-  });
+  const media = await startLocalMedia({ dataDir });
   running.media = media;
   process.env.MEDIA_BUCKET = media.bucket;
   process.env.MEDIA_S3_ENDPOINT = media.s3Endpoint;
@@ -92,7 +87,6 @@ const main = async (): Promise<void> => {
   const useSandbox = !process.env.WHATSAPP_API_URL;
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? port + 1);
   if (useSandbox) process.env.WHATSAPP_API_URL = `http://127.0.0.1:${sandboxPort}`;
-  await media.startWorker();
   const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
   let sandbox: Sandbox | undefined;
   if (useSandbox) {
@@ -116,11 +110,13 @@ const main = async (): Promise<void> => {
         .join('\n')}\n\n`,
     );
   }
+  // One reader of the table's stream for both of its consumers, as two event source mappings on AWS.
   const { startEventDelivery } = await import('./local/events/start-events.ts');
   await startEventDelivery({
     endpoint: dynamoDb.endpoint,
     tableName: process.env.TABLE_NAME as string,
     ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
+    consumers: [mediaConsumer()],
     log: (entry) => log({ service: 'event-delivery', ...entry }),
   });
   log({

@@ -1,10 +1,15 @@
-import { utcDay } from '#domain/time';
+import { createHash } from 'node:crypto';
+import { effectChanges } from '#domain/delivery';
+import { countedUnitsExpiry } from '#domain/retention';
+import { DAY, utcDay } from '#domain/time';
 import { contactPk, keys } from '#store/keys';
 import { NotABusinessMessageError } from '#store/message-ledger';
 import type { InboundMessageEvent } from '#webhook/events';
 import { adapters } from '../support/adapters.ts';
 import { uniquePhoneNumberId, uniqueWaId } from '../support/environment.ts';
-import { conversationCommit, deliveredState } from './fixtures.ts';
+import { conversationCommit, conversationRecord, deliveredState } from './fixtures.ts';
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 const T = 1_760_000_000;
 
@@ -96,12 +101,24 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     const contact = await newContact();
     const id = `wamid.open.${contact.phoneNumberId}`;
     expect(await messages.commitMessage(conversationCommit(contact, id, T))).toBe('committed');
-    expect(await item(keys.conversationLedger(`conv.${id}`))).toMatchObject({
+    // Kept past the message retention (no TTL): the counting facts, the user's ids only hashed.
+    const entry = await item(keys.conversationLedger(`conv.${id}`));
+    expect(entry).toEqual({
+      ...keys.conversationLedger(`conv.${id}`),
       conversationId: `conv.${id}`,
-      openedBy: id,
+      phoneNumberId: contact.phoneNumberId,
+      contactHash: sha256(contact.contactId),
+      openedByHash: sha256(id),
+      category: 'marketing',
+      origin: 'business_initiated',
+      openedAt: T,
       closesAt: T + 86_400,
       day: utcDay(T),
+      country: 'US',
+      pricingModel: 'PMP',
+      pricingType: 'regular',
     });
+    expect(JSON.stringify(entry)).not.toContain(`"${contact.contactId}"`);
     const cells = (await reports.readCells(utcDay(T), utcDay(T))).filter(
       (cell) => cell.phoneNumberId === contact.phoneNumberId,
     );
@@ -143,5 +160,64 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([
       expect.objectContaining({ id: `conv.wamid.n.${contact.phoneNumberId}` }),
     ]);
+  });
+
+  it('remembers what a first delivery counted, under the hashed wamid, past the message record', async () => {
+    const contact = await newContact();
+    const id = `wamid.count.${contact.phoneNumberId}`;
+    const commit = conversationCommit(contact, id, T);
+    expect(await messages.commitMessage(commit)).toBe('committed');
+    const expiresAt = countedUnitsExpiry(commit.retainUntil);
+    expect(await item(keys.countedUnits(id))).toEqual({
+      ...keys.countedUnits(id),
+      counted: ['message', 'conversation'],
+      expiresAt,
+    });
+    expect(keys.countedUnits(id).pk).toBe(`COUNTED#${sha256(id)}`);
+    expect(await messages.readCountedUnits(id, expiresAt - 1)).toEqual(['message', 'conversation']);
+    expect(await messages.readCountedUnits(id, expiresAt)).toBeUndefined();
+    expect(await messages.readCountedUnits(`${id}.never`, T)).toBeUndefined();
+  });
+
+  it('writes no counted-units record when Meta moves a counted unit to its own cell', async () => {
+    const contact = await newContact();
+    const id = `wamid.move.${contact.phoneNumberId}`;
+    const first = conversationCommit(contact, id, T);
+    expect(await messages.commitMessage(first)).toBe('committed');
+    const counted = await item(keys.countedUnits(id));
+    const applied = first.message.appliedEffects;
+    const moved = {
+      ...applied,
+      messageUnit: { ...conversationRecord(contact, `conv.${id}`, T).unit, category: 'utility' },
+    };
+    const move = {
+      ...first,
+      previousVersion: 1,
+      message: { ...first.message, appliedEffects: moved, version: 2 },
+      changes: effectChanges(applied, moved),
+      retainUntil: first.retainUntil + DAY,
+    };
+    expect(await messages.commitMessage(move)).toBe('committed');
+    // the record of the first count, not rewritten (its expiry did not move with the message's)
+    expect(await item(keys.countedUnits(id))).toEqual(counted);
+  });
+
+  it('treats a record expired at the clock as absent, and lets a first write replace it', async () => {
+    const contact = await newContact();
+    const id = `wamid.exp.${contact.phoneNumberId}`;
+    const state = { ...deliveredState(contact, id, T), statusAt: { sent: T } };
+    const commit = {
+      message: { state, appliedEffects: {}, version: 1 },
+      changes: { unitChanges: [] },
+      writeConversationItem: true,
+      retainUntil: T + 100,
+    };
+    expect(await messages.commitMessage(commit)).toBe('committed');
+    expect((await messages.readMessage(id, T + 99))?.version).toBe(1);
+    expect(await messages.readMessage(id, T + 100)).toBeUndefined();
+    // Not deleted yet: a first write replaces it only once it has expired at the writer's clock.
+    expect(await messages.commitMessage({ ...commit, now: T + 99 })).toBe('message-changed');
+    expect(await messages.commitMessage({ ...commit, now: T + 100, retainUntil: T + 500 })).toBe('committed');
+    expect(await item(keys.message(id))).toMatchObject({ version: 1, expiresAt: T + 500 });
   });
 });

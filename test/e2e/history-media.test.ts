@@ -15,6 +15,9 @@ interface LogLine {
   message?: string;
   url?: string;
   folder?: string;
+  /** without EVENTS_URL the stack prints each event's envelope as a JSON line */
+  'detail-type'?: string;
+  detail?: Record<string, unknown>;
 }
 
 interface Answer {
@@ -71,6 +74,7 @@ describe('history and media on npm start', () => {
   let child: ChildProcess;
   let url: string;
   let sandboxUrl: string;
+  const lines: LogLine[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
@@ -90,7 +94,6 @@ describe('history and media on npm start', () => {
       detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const lines: LogLine[] = [];
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -234,6 +237,21 @@ describe('history and media on npm start', () => {
     const refused = await httpRequest(`${url}${failed.url}`, { headers: auth });
     expect(refused.status).toBe(409);
     expect(refused.json()).toMatchObject({ error: { code: 'MEDIA_FAILED' } });
+
+    // The one stream reader fed the events publisher too: the outcomes are published with the location.
+    const event = (type: string, id: string) =>
+      waitFor(
+        async () => lines.find((line) => line['detail-type'] === type && line.detail?.wamid === id)?.detail,
+        15_000,
+      );
+    expect(await event('media.stored', wamid)).toMatchObject({
+      media: { id: media.id, size: image.length, url: media.url },
+      location: { bucket: 'whatsapp-media', key: expect.stringMatching(new RegExp(`^media/${PHONE_NUMBER_ID}/`)) },
+    });
+    expect(await event('media.failed', corruptId)).toMatchObject({
+      reason: expect.stringContaining('sha256 mismatch'),
+    });
+    expect(await event('message.received', wamid)).toMatchObject({ content: { media: { url: media.url } } });
   });
 
   it('3. answers the webhook that carried an image without waiting for the download (media URL delayed 5 s)', async () => {

@@ -1,5 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { retentionSeconds } from '#domain/platform';
+import { countedUnitsExpiry } from '#domain/retention';
 import { keys } from '#store/keys';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { aggregateCells, messageItem, seedOutboundMessage, webhookHarness } from '#test/webhook';
@@ -75,5 +76,62 @@ describe('a replayed signed status after the message retention, against DynamoDB
       [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
       [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
     });
+  });
+
+  it('counts nothing for a late read after the message record expired, until its counted-units record expires', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const wamid = payloads.wamid();
+    clock.now = T + 60;
+    await seedOutboundMessage(harness.stores, {
+      id: wamid,
+      phoneNumberId,
+      waId,
+      kind: 'template',
+      templateCategory: 'utility',
+    });
+    const statuses = (status: string, timestamp: number) =>
+      payloads.webhookBody(
+        payloads.messagesChange({
+          phoneNumberId,
+          statuses: [payloads.statusUpdate({ id: wamid, status, timestamp, recipientId: waId })],
+        }),
+      );
+    const counted = {
+      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
+      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
+    };
+    expect((await harness.post(statuses('delivered', T))).body).toMatchObject({ statuses: 1, kept: 0 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+    const record = await messageItem(wamid);
+    const expired = Number(record?.expiresAt);
+    expect(expired).toBe(T + 60 + RETENTION);
+
+    // The clock reaches the record's TTL: not deleted yet, the store treats it as gone. The user reads
+    // the message now, a status no horizon check can tell from a first one (its timestamp is fresh).
+    clock.now = expired;
+    const lateRead = await harness.post(statuses('read', expired));
+    expect(lateRead.status).toBe(200);
+    expect(lateRead.body).toMatchObject({ received: 1, statuses: 0, duplicates: 1, kept: 0 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+
+    // The signed delivery replayed as well: parked as a replay, still nothing counted.
+    expect((await harness.post(statuses('delivered', T))).body).toMatchObject({ statuses: 0, kept: 1 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+
+    // The second before the counted-units record expires, a late read still counts nothing...
+    const horizon = countedUnitsExpiry(expired);
+    clock.now = horizon - 1;
+    expect((await harness.post(statuses('read', horizon - 1))).body).toMatchObject({ statuses: 0, duplicates: 1 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+
+    // ...from its expiry on, it is a message never seen: its read counts as a delivery on the read's day
+    // (what the README says happens past the horizon).
+    clock.now = horizon;
+    expect((await harness.post(statuses('read', horizon))).body).toMatchObject({ statuses: 1, duplicates: 0 });
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
+    const dayOfHorizon = new Date(horizon * 1000).toISOString().slice(0, 10);
+    const later = await aggregateCells(phoneNumberId, [dayOfHorizon]);
+    expect(Object.entries(later).filter(([cell]) => cell.includes('#message#'))).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as payloads from '../fixtures/payloads.ts';
 import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import {
@@ -133,7 +134,7 @@ describe('status webhooks against DynamoDB Local', () => {
     ]);
     expect(await ledgerItem(`conv.${wamid}`)).toMatchObject({
       category: 'marketing',
-      openedBy: wamid,
+      openedByHash: createHash('sha256').update(wamid).digest('hex'),
       openedAt: T + 30,
     });
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from '../dynamodb-local.ts';
-import { LocalStreamReader } from './stream-reader.ts';
+import { LocalStreamReader, type StreamConsumer } from './stream-reader.ts';
 
 export interface EventDeliveryOptions {
   endpoint: string;
@@ -11,6 +11,8 @@ export interface EventDeliveryOptions {
   /** DYNAMODB_DATA_DIR: the checkpoint is kept beside the data, so both survive a restart */
   dataDir?: string;
   checkpointFile?: string;
+  /** other handlers of the same stream (the media worker), each with its own position */
+  consumers?: StreamConsumer[];
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -30,8 +32,9 @@ const context = (): Context => ({
 });
 
 /**
- * Event delivery in the local stack: the publish-events handler (its bus from EVENTS_URL /
- * EVENTS_API_KEY, or JSON lines on standard output) fed by DynamoDB Local's stream.
+ * The local stack's one reader of DynamoDB Local's stream: the publish-events handler (its bus from
+ * EVENTS_URL / EVENTS_API_KEY, or JSON lines on standard output) and any other consumers given (the
+ * media worker), each moving its own position in one checkpoint file.
  */
 export const startEventDelivery = async (options: EventDeliveryOptions): Promise<LocalStreamReader> => {
   const { handler } = await import('../../../functions/publish-events/index.ts');
@@ -50,10 +53,16 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
     }),
     tableName: options.tableName,
     checkpointFile,
-    handler: async (event: DynamoDBStreamEvent) => {
-      const result = await handler(event, context());
-      return result && 'batchItemFailures' in result ? result : undefined;
-    },
+    consumers: [
+      {
+        name: 'events',
+        handler: async (event: DynamoDBStreamEvent) => {
+          const result = await handler(event, context());
+          return result && 'batchItemFailures' in result ? result : undefined;
+        },
+      },
+      ...(options.consumers ?? []),
+    ],
     log: options.log,
   });
   reader.start();

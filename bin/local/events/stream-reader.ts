@@ -11,14 +11,34 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
+/**
+ * One handler fed by the stream, as one Lambda event source mapping feeds one function on AWS: its
+ * own position in the stream, its own filter and retry policy, so a slow or failing handler never
+ * holds up another.
+ */
+export interface StreamConsumer {
+  /** names the consumer's position in the checkpoint file */
+  name: string;
+  /** called as Lambda's event source mapping would call the function */
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** the mapping's filter criteria, applied before the handler: records it leaves out are done at once */
+  filter?: (record: DynamoDBRecord) => boolean;
+  /**
+   * Deliveries of a failing record before it is parked (logged) and passed, as the mapping's retry
+   * limit and on-failure destination do. Unset: retried until done, the stream waits for it.
+   */
+  maxDeliveries?: number;
+}
+
 export interface StreamReaderOptions {
   dynamoDb: DynamoDBClient;
   streams: DynamoDBStreamsClient;
   tableName: string;
-  /** where the last delivered sequence number of each shard is kept between runs */
+  /** where each consumer's last done sequence number of each shard is kept between runs */
   checkpointFile: string;
-  /** the publish-events handler, called as Lambda's event source mapping would call it */
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** the consumers; `handler` alone is the publish-events consumer, named `events` */
+  consumers?: StreamConsumer[];
+  handler?: StreamConsumer['handler'];
   log: (entry: Record<string, unknown>) => void;
   batchSize?: number;
   idleMs?: number;
@@ -26,12 +46,37 @@ export interface StreamReaderOptions {
   retryMs?: number;
 }
 
+type Position = { sequenceNumber?: string };
+interface ShardCheckpoint {
+  closed?: boolean;
+  consumers?: Record<string, Position>;
+}
 interface Checkpoint {
   streamArn: string;
-  shards: Record<string, { sequenceNumber?: string; closed?: boolean }>;
+  shards: Record<string, ShardCheckpoint>;
 }
 
+interface Batch {
+  shardId: string;
+  records: DynamoDBRecord[];
+  /** the last sequence number read, filtered or not: the consumer's position once the batch is done */
+  last: string;
+  deliveries: number;
+}
+
+/** Records read ahead for one consumer before the reader waits for it. */
+const MAX_QUEUED = 1000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Stream sequence numbers are decimal strings (21 to 40 digits on AWS): compared as integers. */
+const after = (a: string | undefined, b: string | undefined): boolean => {
+  if (a === undefined) return false;
+  if (b === undefined) return true;
+  return /^\d+$/.test(a) && /^\d+$/.test(b) ? BigInt(a) > BigInt(b) : a > b;
+};
+
+const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '0';
 
 /** The SDK's record as Lambda delivers it: creation time in epoch seconds, the stream's ARN on each record. */
 const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => {
@@ -52,30 +97,45 @@ const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord
 };
 
 /**
- * The local stand-in for Lambda's event source mapping: reads DynamoDB Local's stream shard by
- * shard, hands each batch to the publish-events handler, and moves its checkpoint (a file) only
- * past records the handler reports done. A kill between reading and delivering therefore
- * delivers those records again on restart: at least once, with the same event ids.
+ * The local stand-in for Lambda's event source mappings: one reader of DynamoDB Local's stream,
+ * shard by shard, that hands each batch to every consumer (the events publisher, the media worker)
+ * and moves a consumer's checkpoint (a file) only past records that consumer reports done. A kill
+ * between reading and delivering therefore delivers those records again on restart: at least once,
+ * with the same event ids. On restart the reader starts from the position of the consumer furthest
+ * behind and gives each consumer only what lies past its own position.
  */
 export class LocalStreamReader {
   private running = false;
-  private loop: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
   private checkpoint: Checkpoint | undefined;
   private readonly iterators = new Map<string, string>();
+  private readonly consumers: StreamConsumer[];
+  private readonly queues = new Map<string, Batch[]>();
+  /** per consumer and shard, the last sequence number handed over (read-ahead, not necessarily done) */
+  private readonly handedOver = new Map<string, string>();
+  /** shards read to their end: closed in the checkpoint once every consumer is done with them */
+  private readonly exhausted = new Set<string>();
 
-  constructor(private readonly options: StreamReaderOptions) {}
+  constructor(private readonly options: StreamReaderOptions) {
+    const single = options.handler ? [{ name: 'events', handler: options.handler }] : [];
+    this.consumers = options.consumers ?? single;
+    if (this.consumers.length === 0) throw new Error('LocalStreamReader needs at least one consumer');
+    for (const consumer of this.consumers) this.queues.set(consumer.name, []);
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run().catch((error: unknown) => {
-      this.options.log({ level: 'ERROR', message: 'event stream reader stopped', error: String(error) });
-    });
+    const stopped = (what: string) => (error: unknown) => {
+      this.options.log({ level: 'ERROR', message: `${what} stopped`, error: String(error) });
+    };
+    const reader = this.run().catch(stopped('event stream reader'));
+    this.loops = [reader, ...this.consumers.map((c) => this.consume(c).catch(stopped(`stream consumer ${c.name}`)))];
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
   private async run(): Promise<void> {
@@ -87,11 +147,12 @@ export class LocalStreamReader {
     this.options.log({
       message: 'event stream reader started',
       resumed: Object.keys(this.checkpoint.shards).length > 0,
+      consumers: this.consumers.map((consumer) => consumer.name),
     });
     while (this.running) {
       let read = 0;
       try {
-        read = await this.pass(streamArn);
+        if (this.queued() < MAX_QUEUED) read = await this.pass(streamArn);
       } catch (error) {
         this.options.log({ level: 'WARN', message: 'event stream read failed; retrying', error: String(error) });
         this.iterators.clear();
@@ -101,7 +162,28 @@ export class LocalStreamReader {
     }
   }
 
-  /** One pass over the open shards, parents first; returns how many records it handed over. */
+  private queued(): number {
+    let most = 0;
+    for (const queue of this.queues.values())
+      most = Math.max(
+        most,
+        queue.reduce((n, b) => n + b.records.length, 0),
+      );
+    return most;
+  }
+
+  private position(consumer: string, shardId: string): string | undefined {
+    return this.checkpoint?.shards[shardId]?.consumers?.[consumer]?.sequenceNumber;
+  }
+
+  /** Where a consumer stands in a shard: past what it has done, or what it has been handed. */
+  private reached(consumer: string, shardId: string): string | undefined {
+    const done = this.position(consumer, shardId);
+    const handed = this.handedOver.get(`${consumer}\u0000${shardId}`);
+    return after(handed, done) ? handed : done;
+  }
+
+  /** One pass over the open shards, parents first; returns how many records it read. */
   private async pass(streamArn: string): Promise<number> {
     const checkpoint = this.checkpoint as Checkpoint;
     const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
@@ -113,16 +195,20 @@ export class LocalStreamReader {
     let read = 0;
     for (const shard of shards) {
       const shardId = shard.ShardId as string;
-      const state = checkpoint.shards[shardId] ?? {};
-      if (state.closed || !this.running) continue;
+      if (checkpoint.shards[shardId]?.closed || this.exhausted.has(shardId) || !this.running) continue;
       let iterator = this.iterators.get(shardId);
       if (!iterator) {
+        // From the consumer furthest behind; one that has nothing there yet reads from the start.
+        const positions = this.consumers.map((consumer) => this.reached(consumer.name, shardId));
+        const from = positions.includes(undefined)
+          ? undefined
+          : positions.reduce((least, p) => (after(least, p) ? p : least));
         const got = await this.options.streams.send(
           new GetShardIteratorCommand({
             StreamArn: streamArn,
             ShardId: shardId,
-            ...(state.sequenceNumber
-              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.sequenceNumber }
+            ...(from
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: from }
               : { ShardIteratorType: 'TRIM_HORIZON' }),
           }),
         );
@@ -134,35 +220,88 @@ export class LocalStreamReader {
       );
       if (Records.length > 0) {
         read += Records.length;
-        const delivered = await this.deliver(Records.map((record) => toLambdaRecord(record, streamArn)));
-        const last = delivered === Records.length ? Records.at(-1) : Records[delivered - 1];
-        if (last?.dynamodb?.SequenceNumber) this.save(shardId, { sequenceNumber: last.dynamodb.SequenceNumber });
-        if (delivered < Records.length) {
-          // Not all delivered: read again from the checkpoint after a pause.
-          this.iterators.delete(shardId);
-          await sleep(this.options.retryMs ?? 1000);
-          continue;
-        }
+        this.handOver(
+          shardId,
+          Records.map((record) => toLambdaRecord(record, streamArn)),
+        );
       }
       if (NextShardIterator) this.iterators.set(shardId, NextShardIterator);
       else {
         this.iterators.delete(shardId);
-        this.save(shardId, { ...checkpoint.shards[shardId], closed: true });
+        this.exhausted.add(shardId);
+        this.closeIfDone(shardId);
       }
     }
     return read;
   }
 
+  /** Queues, for each consumer, the records past where it stands (a re-read after a restart gives nothing twice). */
+  private handOver(shardId: string, records: DynamoDBRecord[]): void {
+    const last = sequenceOf(records.at(-1) as DynamoDBRecord);
+    for (const consumer of this.consumers) {
+      const reached = this.reached(consumer.name, shardId);
+      if (!after(last, reached)) continue;
+      const fresh = records.filter((record) => after(sequenceOf(record), reached));
+      const wanted = consumer.filter ? fresh.filter(consumer.filter) : fresh;
+      this.handedOver.set(`${consumer.name}\u0000${shardId}`, last);
+      this.queues.get(consumer.name)?.push({ shardId, records: wanted, last, deliveries: 0 });
+    }
+  }
+
+  /** One consumer's loop: its batches in stream order, each until done (or parked after its deliveries). */
+  private async consume(consumer: StreamConsumer): Promise<void> {
+    const queue = this.queues.get(consumer.name) as Batch[];
+    while (this.running) {
+      const batch = queue[0];
+      if (!batch) {
+        await sleep(this.options.idleMs ?? 100);
+        continue;
+      }
+      const done = batch.records.length === 0 ? 0 : await this.deliver(consumer, batch.records);
+      if (done === batch.records.length) {
+        queue.shift();
+        this.save(consumer.name, batch.shardId, batch.last);
+        continue;
+      }
+      // Done up to the first failed record: move past those, retry from there (ReportBatchItemFailures).
+      const failed = batch.records[done] as DynamoDBRecord;
+      if (done > 0) this.save(consumer.name, batch.shardId, sequenceOf(batch.records[done - 1] as DynamoDBRecord));
+      batch.records = batch.records.slice(done);
+      batch.deliveries = done > 0 ? 1 : batch.deliveries + 1;
+      if (consumer.maxDeliveries !== undefined && batch.deliveries >= consumer.maxDeliveries) {
+        this.options.log({
+          level: 'ERROR',
+          message: `${consumer.name}: stream record parked after ${batch.deliveries} deliveries`,
+          sequenceNumber: sequenceOf(failed),
+        });
+        batch.records = batch.records.slice(1);
+        batch.deliveries = 0;
+        if (batch.records.length === 0) {
+          queue.shift();
+          this.save(consumer.name, batch.shardId, batch.last);
+        }
+        continue;
+      }
+      // Backoff for a consumer with a retry limit; one that waits for its record retries at a steady pace.
+      const retryMs = this.options.retryMs ?? 1000;
+      await sleep(consumer.maxDeliveries === undefined ? retryMs : retryMs * 2 ** Math.max(0, batch.deliveries - 1));
+    }
+  }
+
   /** How many records, from the start, the handler has done. */
-  private async deliver(records: DynamoDBRecord[]): Promise<number> {
+  private async deliver(consumer: StreamConsumer, records: DynamoDBRecord[]): Promise<number> {
     try {
-      const result = await this.options.handler({ Records: records });
-      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed === undefined) return records.length;
-      const index = records.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+      const result = await consumer.handler({ Records: records });
+      const failed = result?.batchItemFailures?.map((failure) => failure.itemIdentifier) ?? [];
+      if (failed.length === 0) return records.length;
+      const index = records.findIndex((record) => failed.includes(sequenceOf(record)));
       return index < 0 ? 0 : index;
     } catch (error) {
-      this.options.log({ level: 'WARN', message: 'publish-events failed; the batch is retried', error: String(error) });
+      this.options.log({
+        level: 'WARN',
+        message: `${consumer.name} failed; the batch is retried`,
+        error: String(error),
+      });
       return 0;
     }
   }
@@ -178,12 +317,26 @@ export class LocalStreamReader {
     return { streamArn, shards: {} };
   }
 
-  private save(shardId: string, state: Checkpoint['shards'][string]): void {
+  private closeIfDone(shardId: string): void {
     const checkpoint = this.checkpoint as Checkpoint;
-    checkpoint.shards[shardId] = state;
+    const pending = [...this.queues.values()].some((queue) => queue.some((batch) => batch.shardId === shardId));
+    if (!this.exhausted.has(shardId) || pending || checkpoint.shards[shardId]?.closed) return;
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], closed: true };
+    this.write();
+  }
+
+  private save(consumer: string, shardId: string, sequenceNumber: string): void {
+    const checkpoint = this.checkpoint as Checkpoint;
+    const shard = checkpoint.shards[shardId] ?? {};
+    checkpoint.shards[shardId] = { ...shard, consumers: { ...shard.consumers, [consumer]: { sequenceNumber } } };
+    this.write();
+    this.closeIfDone(shardId);
+  }
+
+  private write(): void {
     mkdirSync(dirname(this.options.checkpointFile), { recursive: true });
     const temporary = `${this.options.checkpointFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(checkpoint));
+    writeFileSync(temporary, JSON.stringify(this.checkpoint));
     renameSync(temporary, this.options.checkpointFile);
   }
 }

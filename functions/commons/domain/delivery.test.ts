@@ -1,5 +1,7 @@
 import type { DeliveryStatus, MetaPricing, StatusEvent } from '../webhook/events';
 import {
+  countedUnitsOf,
+  countsFirstTime,
   decideDelivery,
   targetEffects,
   effectChanges,
@@ -342,5 +344,26 @@ describe('effectChanges', () => {
       unitChanges: [],
       conversation: { record: target.conversation, replaces: applied.conversation },
     });
+  });
+});
+
+describe('countsFirstTime', () => {
+  it('is true for the commit that first counts a message (and the conversation it opens)', () => {
+    const target = targetEffects(template('utility'), opens);
+    expect(countsFirstTime(effectChanges({}, target))).toBe(true);
+    expect(countedUnitsOf(target)).toEqual(['message', 'conversation']);
+    expect(countsFirstTime(effectChanges({}, { messageUnit: unit() }))).toBe(true);
+    expect(countedUnitsOf({ messageUnit: unit() })).toEqual(['message']);
+  });
+
+  it("is false for a move of counted units (Meta's category), a unit taken back, and no change", () => {
+    const before = template('utility');
+    const decision = decideDelivery(before, { conversations: [] });
+    const applied = targetEffects(before, decision);
+    const after = applyStatus(before, status('read', D + 60, { type: 'regular', category: 'marketing', model: 'PMP' }));
+    expect(countsFirstTime(effectChanges(applied, targetEffects(after, decision)))).toBe(false);
+    expect(countsFirstTime(effectChanges({ messageUnit: unit() }, {}))).toBe(false);
+    expect(countsFirstTime(effectChanges(applied, applied))).toBe(false);
+    expect(countedUnitsOf({})).toEqual([]);
   });
 });

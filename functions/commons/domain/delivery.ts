@@ -217,3 +217,23 @@ export const effectChanges = (applied: MessageEffects, target: MessageEffects): 
   }
   return changes;
 };
+
+/** The kinds of unit a delivery counts, as its counted-units record remembers them. */
+export type CountedUnit = 'message' | 'conversation';
+
+export const countedUnitsOf = (effects: MessageEffects): CountedUnit[] => [
+  ...(effects.messageUnit ? (['message'] as const) : []),
+  ...(effects.conversation ? (['conversation'] as const) : []),
+];
+
+/**
+ * Whether these changes count a message or conversation unit for the first time: one of that kind
+ * goes in and none goes out (Meta's pricing moving a counted unit takes one out of its old cell).
+ * Only such a commit writes the counted-units record, so a move costs no write more.
+ */
+export const countsFirstTime = (changes: EffectChanges): boolean =>
+  (['message', 'conversation'] as const).some(
+    (kind) =>
+      changes.unitChanges.some((change) => change.kind === kind && change.delta === 1) &&
+      !changes.unitChanges.some((change) => change.kind === kind && change.delta === -1),
+  );

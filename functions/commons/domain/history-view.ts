@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '#webhook/events';
-import type { MediaRecord } from './media';
+import { mediaPath, type MediaRecord } from './media';
 import { currentStatus, type MessageState } from './message-state';
 import { isLive, toIso, type EpochSeconds } from './time';
 
@@ -21,7 +21,7 @@ export interface HistoryMessage {
   /** the conversation an outbound message opened or was delivered in */
   conversation: { id: string; category?: string } | null;
   template?: { name: string; category?: string };
-  media?: Omit<MediaRecord, 'key'> & { url: string };
+  media?: Omit<MediaRecord, 'key' | 'bucket'> & { url: string };
 }
 
 /**
@@ -48,8 +48,8 @@ const parseRaw = (raw: unknown): Record<string, unknown> => {
 
 const mediaView = (wamid: string, media: unknown): HistoryMessage['media'] => {
   if (!isObject(media) || typeof media.id !== 'string') return undefined;
-  const { key: _key, ...shown } = media as unknown as MediaRecord;
-  return { ...shown, url: `/media/${encodeURIComponent(wamid)}/${encodeURIComponent(media.id)}` };
+  const { key: _key, bucket: _bucket, ...shown } = media as unknown as MediaRecord;
+  return { ...shown, url: mediaPath(wamid, media.id) };
 };
 
 const wamidOf = (item: Record<string, unknown>): string => String(item.pk ?? '').replace(/^MSG#/, '');

@@ -23,7 +23,13 @@ export interface MediaRecord {
   reason?: string;
   /** the object key in the media bucket, once stored */
   key?: string;
+  /** the media bucket, once stored: with `key`, the location `media.stored` publishes */
+  bucket?: string;
 }
+
+/** Where the engine serves a stored file (GET /media/{wamid}/{mediaId}): the history route and the events name it. */
+export const mediaPath = (wamid: string, mediaId: string): string =>
+  `/media/${encodeURIComponent(wamid)}/${encodeURIComponent(mediaId)}`;
 
 const stringField = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;

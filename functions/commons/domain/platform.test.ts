@@ -1,7 +1,9 @@
 import {
   CONVERSATION_SECONDS,
   ENTRY_POINT_SECONDS,
+  MESSAGE_DELIVERY_DAYS,
   RETENTION_FLOOR_DAYS,
+  STATUS_RETRY_HORIZON_DAYS,
   WINDOW_SECONDS,
   retentionSeconds,
 } from './platform';
@@ -24,5 +26,10 @@ describe('platform constants', () => {
     expect(retentionSeconds(1)).toBe(8 * 86_400);
     expect(retentionSeconds(8)).toBe(8 * 86_400);
     expect(retentionSeconds(9)).toBe(9 * 86_400);
+  });
+
+  it("a message's statuses keep coming for 30 days of delivery attempts and 7 of webhook retries", () => {
+    expect(MESSAGE_DELIVERY_DAYS).toBe(30);
+    expect(STATUS_RETRY_HORIZON_DAYS).toBe(37);
   });
 });

@@ -31,6 +31,20 @@ export const ENTRY_POINT_SECONDS = 72 * HOUR;
  */
 export const WEBHOOK_RETRY_DAYS = 7;
 
+/**
+ * Meta keeps trying to deliver a message the user's phone has not received for its time-to-live: 30
+ * days by default (a template's may be set shorter), so a first `delivered` may come that long after
+ * the send. https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live
+ */
+export const MESSAGE_DELIVERY_DAYS = 30;
+
+/**
+ * The longest Meta's own machinery keeps a message's delivery statuses coming: delivery attempts for
+ * the message's time-to-live, then its webhook retries. What a delivery counted is remembered this
+ * long past the message record (retention.ts countedUnitsExpiry).
+ */
+export const STATUS_RETRY_HORIZON_DAYS = MESSAGE_DELIVERY_DAYS + WEBHOOK_RETRY_DAYS;
+
 /** Message records (our dedupe record) outlive Meta's retry horizon by a day, whatever is configured. */
 export const RETENTION_FLOOR_DAYS = WEBHOOK_RETRY_DAYS + 1;
 

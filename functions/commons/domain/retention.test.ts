@@ -1,5 +1,13 @@
 import { RETENTION_FLOOR_DAYS } from './platform';
-import { aliasExpiry, aliasNeedsRefresh, isStaleStatus, retentionHorizon, RETRY_HORIZON_SECONDS } from './retention';
+import {
+  aliasExpiry,
+  aliasNeedsRefresh,
+  countedUnitsExpiry,
+  isStaleStatus,
+  retentionHorizon,
+  RETRY_HORIZON_SECONDS,
+} from './retention';
+import { isLive } from './time';
 import { DAY } from './time';
 
 const NOW = 1_760_000_000;
@@ -35,5 +43,13 @@ describe('retention', () => {
     expect(aliasNeedsRefresh(full, NOW, 30)).toBe(false);
     expect(aliasNeedsRefresh(full - DAY + 1, NOW, 30)).toBe(false);
     expect(aliasNeedsRefresh(full - DAY, NOW, 30)).toBe(true);
+  });
+
+  it("a delivery's counted-units record lives 37 days (Meta's delivery attempts and webhook retries) past its message record", () => {
+    const messageExpiry = NOW + 30 * DAY;
+    const expiry = countedUnitsExpiry(messageExpiry);
+    expect(expiry).toBe(messageExpiry + 37 * DAY);
+    expect(isLive(expiry, expiry - 1)).toBe(true);
+    expect(isLive(expiry, expiry)).toBe(false);
   });
 });

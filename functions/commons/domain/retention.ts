@@ -1,4 +1,4 @@
-import { retentionSeconds, WEBHOOK_RETRY_DAYS } from './platform';
+import { retentionSeconds, STATUS_RETRY_HORIZON_DAYS, WEBHOOK_RETRY_DAYS } from './platform';
 import { DAY, type EpochSeconds } from './time';
 
 /**
@@ -39,3 +39,12 @@ export const aliasNeedsRefresh = (
 
 /** Meta stops retrying a webhook after this many seconds; a stale status is older than this. */
 export const RETRY_HORIZON_SECONDS = WEBHOOK_RETRY_DAYS * DAY;
+
+/**
+ * A delivery's counted-units record (hashed wamid, which units it counted) lives Meta's status horizon
+ * past the message record it was written with: a status that comes after the message record expired
+ * (a user who reads a message late; Meta's late deliveries and retries) then finds what was counted
+ * and counts nothing. Past this instant such a status counts as a message we never saw.
+ */
+export const countedUnitsExpiry = (messageRetainUntil: EpochSeconds): EpochSeconds =>
+  messageRetainUntil + STATUS_RETRY_HORIZON_DAYS * DAY;

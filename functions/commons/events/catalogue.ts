@@ -34,6 +34,18 @@ const media = v.strictObject({
   sha256: v.optional(v.string()),
   caption: v.optional(v.string()),
   filename: v.optional(v.string()),
+  /** where the engine serves the file (GET, API token with `read`): 409 MEDIA_PENDING until `media.stored` */
+  url: v.string(),
+});
+
+/** A user's file as the engine keeps it: Meta's media id and digest, and what the worker stored. */
+const storedMedia = v.strictObject({
+  id: v.string(),
+  mimeType: v.optional(v.string()),
+  /** Meta's digest (base64), which the stored bytes matched */
+  sha256: v.optional(v.string()),
+  filename: v.optional(v.string()),
+  url: v.string(),
 });
 
 const content = v.strictObject({
@@ -89,6 +101,23 @@ export const eventDetails = {
     type: v.string(),
     timestamp: isoTime,
     content,
+  }),
+  'media.stored': v.strictObject({
+    ...withContact,
+    wamid: v.string(),
+    /** the message type: image, audio, video, document or sticker */
+    type: v.string(),
+    media: v.strictObject({ ...storedMedia.entries, size: v.pipe(v.number(), v.integer()) }),
+    /** the object in the private media bucket, for services in the account that read it directly */
+    location: v.strictObject({ bucket: v.string(), key: v.string() }),
+  }),
+  'media.failed': v.strictObject({
+    ...withContact,
+    wamid: v.string(),
+    type: v.string(),
+    media: storedMedia,
+    /** why it was not stored: over Meta's size limit, gone at Meta, a digest that never matched, retries used up */
+    reason: v.string(),
   }),
   'message.status': v.strictObject({
     ...withContact,

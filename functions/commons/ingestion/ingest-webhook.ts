@@ -156,7 +156,7 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     const [first, ...rest] = fresh;
     if (!first) return;
     const statuses: [StatusEvent, ...StatusEvent[]] = [first, ...rest];
-    const result = await recordStatuses(stores, statuses, retainUntil);
+    const result = await recordStatuses(stores, statuses, retainUntil, now);
     if (result === 'duplicate') summary.duplicates += statuses.length;
     else summary.statuses += statuses.length;
   };

@@ -6,6 +6,7 @@ import type { EpochSeconds } from '#domain/time';
 import type { ContactState, ContactStore } from '#store/contact-store';
 import type { MessageLedger, StoredMessage } from '#store/message-ledger';
 import type { StatusEvent } from '#webhook/events';
+import { logger } from '#commons/logger';
 
 /** What folding a message needs: the contact it belongs to (and its partition), and the ledger. */
 export interface MessageStores {
@@ -52,18 +53,22 @@ const externalMessage = async (stores: MessageStores, status: StatusEvent): Prom
  * in one conditional write (or one transaction when units or a conversation change). A fold that
  * changes nothing writes nothing; concurrent writers re-read and retry; a retry by Meta after a
  * failure completes the work. Statuses and the send API's own record of a message both go through here,
- * in whichever order they arrive.
+ * in whichever order they arrive. `bootstrap` makes the message when none is stored, or answers
+ * undefined when there is nothing to fold into (counted already): then nothing is written. Given
+ * `now`, a record expired at that instant counts as gone, as it will be once DynamoDB's TTL deletes it.
  */
 export const updateMessage = async (
   stores: MessageStores,
   messageId: string,
-  bootstrap: () => Promise<StoredMessage>,
+  bootstrap: () => Promise<StoredMessage | undefined>,
   fold: (state: MessageState) => MessageState,
   retainUntil: EpochSeconds,
+  now?: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await stores.messages.readMessage(messageId);
+    const stored = await stores.messages.readMessage(messageId, now);
     const before = stored ?? (await bootstrap());
+    if (!before) return 'duplicate';
     const state = fold(before.state);
     let decision = before.decision;
     let context: ContactState | undefined;
@@ -94,6 +99,7 @@ export const updateMessage = async (
       changes,
       writeConversationItem,
       retainUntil,
+      ...(now !== undefined ? { now } : {}),
     });
     if (result === 'committed') return 'recorded';
     if (result === 'contention') await backoff(attempt);
@@ -101,11 +107,16 @@ export const updateMessage = async (
   throw new ContentionError(`message could not be updated after ${MAX_ATTEMPTS} attempts`);
 };
 
-/** Folds the statuses of one message (all those of one POST at once) into it. */
+/**
+ * Folds the statuses of one message (all those of one POST at once) into it. A status that finds no
+ * live message record but the message's counted-units record (a late read, a delivery Meta repeats
+ * after the record expired) counts nothing and writes nothing: its units were counted already.
+ */
 export const recordStatuses = async (
   stores: MessageStores,
   statuses: readonly [StatusEvent, ...StatusEvent[]],
   retainUntil: EpochSeconds,
+  now: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
   const [first] = statuses;
   for (const status of statuses) {
@@ -118,8 +129,17 @@ export const recordStatuses = async (
   return updateMessage(
     stores,
     first.messageId,
-    () => externalMessage(stores, first),
+    async () => {
+      if (await stores.messages.readCountedUnits(first.messageId, now)) {
+        logger.info('status of a message whose record expired after its units were counted: nothing counted', {
+          status: first.status,
+        });
+        return undefined;
+      }
+      return externalMessage(stores, first);
+    },
     (state) => statuses.reduce(applyStatus, state),
     retainUntil,
+    now,
   );
 };

@@ -13,7 +13,7 @@ export interface MessageMedia {
 export interface MediaStateStore {
   read(wamid: string): Promise<MessageMedia | undefined>;
   /** stored wins over anything; a redelivered stream record after success changes nothing */
-  markStored(wamid: string, key: string, size: number): Promise<void>;
+  markStored(wamid: string, location: { bucket: string; key: string }, size: number): Promise<void>;
   /** only while pending: a later success is never turned into a failure */
   markFailed(wamid: string, reason: string): Promise<void>;
 }
@@ -61,12 +61,13 @@ export class DynamoDbMediaStateStore implements MediaStateStore {
     }
   }
 
-  markStored(wamid: string, key: string, size: number): Promise<void> {
+  markStored(wamid: string, location: { bucket: string; key: string }, size: number): Promise<void> {
+    // The bucket beside the key, so `media.stored` can name the location from the stream image alone.
     return this.update(
       wamid,
-      'SET media.#state = :stored, media.#key = :key, media.size = :size REMOVE media.reason',
-      { '#key': 'key' },
-      { ':stored': 'stored', ':key': key, ':size': size },
+      'SET media.#state = :stored, media.#key = :key, media.#bucket = :bucket, media.size = :size REMOVE media.reason',
+      { '#key': 'key', '#bucket': 'bucket' },
+      { ':stored': 'stored', ':key': location.key, ':bucket': location.bucket, ':size': size },
       'media.#state <> :stored',
     );
   }

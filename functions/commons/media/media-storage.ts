@@ -6,6 +6,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
  * keeps the objects in a folder under LOCAL_DATA_DIR, so the code that stores media is the deployed code.
  */
 export interface MediaStorage {
+  /** the bucket's name, recorded with each stored object's key */
+  readonly bucket: string;
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** the object, or undefined when there is none */
   get(key: string): Promise<{ bytes: Buffer; contentType: string } | undefined>;
@@ -28,7 +30,7 @@ export const s3Config = (env: NodeJS.ProcessEnv = process.env): S3ClientConfig =
 
 export class S3MediaStorage implements MediaStorage {
   constructor(
-    private readonly bucket: string,
+    readonly bucket: string,
     private readonly client: S3Client = new S3Client(s3Config()),
   ) {
     if (bucket.trim() === '') throw new RangeError('S3MediaStorage needs a bucket name');

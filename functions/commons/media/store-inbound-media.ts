@@ -125,6 +125,6 @@ export const storeInboundMedia = async (deps: StoreMediaDeps, pending: PendingMe
     await deps.state.markFailed(pending.wamid, stored.reason);
     return 'failed';
   }
-  await deps.state.markStored(pending.wamid, key, bytes.length);
+  await deps.state.markStored(pending.wamid, { bucket: deps.storage.bucket, key }, bytes.length);
   return 'stored';
 };

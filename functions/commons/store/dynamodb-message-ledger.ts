@@ -1,10 +1,13 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EpochSeconds } from '#domain/time';
+import { countedUnitsOf, countsFirstTime, type CountedUnit } from '#domain/delivery';
+import { countedUnitsExpiry } from '#domain/retention';
+import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
 import { aggregateCellItem, shardOf } from './items/aggregate-cell';
 import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
+import { countedUnitsItem, toCountedUnitsItem } from './items/counted-units';
 import { ledgerEntryItem, toLedgerEntryItem } from './items/ledger-entry';
 import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
 import {
@@ -44,7 +47,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
     }
   }
 
-  async readMessage(wamid: string): Promise<StoredMessage | undefined> {
+  async readMessage(wamid: string, now?: EpochSeconds): Promise<StoredMessage | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
     );
@@ -52,12 +55,21 @@ export class DynamoDbMessageLedger implements MessageLedger {
     if (Item.direction === 'inbound') {
       throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
     }
+    if (now !== undefined && !isLive(Item.expiresAt as number | undefined, now)) return undefined;
     return {
       state: Item.state as StoredMessage['state'],
       ...(Item.decision ? { decision: Item.decision as StoredMessage['decision'] } : {}),
       appliedEffects: (Item.held ?? {}) as StoredMessage['appliedEffects'],
       version: Number(Item.version ?? 0),
     };
+  }
+
+  async readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: countedUnitsItem.key(wamid), ConsistentRead: true }),
+    );
+    if (!Item || !isLive(Item.expiresAt as number | undefined, now)) return undefined;
+    return (Item.counted ?? []) as CountedUnit[];
   }
 
   async commitMessage(input: CommitInput): Promise<CommitResult> {
@@ -67,7 +79,12 @@ export class DynamoDbMessageLedger implements MessageLedger {
       TableName: this.tableName,
       Item: toOutboundMessageItem(message, input.retainUntil),
       ...(previousVersion === undefined
-        ? { ConditionExpression: messageConditions.notThereYet }
+        ? input.now === undefined
+          ? { ConditionExpression: messageConditions.notThereYet }
+          : {
+              ConditionExpression: messageConditions.notLive,
+              ExpressionAttributeValues: { ':now': input.now },
+            }
         : {
             ConditionExpression: messageConditions.versionRead,
             ExpressionAttributeValues: { ':previousVersion': previousVersion },
@@ -141,6 +158,15 @@ export class DynamoDbMessageLedger implements MessageLedger {
         items.push({ Delete: { TableName: this.tableName, Key: ledgerEntryItem.key(replaces.id) } });
       }
       items.push({ Put: { TableName: this.tableName, Item: toLedgerEntryItem(state, record) } });
+    }
+    if (countsFirstTime(changes)) {
+      // Remembers past the message record that this delivery was counted (items/counted-units.ts).
+      const counted = toCountedUnitsItem(
+        state.id,
+        countedUnitsOf(message.appliedEffects),
+        countedUnitsExpiry(input.retainUntil),
+      );
+      items.push({ Put: { TableName: this.tableName, Item: counted } });
     }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));

@@ -1,6 +1,7 @@
 import { aggregateCellItem, aggregatePartition } from './items/aggregate-cell';
 import { aliasItem } from './items/alias';
 import { conversationItem } from './items/conversation';
+import { countedUnitsItem } from './items/counted-units';
 import { ledgerEntryItem } from './items/ledger-entry';
 import { messageItem } from './items/message';
 import { numberSlotItem, pairSlotItem } from './items/pacing-slot';
@@ -22,6 +23,7 @@ export const keys = {
   conversation: conversationItem.key,
   message: messageItem.key,
   conversationLedger: ledgerEntryItem.key,
+  countedUnits: countedUnitsItem.key,
   aggregate: aggregateCellItem.key,
   aggregatePartition,
   template: templateItem.key,

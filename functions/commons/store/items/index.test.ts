@@ -1,6 +1,7 @@
 import { aggregateCellItem } from './aggregate-cell';
 import { aliasItem } from './alias';
 import { conversationItem } from './conversation';
+import { countedUnitsItem } from './counted-units';
 import { idempotencyRecordItem } from './idempotency-record';
 import { itemKinds, kindOfKey } from './index';
 import { ledgerEntryItem } from './ledger-entry';
@@ -26,6 +27,12 @@ const examples = [
   [conversationItem.key('100', '1555', 'utility'), 'conversation', { pk: 'CONTACT#100#1555', sk: 'CONV#utility' }],
   [messageItem.key('wamid.A'), 'message', { pk: 'MSG#wamid.A', sk: 'MSG' }],
   [ledgerEntryItem.key('conv.1'), 'ledger-entry', { pk: 'LEDGER#conv.1', sk: 'LEDGER' }],
+  [
+    countedUnitsItem.key('wamid.A'),
+    'counted-units',
+    // sha256('wamid.A'): a wamid carries the user's phone number, and this record outlives the retention
+    { pk: 'COUNTED#6184146d08672ad0e062410e741150ce1da6a302a7cc6ada29c7a01a4768976e', sk: 'COUNTED' },
+  ],
   [
     aggregateCellItem.key('message', unit, 3),
     'aggregate-cell',

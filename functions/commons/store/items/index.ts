@@ -1,6 +1,7 @@
 import { aggregateCellItem } from './aggregate-cell';
 import { aliasItem } from './alias';
 import { conversationItem } from './conversation';
+import { countedUnitsItem } from './counted-units';
 import type { ItemDeclaration } from './declaration';
 import { idempotencyRecordItem } from './idempotency-record';
 import { ledgerEntryItem } from './ledger-entry';
@@ -17,6 +18,7 @@ export const itemKinds = [
   conversationItem,
   messageItem,
   ledgerEntryItem,
+  countedUnitsItem,
   aggregateCellItem,
   templateItem,
   idempotencyRecordItem,

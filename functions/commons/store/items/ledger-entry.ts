@@ -1,14 +1,23 @@
 import type { ConversationRecord } from '#domain/delivery';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
+import { idHash } from './id-hash';
 
-/** The audit record of one conversation, kept without TTL (the conversation item expires; this stays). */
+/**
+ * The audit record of one conversation, kept without TTL: the conversation item and the message
+ * records expire, this stays, like the aggregate cells. So it holds the counting facts (when, which
+ * number, category, origin, the billing cell) and the user's ids only hashed (idHash): the contact
+ * and the message that opened it. `conversation.opened` is published from the message item's stream
+ * image (conversation.events.ts), which expires with the retention, so nothing here needs them in clear.
+ */
 export type LedgerEntryItem = TableKey & {
+  /** the key's id: Meta's conversation id, or ours (`conv.<wamid>`) when Meta gave none */
   conversationId: string;
   phoneNumberId: string;
-  contactId: string;
-  /** the message whose delivery opened it */
-  openedBy: string;
+  /** idHash of the contact id */
+  contactHash: string;
+  /** idHash of the wamid whose delivery opened it */
+  openedByHash: string;
   category: string;
   origin: string;
   openedAt: number;
@@ -43,8 +52,8 @@ export const toLedgerEntryItem = (
   ...ledgerEntryItem.key(record.id),
   conversationId: record.id,
   phoneNumberId: message.phoneNumberId,
-  contactId: message.contactId,
-  openedBy: message.id,
+  contactHash: idHash(message.contactId),
+  openedByHash: idHash(message.id),
   category: record.category,
   origin: record.origin,
   openedAt: record.openedAt,

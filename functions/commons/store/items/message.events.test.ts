@@ -57,7 +57,8 @@ describe('message item events', () => {
     expect(events[0]?.detail).toMatchObject({
       wamid,
       type: 'image',
-      content: { media: { id: 'm1', mimeType: 'image/jpeg', caption: 'Front' } },
+      // `url`: where the engine serves the file once the worker has stored it (media.stored says when)
+      content: { media: { id: 'm1', mimeType: 'image/jpeg', caption: 'Front', url: `/media/${wamid}/m1` } },
     });
     expectValidEvents(events);
     expect(run({ ...inbound({ type: 'text' }), oldImage: { direction: 'inbound' } })).toEqual([]);

@@ -1,4 +1,5 @@
 import { currentStatus, type MessageState } from '#domain/message-state';
+import { mediaPath } from '#domain/media';
 import { toIso } from '#domain/time';
 import { domainEvent, type EventDetail } from '#commons/events/catalogue';
 import { contactOf } from '#commons/events/contact';
@@ -51,6 +52,7 @@ export const contentOf = (item: Item): Content => {
       sha256: text(media.sha256),
       caption: text(media.caption),
       filename: text(media.filename),
+      url: mediaPath(String(item.pk).slice('MSG#'.length), media.id),
     });
   }
   const location = obj(raw.location);

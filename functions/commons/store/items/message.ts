@@ -149,5 +149,7 @@ export const toOutboundMessageItem = (
  */
 export const messageConditions = {
   notThereYet: 'attribute_not_exists(pk)',
+  /** not there, or expired at `:now` and not deleted yet (DynamoDB's TTL deletes lazily) */
+  notLive: 'attribute_not_exists(pk) OR expiresAt <= :now',
   versionRead: 'version = :previousVersion',
 } as const;

@@ -1,9 +1,12 @@
 import { mayTakeSlot } from '#domain/conversation';
-import type { EpochSeconds } from '#domain/time';
+import { countedUnitsOf, countsFirstTime, type CountedUnit } from '#domain/delivery';
+import { countedUnitsExpiry } from '#domain/retention';
+import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from '../contact-store';
 import { aggregateCellItem, shardOf } from '../items/aggregate-cell';
 import { conversationItem, toConversationItem } from '../items/conversation';
+import { countedUnitsItem, toCountedUnitsItem } from '../items/counted-units';
 import { ledgerEntryItem, toLedgerEntryItem } from '../items/ledger-entry';
 import { messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
 import {
@@ -32,12 +35,13 @@ export class MemoryMessageLedger implements MessageLedger {
     return 'recorded';
   }
 
-  async readMessage(wamid: string): Promise<StoredMessage | undefined> {
+  async readMessage(wamid: string, now?: EpochSeconds): Promise<StoredMessage | undefined> {
     const item = this.table.get(messageItem.key(wamid));
     if (!item) return undefined;
     if (item.direction === 'inbound') {
       throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
     }
+    if (now !== undefined && !isLive(item.expiresAt as number | undefined, now)) return undefined;
     return {
       state: item.state as StoredMessage['state'],
       ...(item.decision ? { decision: item.decision as StoredMessage['decision'] } : {}),
@@ -46,11 +50,19 @@ export class MemoryMessageLedger implements MessageLedger {
     };
   }
 
+  async readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined> {
+    const item = this.table.get(countedUnitsItem.key(wamid));
+    if (!item || !isLive(item.expiresAt as number | undefined, now)) return undefined;
+    return (item.counted ?? []) as CountedUnit[];
+  }
+
   async commitMessage(input: CommitInput): Promise<CommitResult> {
     const { message, changes, previousVersion } = input;
     const state = message.state;
     const stored = this.table.get(messageItem.key(state.id));
-    const versionHolds = previousVersion === undefined ? !stored : stored?.version === previousVersion;
+    // A first write finds nothing there, or (given the clock) only a record expired and not yet deleted.
+    const absent = !stored || (input.now !== undefined && !isLive(stored.expiresAt as number | undefined, input.now));
+    const versionHolds = previousVersion === undefined ? absent : stored?.version === previousVersion;
     if (!versionHolds) return 'message-changed';
 
     const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
@@ -84,6 +96,10 @@ export class MemoryMessageLedger implements MessageLedger {
       }
       if (replaces && replaces.id !== record.id) this.table.delete(ledgerEntryItem.key(replaces.id));
       this.table.put(toLedgerEntryItem(state, record));
+    }
+    if (countsFirstTime(changes)) {
+      const counted = countedUnitsOf(message.appliedEffects);
+      this.table.put(toCountedUnitsItem(state.id, counted, countedUnitsExpiry(input.retainUntil)));
     }
     return 'committed';
   }

@@ -1,0 +1,40 @@
+import type { CountedUnit } from '#domain/delivery';
+import type { TableKey } from '../table-schema';
+import { declare } from './declaration';
+import { idHash } from './id-hash';
+
+/**
+ * What a business message's delivery counted, remembered past its message record. The message
+ * record is what keeps a status from being counted twice, but it expires with the retention, and a
+ * status may come later (a user reading the message late; Meta's late deliveries and retries). This
+ * small record, written in the same transaction that first counts the message's units and keyed by
+ * a hash of the wamid (no phone number, no user id), lets such a status count nothing. It expires
+ * Meta's status horizon after the message record it was written with (retention.ts countedUnitsExpiry).
+ */
+export type CountedUnitsItem = TableKey & {
+  /** the unit kinds the delivery counted */
+  counted: CountedUnit[];
+  expiresAt: number;
+};
+
+const PREFIX = 'COUNTED#';
+const SK = 'COUNTED';
+
+export const countedUnitsItem = declare({
+  kind: 'counted-units',
+  key: (wamid: string): TableKey => ({ pk: `${PREFIX}${idHash(wamid)}`, sk: SK }),
+  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  ttl: 'expiresAt',
+  accessPatterns: [
+    /** Put in the transaction that first counts a unit of the message */
+    'count',
+    /** GetItem by the wamid's hash, only when a status finds no live message record */
+    'read',
+  ],
+});
+
+export const toCountedUnitsItem = (wamid: string, counted: CountedUnit[], expiresAt: number): CountedUnitsItem => ({
+  ...countedUnitsItem.key(wamid),
+  counted,
+  expiresAt,
+});
