@@ -8,6 +8,7 @@ import { messageItem } from './message';
 import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
+import { templateCellItem } from './template-cell';
 import { windowItem } from './window';
 
 /** Every item kind of the table, once. */
@@ -18,6 +19,7 @@ export const itemKinds = [
   messageItem,
   ledgerEntryItem,
   aggregateCellItem,
+  templateCellItem,
   templateItem,
   idempotencyRecordItem,
   parkedWebhookItem,
