@@ -168,7 +168,7 @@ const main = async (): Promise<void> => {
       dynamoDbEndpoint: dynamoDb.endpoint,
       ...(process.env.DYNAMODB_DATA_DIR ? { dynamoDbFolder: process.env.DYNAMODB_DATA_DIR } : {}),
       dataFolder: dataDir,
-      ...(running.reports.firstFile ? { dailyReportFile: running.reports.firstFile } : {}),
+      dailyReportFile: running.reports.firstFile,
       ...(process.env.EVENTS_URL ? { eventsUrl: process.env.EVENTS_URL } : {}),
       today: new Date().toISOString().slice(0, 10),
       secrets: SECRET_SETTINGS.map((name) => ({

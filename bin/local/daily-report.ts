@@ -1,10 +1,10 @@
 /**
  * The scheduled cost report locally: the same job as on AWS (`writeDailyReports`, yesterday and the
  * month to date as JSON, CSV and HTML) into the data folder through the same sink interface, where
- * AWS writes to S3. Run once at start (so the folder has a page at once) and then at 01:00 UTC each
- * day, as the stack's schedule does.
+ * AWS writes to S3. Run once at start, in the background (so the folder soon has a page), and then at
+ * 01:00 UTC each day, as the stack's schedule does.
  */
-import { DAY } from '../../functions/commons/domain/time.ts';
+import { DAY, utcDay } from '../../functions/commons/domain/time.ts';
 import { FileReportSink } from '../../functions/commons/report/file-report-sink.ts';
 import { reportKeys } from '../../functions/commons/report/report-sink.ts';
 
@@ -19,8 +19,10 @@ export const nextReportAt = (nowMs: number): number => {
 };
 
 export interface LocalDailyReports {
-  /** the HTML file of the daily report written at start */
-  firstFile?: string;
+  /** the HTML file of the daily report being written at start (yesterday's) */
+  firstFile: string;
+  /** settles once the report of the start is written (or failed, logged) */
+  firstRun: Promise<void>;
   stop(): void;
 }
 
@@ -45,15 +47,13 @@ export const startLocalDailyReports = async (options: {
     sink,
   };
 
-  const run = async (): Promise<string | undefined> => {
+  const run = async (): Promise<void> => {
     try {
       const written = await writeDailyReports(deps, Math.floor(now() / 1000));
       const file = sink.pathOf(reportKeys(written.day, 'daily').html);
       options.log({ message: 'daily cost report written', day: written.day, total: written.daily.total, file });
-      return file;
     } catch (error) {
       options.log({ level: 'ERROR', message: 'daily cost report failed', error: String(error) });
-      return undefined;
     }
   };
 
@@ -65,10 +65,12 @@ export const startLocalDailyReports = async (options: {
     timer = setTimeout(() => void run().then(schedule), nextReportAt(at) - at);
     timer.unref();
   };
-  const firstFile = await run();
-  schedule();
+  // In the background: a month to date takes a while on DynamoDB Local, and nothing waits for it.
+  const firstFile = sink.pathOf(reportKeys(utcDay(Math.floor(now() / 1000) - DAY), 'daily').html);
+  const firstRun = run().then(() => schedule());
   return {
-    ...(firstFile === undefined ? {} : { firstFile }),
+    firstFile,
+    firstRun,
     stop: () => {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -100,6 +100,13 @@ describe("the README's walkthrough against one npm start", () => {
     expect(restart).toMatch(/ npm start$/);
   });
 
+  it('writes the daily report into the data folder, where the start block says', async () => {
+    const file = /\n {2}daily report +(\S+) /.exec(stdout)?.[1] ?? '';
+    expect(file.startsWith(join(folder, 'data', 'reports'))).toBe(true);
+    expect(await waitFor(() => existsSync(file), 1800)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  }, 100_000);
+
   it('answers every command as the README shows', async () => {
     expect(steps.length).toBeGreaterThan(10);
     const script = steps
