@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
+import { rateCardProblem } from './local/check-config.ts';
 import { deploySettings } from '../lib/deploy-settings.ts';
 import { SessionEngineStack } from '../lib/session-engine-stack.ts';
 
@@ -11,9 +11,19 @@ const phoneNumberId: unknown = app.node.tryGetContext('phoneNumberId');
 const rateCard: unknown = app.node.tryGetContext('rateCard');
 const wabaId: unknown = app.node.tryGetContext('wabaId');
 const eventsUrl: unknown = app.node.tryGetContext('eventsUrl');
-// A business's own rate card is checked here, so a broken file stops the deploy with its line and field.
+// A business's own rate card is checked here by npm start's own check, so a broken file stops the
+// synth (and the deploy) with one line naming the file, the line and the field, and no stack trace.
 const rateCardFile = typeof rateCard === 'string' && rateCard ? resolve(rateCard) : undefined;
-if (rateCardFile) loadRateCardFile(rateCardFile);
+const rateCardCheck =
+  rateCardFile &&
+  rateCardProblem(rateCardFile, {
+    name: 'rateCard',
+    fix: 'fix the file or leave out -c rateCard for the shipped card',
+  });
+if (rateCardCheck) {
+  process.stderr.write(`${rateCardCheck}\n`);
+  process.exit(1);
+}
 new SessionEngineStack(app, 'WhatsAppSessionEngine', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   ...(typeof phoneNumberId === 'string' && phoneNumberId ? { defaultPhoneNumberId: phoneNumberId } : {}),

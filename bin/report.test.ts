@@ -46,4 +46,38 @@ describe('npm run report', () => {
     } as unknown as CostReport;
     expect(formatReport(report)).toContain('Total: 0.0034 USD');
   });
+
+  it('prints the previous period, each number with its display number, and the caveats under the total', () => {
+    const report = {
+      from: '2026-11-02',
+      to: '2026-11-02',
+      currency: 'USD',
+      total: 0.0068,
+      rows: [],
+      rateCardVersions: ['2026-10-01'],
+      unpricedUnits: 0,
+      previousPeriod: { from: '2026-11-01', to: '2026-11-01', total: 0.0034, unpricedUnits: 0 },
+      numbers: [
+        {
+          phoneNumberId: '100000000000001',
+          displayNumber: '+15550000000',
+          total: 0.0068,
+          previousTotal: 0.0034,
+          billableUnits: 2,
+          freeUnits: 0,
+          unpricedUnits: 0,
+          days: [],
+        },
+      ],
+      caveats: ['Estimates: from the rate card.'],
+    } as CostReport;
+    const text = formatReport(report).split('\n');
+    const total = text.indexOf('Total: 0.0068 USD');
+    expect(text.slice(total, total + 4)).toEqual([
+      'Total: 0.0068 USD',
+      'Previous period 2026-11-01 to 2026-11-01: 0.0034 USD',
+      '  +15550000000 (100000000000001): 0.0068 USD, previous period 0.0034',
+      '* Estimates: from the rate card.',
+    ]);
+  });
 });

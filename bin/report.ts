@@ -57,6 +57,18 @@ export const formatReport = (report: CostReport): string => {
     '',
     `Total: ${report.total.toFixed(4)} ${report.currency}` +
       (report.unpricedUnits > 0 ? `  (${report.unpricedUnits} units without a rate in the card)` : ''),
+    ...(report.previousPeriod
+      ? [
+          `Previous period ${report.previousPeriod.from} to ${report.previousPeriod.to}: ` +
+            `${report.previousPeriod.total.toFixed(4)} ${report.currency}`,
+        ]
+      : []),
+    ...(report.numbers ?? []).map(
+      (n) =>
+        `  ${n.displayNumber ? `${n.displayNumber} (${n.phoneNumberId})` : n.phoneNumberId}: ` +
+        `${n.total.toFixed(4)} ${report.currency}, previous period ${n.previousTotal.toFixed(4)}`,
+    ),
+    ...(report.caveats ?? []).map((caveat) => `* ${caveat}`),
     ...(report.reconciliation?.classificationDifferences?.length
       ? [
           '',

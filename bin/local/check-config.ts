@@ -23,17 +23,28 @@ const reason = (error: unknown): string => {
   return error instanceof Error ? error.message : String(error);
 };
 
+/** How a rate card is named where it is set: the variable of `npm start`, or the context value of `cdk synth`. */
+export interface RateCardSetting {
+  name: string;
+  fix: string;
+}
+
+export const LOCAL_RATE_CARD: RateCardSetting = {
+  name: 'RATE_CARD_FILE',
+  fix: 'fix the file or unset RATE_CARD_FILE for the shipped card',
+};
+
 /** The card's first problem (its checker names file, line and field); how many more there are. */
-export const rateCardProblem = (file: string): string | undefined => {
+export const rateCardProblem = (file: string, setting: RateCardSetting = LOCAL_RATE_CARD): string | undefined => {
   try {
     loadRateCardFile(file);
     return undefined;
   } catch (error) {
-    const fix = 'fix the file or unset RATE_CARD_FILE for the shipped card';
-    if ((error as NodeJS.ErrnoException).code !== undefined) return `RATE_CARD_FILE: ${file} ${reason(error)}: ${fix}`;
+    const { name, fix } = setting;
+    if ((error as NodeJS.ErrnoException).code !== undefined) return `${name}: ${file} ${reason(error)}: ${fix}`;
     const [first, ...rest] = (error instanceof Error ? error.message : String(error)).split('\n');
     const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
-    return `RATE_CARD_FILE: ${first}${more}: ${fix}`;
+    return `${name}: ${first}${more}: ${fix}`;
   }
 };
 

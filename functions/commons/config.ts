@@ -76,6 +76,10 @@ export const config = {
   get wabaId(): string | undefined {
     return optional('WHATSAPP_WABA_ID');
   },
+  /** `<phoneNumberId>=<display number>` pairs, comma-separated: the cost report names each number so */
+  get displayNumbers(): string | undefined {
+    return optional('WHATSAPP_DISPLAY_NUMBERS');
+  },
   /** the private bucket the scheduled cost report writes to */
   get reportBucket(): string {
     return required('REPORT_BUCKET');

@@ -10,14 +10,14 @@ import { tracer } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';
 import { costReportSecrets } from '#routes';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
-import { DAY, systemClock, utcDay, type Clock } from '#domain/time';
+import { systemClock, type Clock } from '#domain/time';
 import { activeRateCard } from '#pricing/active-rate-card';
 import type { CostReport } from '#pricing/cost-report';
-import { buildCostReport, type CostReportDeps } from '#report/cost-report-service';
-import { monthStart } from '#report/report-range';
+import type { CostReportDeps } from '#report/cost-report-service';
+import { writeDailyReports } from '#report/daily-reports';
+import { parseDisplayNumbers } from '#report/report-insights';
 import type { ReportSink } from '#report/report-sink';
 import { S3ReportSink } from '#report/s3-report-sink';
-import { writeReportFiles } from '#report/write-report-files';
 import { DynamoDbReportStore } from '#store/dynamodb-report-store';
 
 export interface ScheduledReportDeps extends CostReportDeps {
@@ -49,14 +49,7 @@ const costByNumber = (report: CostReport): Map<string, number> => {
 export const createHandler = (deps: ScheduledReportDeps) =>
   middy(async (event: Partial<ScheduledEvent>): Promise<ScheduledReportResult> => {
     const now = event.time ? Math.floor(Date.parse(event.time) / 1000) : deps.clock();
-    const day = utcDay(now - DAY);
-    const generatedAt = new Date(now * 1000).toISOString();
-    const daily = await buildCostReport(deps, { from: day, to: day });
-    const monthToDate = await buildCostReport(deps, { from: monthStart(day), to: day });
-    const files = [
-      ...(await writeReportFiles(deps.sink, daily, { day, name: 'daily', generatedAt })),
-      ...(await writeReportFiles(deps.sink, monthToDate, { day, name: 'month-to-date', generatedAt })),
-    ];
+    const { day, daily, monthToDate, files } = await writeDailyReports(deps, now);
     for (const [phoneNumberId, amount] of costByNumber(daily)) deps.publishCost(phoneNumberId, amount, daily.currency);
     logger.info('cost report written', {
       day,
@@ -97,6 +90,7 @@ const metrics = new Metrics({ namespace: 'WhatsAppSessionEngine', serviceName: '
 export const handler = createHandler({
   store: new DynamoDbReportStore(documentClient, config.tableName),
   rateCard: activeRateCard(),
+  displayNumbers: parseDisplayNumbers(config.displayNumbers),
   ...(analytics ? { metaAnalytics: analytics } : {}),
   sink: new S3ReportSink(config.reportBucket),
   clock: systemClock,

@@ -7,6 +7,7 @@ import { json } from '#http/responses';
 import { activeRateCard } from '#pricing/active-rate-card';
 import { buildCostReport, type CostReportDeps } from '#report/cost-report-service';
 import { parseReportRange } from '#report/report-range';
+import { parseDisplayNumbers } from '#report/report-insights';
 import { costReportCsv } from '#report/render-csv';
 import { costReportHtml, HTML_CONTENT_TYPE } from '#report/render-html';
 import { reportTitle } from '#report/write-report-files';
@@ -52,5 +53,6 @@ export const createHandler = (deps: CostReportDeps & { secrets: () => Promise<Se
 export const handler = createHandler({
   store: new DynamoDbReportStore(documentClient, config.tableName),
   rateCard: activeRateCard(),
+  displayNumbers: parseDisplayNumbers(config.displayNumbers),
   secrets: routeSecrets('get-cost-report'),
 });

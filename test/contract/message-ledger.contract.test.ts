@@ -128,6 +128,39 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     ]);
   });
 
+  it("counts a template's delivered message by template too, and moves it with its message unit", async () => {
+    const contact = await newContact();
+    const id = `wamid.tpl.${contact.phoneNumberId}`;
+    const commit = conversationCommit(contact, id, T);
+    const state = { ...commit.message.state, templateName: 'order_ready' };
+    expect(await messages.commitMessage({ ...commit, message: { ...commit.message, state } })).toBe('committed');
+    const mine = async () =>
+      ((await reports.readTemplateCells?.(utcDay(T), utcDay(T))) ?? [])
+        .filter((cell) => cell.phoneNumberId === contact.phoneNumberId && cell.units !== 0)
+        .map((cell) => [cell.template, cell.category, cell.pricingType, cell.units]);
+    expect(await mine()).toEqual([['order_ready', 'marketing', 'regular', 1]]);
+    // Meta's pricing says utility: the message unit moves, and its template cell with it
+    const applied = commit.message.appliedEffects;
+    if (!applied.messageUnit) throw new Error('the commit counts a message unit');
+    const moved = { ...applied, messageUnit: { ...applied.messageUnit, category: 'utility' } };
+    const next = {
+      ...commit,
+      previousVersion: 1,
+      message: { ...commit.message, state, appliedEffects: moved, version: 2 },
+      changes: effectChanges(applied, { ...applied, messageUnit: moved.messageUnit }),
+    };
+    expect(await messages.commitMessage(next)).toBe('committed');
+    expect(await mine()).toEqual([['order_ready', 'utility', 'regular', 1]]);
+    // the billing cells are read as before: no template cell among them
+    const cells = (await reports.readCells(utcDay(T), utcDay(T))).filter(
+      (cell) => cell.phoneNumberId === contact.phoneNumberId && cell.units !== 0,
+    );
+    expect(cells.map((cell) => [cell.kind, cell.category]).sort()).toEqual([
+      ['conversation', 'marketing'],
+      ['message', 'utility'],
+    ]);
+  });
+
   it('lets a new conversation take the slot from the second the old one expired, never before', async () => {
     const contact = await newContact();
     const first = `wamid.a.${contact.phoneNumberId}`;

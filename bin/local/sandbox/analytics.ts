@@ -167,7 +167,7 @@ const dataPoints = (query: AnalyticsQuery, messages: readonly SandboxSentMessage
       groups.set(key, group);
     }
     group.volume += 1;
-    if (pricingRate && type === 'REGULAR') {
+    if (pricingRate && record.pricing.billable) {
       const rate = pricingRate(country, category.toLowerCase(), type.toLowerCase());
       if (!Number.isFinite(rate) || rate < 0) throw new Error('pricingRate must return a non-negative number');
       group.costMicros += Math.round(rate * 1_000_000);

@@ -24,7 +24,8 @@
  *   asynchronous, or both, so the engine must handle either).
  * - A conversation id stays the same while the (number, user, category) conversation is open (24 h
  *   from its first message), like conversation-based pricing did. Pricing is PMP: free-form and
- *   utility templates inside the window are `free_customer_service`, every other template `regular`.
+ *   utility templates inside the window are `free_customer_service`, every other template `regular`;
+ *   `billable` is Meta's published rule, or with `rateCard` what the version in force that day says.
  * - Webhook POSTs: at most `attempts` tries per webhook with doubling pauses, at most `concurrency`
  *   in flight, then the webhook is dropped with a WARN log line (webhooks.ts). Logs never carry
  *   message text, full phone numbers or user ids, or the access token.
@@ -37,6 +38,9 @@ import { createEndpoints } from './endpoints';
 import type { SandboxFaultMode } from './errors';
 import type { SandboxSentMessage } from './messages';
 import { MetaModel, type TemplateCategoryLookup } from './model';
+import type { RateCard } from '#pricing/rate-card';
+import { rateCardPricing } from './rate-card-pricing';
+import { sandboxStateFile } from './state-file';
 import { WebhookPoster, type WebhookDelivery } from './webhooks';
 
 export { FAULT_MODES, type SandboxFaultMode } from './errors';
@@ -75,6 +79,10 @@ export interface SandboxOptions {
    */
   pricingRate?: PricingRate;
   webhookDelivery?: WebhookDelivery;
+  /** statuses' `pricing.billable` as this card's version in force that day says (rate-card-pricing.ts); unset: Meta's published rule */
+  rateCard?: RateCard;
+  /** a file that keeps who wrote when across restarts (state-file.ts); unset: users are forgotten on close */
+  stateFile?: string;
 }
 
 export interface Sandbox {
@@ -109,7 +117,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   let origin = '';
   let baseUrl = '';
   const media = createSandboxMedia({ accessToken: options.accessToken, baseUrl: () => baseUrl, now, log });
-  const model = new MetaModel({
+  const stateFile = options.stateFile === undefined ? undefined : sandboxStateFile(options.stateFile);
+  const model: MetaModel = new MetaModel({
     media,
     clock: () => Math.floor(now() / 1000),
     wabaId: options.wabaId ?? '100000000000000',
@@ -117,8 +126,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     outsideWindow: options.outsideWindow ?? 'failed-status',
     ...(options.templateCategory ? { templateCategory: options.templateCategory } : {}),
     ...(options.pricingRate ? { pricingRate: options.pricingRate } : {}),
+    ...(options.rateCard ? { pricing: rateCardPricing(options.rateCard) } : {}),
+    ...(stateFile ? { onUsersChanged: () => stateFile.save(model.state.users) } : {}),
     log,
   });
+  if (stateFile) {
+    const users = stateFile.load(model.state.users);
+    log({ message: 'sandbox users restored', users, file: stateFile.file });
+  }
   const poster = new WebhookPoster({
     ...options.webhookDelivery,
     url: options.webhookUrl,

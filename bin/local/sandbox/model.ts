@@ -27,7 +27,6 @@ import {
   contactFields,
   envelope,
   inboundItem,
-  pricingOf,
   statusItem,
   type InboundContent,
   type SandboxSentMessage,
@@ -35,6 +34,7 @@ import {
 } from './messages';
 import { readSendRequest } from './send-request';
 import { createSandboxMedia, type SandboxMedia } from '../sandbox-media.ts';
+import { publishedPricing, type SandboxPricingRule } from './rate-card-pricing';
 import { conversationFor, noteInbound, Users, windowOpen } from './users';
 
 /** A template's category as the business registered it; undefined: Meta does not know it (132001). */
@@ -60,6 +60,10 @@ export interface MetaModelOptions {
   /** unset: every template is known, as utility */
   templateCategory?: TemplateCategoryLookup;
   pricingRate?: PricingRate;
+  /** the statuses' `pricing`; default Meta's published rule (rate-card-pricing.ts) */
+  pricing?: SandboxPricingRule;
+  /** called after a change to the users (a user wrote, a send opened a conversation): the state file saves them */
+  onUsersChanged?: () => void;
   /** the media part of the state; unset: one that accepts no access token (tests without media) */
   media?: SandboxMedia;
   log: (entry: Record<string, unknown>) => void;
@@ -162,12 +166,13 @@ export class MetaModel {
       body,
     };
     if (!refused) {
-      message.pricing = pricingOf(template?.category, insideWindow);
+      message.pricing = (this.options.pricing ?? publishedPricing)(template?.category, insideWindow, at, user);
       const category = template?.category ?? 'service';
       const conversation = conversationFor(user, phoneNumberId, category, at, freshId);
       message.conversation = { id: conversation.id, category, expiresAt: conversation.expiresAt };
     }
     this.state.messages.push(message);
+    this.options.onUsersChanged?.();
     this.options.log({
       message: 'sandbox accepted message',
       wamid: message.id,
@@ -229,6 +234,7 @@ export class MetaModel {
     const user = this.state.users.find(ids);
     const timestamp = this.options.clock();
     noteInbound(user, phoneNumberId, timestamp);
+    this.options.onUsersChanged?.();
     const wamid = freshWamid();
     const payload = envelope(this.options, phoneNumberId, {
       contacts: [{ profile: { name }, ...contactFields(user) }],

@@ -41,6 +41,11 @@ export class Users {
     if (user.userId !== undefined) this.byId.set(`user:${user.userId}`, user);
     return user;
   }
+
+  /** Every user once (a user known both ways is one record): what the state file keeps (state-file.ts). */
+  all(): UserRecord[] {
+    return [...new Set(this.byId.values())];
+  }
 }
 
 /** The user wrote to the business number at `at`; a late older message never moves the window back. */

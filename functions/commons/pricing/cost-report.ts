@@ -104,6 +104,46 @@ export interface CostReport {
   /** cells whose units summed below zero (counted as zero) */
   warnings?: string[];
   reconciliation?: Reconciliation;
+  /** the period of the same length just before this one, priced the same way (set by the report service) */
+  previousPeriod?: PeriodTotal;
+  /** per business number: its cost beside the previous period's, day by day (set by the report service) */
+  numbers?: NumberTrend[];
+  /** what the total is and is not: an estimate from the rate card in force, its unpriced units, the card's own notes */
+  caveats?: string[];
+  /** the templates that cost most in the range, from the template aggregates (set by the report service) */
+  templates?: TemplateCost[];
+}
+
+export interface TemplateCost {
+  template: string;
+  /** the rate card's billing category it was priced as */
+  category: string;
+  /** delivered messages of the template */
+  units: number;
+  billableUnits: number;
+  /** at the list rate of each market (volume tiers and monthly allowances are settled in the rows only) */
+  cost: number;
+  unpricedUnits: number;
+}
+
+export interface PeriodTotal {
+  from: string;
+  to: string;
+  total: number;
+  unpricedUnits: number;
+}
+
+export interface NumberTrend {
+  phoneNumberId: string;
+  /** the number as people dial it, where the configuration names it */
+  displayNumber?: string;
+  total: number;
+  previousTotal: number;
+  billableUnits: number;
+  freeUnits: number;
+  unpricedUnits: number;
+  /** every day of the range, beside the day at the same place in the previous period */
+  days: Array<{ day: string; cost: number; previousDay: string; previousCost: number }>;
 }
 
 export interface CostReportInput {

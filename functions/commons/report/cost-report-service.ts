@@ -4,6 +4,7 @@ import { compareWithAnalytics } from '#pricing/compare-analytics';
 import type { MetaPricingPoint } from '#graph/pricing-analytics';
 import type { AggregateCell, ReportStore } from '#store/report-store';
 import { monthStart, type ReportRange } from './report-range';
+import { previousRange, topTemplates, withInsights } from './report-insights';
 
 export interface CostReportDeps {
   store: ReportStore;
@@ -13,6 +14,8 @@ export interface CostReportDeps {
    * Undefined when it could not be read: the report goes out without the comparison.
    */
   metaAnalytics?: (range: ReportRange) => Promise<readonly MetaPricingPoint[] | undefined>;
+  /** phoneNumberId → the number as people dial it (WHATSAPP_DISPLAY_NUMBERS), shown beside the id */
+  displayNumbers?: Readonly<Record<string, string>>;
 }
 
 type Differences = NonNullable<Reconciliation['classificationDifferences']>;
@@ -43,13 +46,35 @@ const classificationDifferences = (cells: AggregateCell[], range: ReportRange): 
 };
 
 /**
- * The cost report for a range of UTC days, from the daily aggregates alone. Cells from the first of
- * the month are read too: monthly free allowances and volume tiers count from there.
+ * The cost report for a range of UTC days, from the daily aggregates alone, with the period of the
+ * same length before it priced the same way (the trend beside each number). Cells from the first of
+ * the previous period's month are read, in one read: monthly free allowances and volume tiers count
+ * from there.
  */
 export const buildCostReport = async (deps: CostReportDeps, range: ReportRange): Promise<CostReport> => {
-  const cells = await deps.store.readCells(monthStart(range.from), range.to);
+  const previous = previousRange(range);
+  const cells = await deps.store.readCells(monthStart(previous.from), range.to);
   const priced = cells.filter((cell): cell is CostCell & AggregateCell => cell.kind !== 'difference');
-  const report = computeCostReport({ rateCard: deps.rateCard, cells: priced, from: range.from, to: range.to });
+  const current = computeCostReport({ rateCard: deps.rateCard, cells: priced, from: range.from, to: range.to });
+  let earlier: CostReport | undefined;
+  try {
+    earlier = computeCostReport({ rateCard: deps.rateCard, cells: priced, from: previous.from, to: previous.to });
+  } catch {
+    earlier = undefined; // traffic before the card's first version: withInsights says so
+  }
+  const report = withInsights(current, earlier, {
+    rateCard: deps.rateCard,
+    previous,
+    ...(deps.displayNumbers ? { displayNumbers: deps.displayNumbers } : {}),
+  });
+  const templateCells = await deps.store.readTemplateCells?.(range.from, range.to);
+  if (templateCells) {
+    report.templates = topTemplates(templateCells, range, deps.rateCard);
+    if (report.templates.length > 0)
+      report.caveats?.push(
+        "Template costs are at each market's list rate; volume tiers and monthly allowances are settled in the rows.",
+      );
+  }
   const differences = classificationDifferences(cells, range);
   if (differences.length > 0) {
     report.reconciliation = { ...report.reconciliation, classificationDifferences: differences };

@@ -204,7 +204,8 @@ describe('costReportHtml', () => {
     expect(html).toContain('<dd class="unpriced">2 (counted at 0');
     expect(tableRows(html, 'unpriced')).toEqual([['unclassified', 'IN', '2']]);
     expect(html).toContain('<dd class="versions">2025-07-01</dd>');
-    expect(html).not.toContain('class="reconciliation"');
+    expect(html).toContain('<section class="reconciliation">');
+    expect(html).toContain('agreed with our own classification for every unit');
   });
 
   it('formats large totals with separators and keeps micro-unit precision', () => {

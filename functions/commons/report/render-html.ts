@@ -1,6 +1,7 @@
 import type { CostReport, Reconciliation } from '#pricing/cost-report';
 import { chartSvg, countriesByCost, dailyCost, dailyTableHtml, legendHtml, type CountryLine } from './html-chart';
 import { compareText, escapeHtml, formatAmount, formatMicros, formatUnits, micros, money } from './html-format';
+import { headlineHtml, INSIGHTS_STYLE, numbersHtml, templatesHtml } from './html-insights';
 
 export { countriesByCost, type CountryLine } from './html-chart';
 export { CATEGORY_COLOURS, categoryColour, escapeHtml, formatAmount, formatUnits } from './html-format';
@@ -14,7 +15,9 @@ export { CATEGORY_COLOURS, categoryColour, escapeHtml, formatAmount, formatUnits
  *   the same figures as a table in a `<details>` beneath it;
  * - the top countries by cost (the rest summed in one line);
  * - the totals, the unpriced units by category and country, the rate card versions and warnings;
- * - the reconciliation with Meta's figures, when the report carries one.
+ * - the reconciliation with Meta's figures, in its own section (saying so when there is nothing to show);
+ * - above all, the total with the previous period, unpriced units and caveats beside it, and the
+ *   per-number trends (html-insights.ts).
  *
  * Every string from the report or the options is HTML-escaped. Amounts are summed in integer
  * micro-units (each row's cost has at most 6 decimals) and formatted here, not with Intl, so the page
@@ -126,7 +129,11 @@ const reconciliationHtml = (reconciliation: Reconciliation, currency: string): s
   const out = ['<section class="reconciliation">', '<h2>Reconciliation with Meta</h2>'];
   const differences = reconciliation.classificationDifferences;
   const analytics = reconciliation.metaAnalytics;
-  if (differences === undefined && analytics === undefined) out.push('<p class="empty">No reconciliation data.</p>');
+  if (differences === undefined && analytics === undefined)
+    out.push(
+      '<p class="empty">Meta’s pricing on the statuses agreed with our own classification for every unit of this ' +
+        'period; Meta’s pricing analytics were not compared (the report needs the WABA id and an access token).</p>',
+    );
   if (differences !== undefined) {
     out.push('<h3>Classification differences</h3>');
     if (differences.length === 0) out.push('<p class="empty">Meta classified every unit as we did.</p>');
@@ -215,16 +222,19 @@ export const costReportHtml = (report: CostReport, options: CostReportHtmlOption
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(options.title)}</title>`,
-    `<style>\n${STYLE}\n</style>`,
+    `<style>\n${STYLE}\n${INSIGHTS_STYLE}\n</style>`,
     '</head>',
     '<body>',
     '<main>',
     `<h1>${escapeHtml(options.title)}</h1>`,
     `<p class="meta">${period} (UTC) · total <strong>${money(totalMicros, currency)}</strong> · generated ${escapeHtml(options.generatedAt)}</p>`,
+    headlineHtml(report),
     '<section class="daily-cost">',
     '<h2>Daily cost by category</h2>',
     chart,
     '</section>',
+    numbersHtml(report),
+    templatesHtml(report),
     '<section class="top-countries">',
     `<h2>Top countries by cost</h2>`,
     countriesHtml(report, totalMicros),
@@ -233,7 +243,8 @@ export const costReportHtml = (report: CostReport, options: CostReportHtmlOption
     '<h2>Totals</h2>',
     totalsHtml(report),
     '</section>',
-    ...(report.reconciliation ? [reconciliationHtml(report.reconciliation, currency)] : []),
+    // Always its own section: "no differences" is a finding too.
+    reconciliationHtml(report.reconciliation ?? {}, currency),
     '</main>',
     '</body>',
     '</html>',

@@ -6,6 +6,7 @@ import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
 import { aggregateCellItem, shardOf } from './items/aggregate-cell';
+import { templateCellItem } from './items/template-cell';
 import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
 import { countedUnitsItem, toCountedUnitsItem } from './items/counted-units';
 import { ledgerEntryItem, toLedgerEntryItem } from './items/ledger-entry';
@@ -120,6 +121,30 @@ export class DynamoDbMessageLedger implements MessageLedger {
             ':category': change.unit.category,
             ':model': change.unit.pricingModel,
             ':type': change.unit.pricingType,
+          },
+        },
+      });
+    }
+    // A template's delivered message is counted by template too, beside its message unit (the report's top templates).
+    for (const change of changes.unitChanges) {
+      if (change.kind !== 'message' || !state.templateName) continue;
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: templateCellItem.key(change.unit, state.templateName, shard),
+          UpdateExpression:
+            'ADD #units :delta SET #day = :day, phoneNumberId = :pn, country = :country, category = :category, ' +
+            'pricingModel = :model, pricingType = :type, template = :template',
+          ExpressionAttributeNames: { '#units': 'units', '#day': 'day' },
+          ExpressionAttributeValues: {
+            ':delta': change.delta,
+            ':day': change.unit.day,
+            ':pn': change.unit.phoneNumberId,
+            ':country': change.unit.country,
+            ':category': change.unit.category,
+            ':model': change.unit.pricingModel,
+            ':type': change.unit.pricingType,
+            ':template': state.templateName,
           },
         },
       });

@@ -2,7 +2,8 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { forEachWithConcurrency } from '#ingestion/concurrency';
 import { DAY, utcDay } from '#domain/time';
 import { AGGREGATE_SHARDS, aggregatePartition, isUnitKind } from './items/aggregate-cell';
-import type { AggregateCell, ReportStore } from './report-store';
+import { readTemplateCells } from './dynamodb-template-cells';
+import type { AggregateCell, ReportStore, TemplateCell } from './report-store';
 
 /** UTC days from `from` to `to` inclusive. */
 export const daysBetween = (from: string, to: string): string[] => {
@@ -64,5 +65,9 @@ export class DynamoDbReportStore implements ReportStore {
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return [...cells.values()];
+  }
+
+  readTemplateCells(from: string, to: string): Promise<TemplateCell[]> {
+    return readTemplateCells(this.client, this.tableName, from, to, this.concurrency);
   }
 }

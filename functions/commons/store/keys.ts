@@ -7,6 +7,7 @@ import { messageItem } from './items/message';
 import { numberSlotItem, pairSlotItem } from './items/pacing-slot';
 import { parkedWebhookItem } from './items/parked-webhook-item';
 import { templateItem } from './items/template';
+import { templateCellItem, templatePartition } from './items/template-cell';
 import { windowItem } from './items/window';
 
 /**
@@ -27,6 +28,8 @@ export const keys = {
   aggregate: aggregateCellItem.key,
   aggregatePartition,
   template: templateItem.key,
+  templateCell: templateCellItem.key,
+  templatePartition,
   numberPace: numberSlotItem.key,
   pairPace: pairSlotItem.key,
   parkedWebhookItem: parkedWebhookItem.key,

@@ -10,8 +10,22 @@ export interface AggregateCell {
   units: number;
 }
 
+/** One cell of the template aggregates, summed over its shards: a template's delivered messages in one billing cell. */
+export interface TemplateCell {
+  day: string;
+  phoneNumberId: string;
+  country: string;
+  category: string;
+  pricingModel: string;
+  pricingType: string;
+  template: string;
+  units: number;
+}
+
 /** What the cost report reads: aggregates only, never messages, so its cost does not grow with traffic. */
 export interface ReportStore {
   /** every cell of the UTC days from `from` to `to` inclusive (YYYY-MM-DD) */
   readCells(from: string, to: string): Promise<AggregateCell[]>;
+  /** every template cell of those days; a store without template aggregates leaves it out */
+  readTemplateCells?(from: string, to: string): Promise<TemplateCell[]>;
 }

@@ -9,6 +9,7 @@ import { messageItem } from './message';
 import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
+import { templateCellItem } from './template-cell';
 import { windowItem } from './window';
 
 const unit = {
@@ -37,6 +38,11 @@ const examples = [
     aggregateCellItem.key('message', unit, 3),
     'aggregate-cell',
     { pk: 'AGG#2026-11-02#03', sk: 'message#100000000000001#BR#marketing#PMP#regular' },
+  ],
+  [
+    templateCellItem.key(unit, 'order_ready', 3),
+    'template-cell',
+    { pk: 'TPL#2026-11-02#03', sk: '100000000000001#BR#marketing#PMP#regular#order_ready' },
   ],
   [templateItem.key('order_ready', 'en_US'), 'template', { pk: 'TEMPLATES', sk: 'order_ready#en_US' }],
   [idempotencyRecordItem.key('send#abc'), 'idempotency-record', { pk: 'IDEMPOTENCY', sk: 'send#abc' }],

@@ -9,6 +9,7 @@ import { messageItem } from './message';
 import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
+import { templateCellItem } from './template-cell';
 import { windowItem } from './window';
 
 /** Every item kind of the table, once. */
@@ -20,6 +21,7 @@ export const itemKinds = [
   ledgerEntryItem,
   countedUnitsItem,
   aggregateCellItem,
+  templateCellItem,
   templateItem,
   idempotencyRecordItem,
   parkedWebhookItem,

@@ -5,6 +5,7 @@ import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from '../contact-store';
 import { aggregateCellItem, shardOf } from '../items/aggregate-cell';
+import { templateCellItem } from '../items/template-cell';
 import { conversationItem, toConversationItem } from '../items/conversation';
 import { countedUnitsItem, toCountedUnitsItem } from '../items/counted-units';
 import { ledgerEntryItem, toLedgerEntryItem } from '../items/ledger-entry';
@@ -85,6 +86,10 @@ export class MemoryMessageLedger implements MessageLedger {
       const key = aggregateCellItem.key(change.kind, change.unit, shard);
       const units = Number(this.table.get(key)?.units ?? 0) + change.delta;
       this.table.update(key, { units, kind: change.kind, ...change.unit });
+      if (change.kind !== 'message' || !state.templateName) continue;
+      const templateKey = templateCellItem.key(change.unit, state.templateName, shard);
+      const templateUnits = Number(this.table.get(templateKey)?.units ?? 0) + change.delta;
+      this.table.update(templateKey, { units: templateUnits, ...change.unit, template: state.templateName });
     }
     if (conversation) {
       const { record, replaces } = conversation;

@@ -1,6 +1,8 @@
 import { daysBetween } from '../dynamodb-report-store';
 import { AGGREGATE_SHARDS, aggregatePartition, isUnitKind } from '../items/aggregate-cell';
-import type { AggregateCell, ReportStore } from '../report-store';
+import { sumTemplateCells } from '../dynamodb-template-cells';
+import { templatePartition } from '../items/template-cell';
+import type { AggregateCell, ReportStore, TemplateCell } from '../report-store';
 import type { MemoryTable } from './memory-table';
 
 /** ReportStore in memory: the same cells, summed over their shards. */
@@ -32,5 +34,12 @@ export class MemoryReportStore implements ReportStore {
       }
     }
     return [...cells.values()];
+  }
+
+  async readTemplateCells(from: string, to: string): Promise<TemplateCell[]> {
+    const partitions = daysBetween(from, to).flatMap((day) =>
+      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => templatePartition(day, shard)),
+    );
+    return sumTemplateCells(partitions.flatMap((pk) => this.table.query(pk)));
   }
 }
