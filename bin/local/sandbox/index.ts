@@ -26,6 +26,8 @@
  *   from its first message), like conversation-based pricing did. Pricing is PMP: free-form and
  *   utility templates inside the window are `free_customer_service`, every other template `regular`;
  *   `billable` is Meta's published rule, or with `rateCard` what the version in force that day says.
+ * - With `stateFile`, the users (who wrote when, their open conversations) are kept in that file
+ *   (state-file.ts), so a restart on a kept data folder still applies the 24-hour rule.
  * - Webhook POSTs: at most `attempts` tries per webhook with doubling pauses, at most `concurrency`
  *   in flight, then the webhook is dropped with a WARN log line (webhooks.ts). Logs never carry
  *   message text, full phone numbers or user ids, or the access token.
