@@ -17,6 +17,8 @@ export interface GetSessionDeps {
   clock: Clock;
   defaultPhoneNumberId: () => string | undefined;
   secrets: () => Promise<Secrets<'apiTokens'>>;
+  /** seconds a user message may be stamped ahead of our clock (INBOUND_CLOCK_SKEW_SECONDS) */
+  inboundSkewSeconds?: () => number;
 }
 
 /** GET /contacts/{userId}/session: the window and the open conversations of one user. */
@@ -38,7 +40,11 @@ export const createHandler = (deps: GetSessionDeps) =>
         throw badRequest('INVALID_PHONE_NUMBER_ID', "phoneNumberId must be Meta's numeric phone number id.");
       }
       const stored = await deps.store.readSession(phoneNumberId, ids);
-      return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
+      const skew = deps.inboundSkewSeconds?.();
+      return json(
+        200,
+        toSessionView({ phoneNumberId, now: deps.clock(), ...stored, ...(skew !== undefined ? { skew } : {}) }),
+      );
     },
     { middlewares: [requireApiToken(deps.secrets, 'get-session')] },
   );
@@ -48,4 +54,5 @@ export const handler = createHandler({
   clock: systemClock,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
   secrets: routeSecrets('get-session'),
+  inboundSkewSeconds: () => config.inboundClockSkewSeconds,
 });

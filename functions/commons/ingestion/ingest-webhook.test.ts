@@ -44,7 +44,7 @@ describe('ingesting a webhook (in-memory stores)', () => {
     });
     expect((await ingest(stores, messages(text))).duplicates).toBe(1);
     const state = await stores.contacts.readContactState(PN, WA);
-    expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS });
+    expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS, inboundAt: [T - 10] });
     expect(stores.table.get(keys.message(String(text.id)))?.expiresAt).toBe(T + RETENTION_FLOOR_DAYS * DAY);
   });
 
@@ -86,6 +86,7 @@ describe('ingesting a webhook (in-memory stores)', () => {
       inWindow: false,
       opensConversation: false,
       joinedConversationId: 'conv.wamid.a',
+      category: 'marketing',
     });
   });
 
