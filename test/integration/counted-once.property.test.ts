@@ -17,11 +17,13 @@ import { aggregateCells, webhookHarness } from '#test/webhook';
  * order the deliveries happened.
  */
 
+/** bounded so the property runs in well under a minute on a loaded 2-core machine; fixed seed: reproducible */
+const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 10);
 const HOUR = 3600;
 const DAY = 24 * HOUR;
-/** 2026-03-10T00:00:00Z: per-message pricing, free service and in-window utility. */
-const T0 = 1_773_100_800;
-const DAYS = ['2026-03-10', '2026-03-11', '2026-03-12'];
+/** 2026-04-01T00:00:00Z: per-message pricing, free service and in-window utility; a month no other test uses. */
+const T0 = 1_775_001_600;
+const DAYS = ['2026-04-01', '2026-04-02', '2026-04-03'];
 
 type Category = 'marketing' | 'utility' | 'service';
 interface MessageFact {
@@ -251,7 +253,7 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
         });
         expect(report.rows.filter((row) => row.phoneNumberId === pn)).toEqual(reference.rows);
       }),
-      { seed: 1212, numRuns: 25, endOnFailure: true },
+      { seed: Number(process.env.PROPERTY_SEED ?? 1212), numRuns: NUM_RUNS, endOnFailure: true },
     );
-  });
+  }, 120_000);
 });
