@@ -14,7 +14,7 @@ import { applyStatus, type MessageState } from '#domain/message-state';
 import { MetaError } from '#domain/platform';
 import type { EpochSeconds } from '#domain/time';
 import type { ContactState, ContactStore } from '#store/contact-store';
-import type { MessageLedger, StoredMessage, SupersededOpener } from '#store/message-ledger';
+import type { CommitInput, MessageLedger, StoredMessage, SupersededOpener } from '#store/message-ledger';
 import type { StatusEvent } from '#webhook/events';
 
 /** What folding a message needs: the contact it belongs to (and its partition), and the ledger. */
@@ -140,10 +140,31 @@ export const updateMessage = async (
       if (read.movedTo !== undefined) state = { ...state, contactId: read.movedTo };
       return read;
     };
+    let checks: CommitInput['checks'];
     if (redecide(state, decision, options, countedElsewhere)) {
-      context = await readContext();
-      const own = before.appliedEffects.conversation?.id;
-      decision = decideDelivery(state, context, { ...(own ? { own } : {}), countedElsewhere });
+      // The first delivery of a send that expected to join a conversation: decided from what the send
+      // saw, checked unchanged in the transaction (no read of the partition); any doubt takes the full path.
+      const expected = state.expected;
+      if (attempt === 0 && decision === undefined && expected && state.metaConversation === undefined) {
+        const seen = {
+          ...(expected.window ? { window: expected.window } : {}),
+          conversations: [expected.conversation],
+        };
+        const tentative = decideDelivery(state, seen);
+        if (tentative?.joinedConversationId === expected.conversation.id && !tentative.entryPoint) {
+          decision = tentative;
+          checks = {
+            category: expected.conversation.category,
+            conversationId: expected.conversation.id,
+            ...(expected.windowRev !== undefined ? { windowRev: expected.windowRev } : {}),
+          };
+        }
+      }
+      if (!checks) {
+        context = await readContext();
+        const own = before.appliedEffects.conversation?.id;
+        decision = decideDelivery(state, context, { ...(own ? { own } : {}), countedElsewhere });
+      }
     }
     const target = targetEffects(state, decision);
     const after: StoredMessage = {
@@ -179,6 +200,7 @@ export const updateMessage = async (
       writeConversationItem,
       withdrawSlot,
       ...(superseded.length > 0 ? { superseded } : {}),
+      ...(checks ? { checks } : {}),
       retainUntil,
     });
     if (result === 'committed') {

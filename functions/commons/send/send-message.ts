@@ -128,6 +128,8 @@ export const sendMessage = async (
   }
 
   const category = template?.category ?? 'service';
+  // A preview of what the delivery will decide (domain/conversation.ts), taken at the send's own time.
+  const joined = joinedConversation(category, state.conversations, now);
   try {
     // Meta answers with the user's wa_id, which may differ from the number as written (Brazil,
     // Mexico): both forms become one contact, so the window the user's messages open is found.
@@ -142,6 +144,15 @@ export const sendMessage = async (
         sentAt: now,
         sentAtMs: Date.now(),
         content: { type: request.type, [request.type]: request.graphBody[request.type] },
+        ...(joined && recipient.contactId === contact.contactId
+          ? {
+              expected: {
+                ...(state.window ? { window: state.window } : {}),
+                ...(state.windowRev !== undefined ? { windowRev: state.windowRev } : {}),
+                conversation: joined,
+              },
+            }
+          : {}),
       },
       now + retentionSeconds(deps.retentionDays),
     );
@@ -151,8 +162,6 @@ export const sendMessage = async (
     logger.error('sent message not recorded', { error: error as Error, to: maskId(request.to) });
   }
 
-  // A preview of what the delivery will decide (domain/conversation.ts), taken at the send's own time.
-  const joined = joinedConversation(category, state.conversations, now);
   const opens = joined === undefined;
   // Inside a free entry point (Meta's open one, or the user's referral within 24 h) every message is free.
   const entryPoint = joined?.origin === FREE_ENTRY_POINT || (opens && opensEntryPoint(state.window?.referralAt, now));

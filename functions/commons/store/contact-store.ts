@@ -17,6 +17,8 @@ export interface ContactState {
   conversations: ConversationState[];
   /** the contact was merged into this one: the state is that contact's, where the message's effects belong now */
   movedTo?: string;
+  /** the window item's revision (items/window.ts), when there is one */
+  windowRev?: number;
 }
 
 /** What recording a user message did to the window. */

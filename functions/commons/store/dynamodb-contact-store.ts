@@ -260,6 +260,7 @@ export class DynamoDbContactStore implements ContactStore {
         .filter((item) => isConversationKey(String(item.pk), String(item.sk)))
         .map(toConversationState),
       ...(movedTo !== undefined ? { movedTo } : {}),
+      ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),
     };
   }
 

@@ -16,6 +16,7 @@ import { ledgerEntryItem, openerCondition, toLedgerEntryItem } from './items/led
 import { contactPk } from './items/contact-partition';
 import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
 import { tableSchema } from './table-schema';
+import { windowConditions, windowItem } from './items/window';
 import {
   DELIVERY_LAG_SECONDS,
   NotABusinessMessageError,
@@ -85,7 +86,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
             ExpressionAttributeValues: { ':previousVersion': previousVersion },
           }),
     };
-    if (changes.unitChanges.length === 0 && !changes.conversation && !changes.withdrawn) {
+    if (changes.unitChanges.length === 0 && !changes.conversation && !changes.withdrawn && !input.checks) {
       try {
         await this.client.send(new PutCommand(messagePut));
         return 'committed';
@@ -119,6 +120,30 @@ export class DynamoDbMessageLedger implements MessageLedger {
     const shard = shardOf(state.id);
     for (const change of changes.unitChanges) items.push(cellUpdate(change, shard));
     const superseded = input.superseded ?? [];
+    if (input.checks) {
+      // The send's expectation, still true: the slot holds the conversation, the window is unchanged.
+      const { category, conversationId, windowRev } = input.checks;
+      items.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: conversationItem.key(state.phoneNumberId, state.contactId, category),
+          ConditionExpression: 'conversationId = :id',
+          ExpressionAttributeValues: { ':id': conversationId },
+        },
+      });
+      items.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: windowItem.key(state.phoneNumberId, state.contactId),
+          ...(windowRev === undefined
+            ? { ConditionExpression: windowConditions.first }
+            : {
+                ConditionExpression: windowConditions.revision,
+                ExpressionAttributeValues: { ':rev': windowRev, ':zero': 0 },
+              }),
+        },
+      });
+    }
     const contactKey = (category: string) => conversationItem.key(state.phoneNumberId, state.contactId, category);
     for (const opener of superseded) {
       // The opener of a conversation ours supersedes joins ours: its record, its unit and its ledger entry go.

@@ -31,6 +31,11 @@ export interface CommitInput {
   writeConversationItem: boolean;
   /** the withdrawn conversation (changes.withdrawn) still holds its slot: free it */
   withdrawSlot?: boolean;
+  /**
+   * The delivery joined the conversation its send expected without reading the contact's partition:
+   * the transaction checks the slot still holds it and the window is at the revision the send saw.
+   */
+  checks?: { category: string; conversationId: string; windowRev?: number };
   /** openers of conversations ours supersedes (domain/conversation.ts supersedes): they join ours, in the same commit */
   superseded?: SupersededOpener[];
   retainUntil: EpochSeconds;

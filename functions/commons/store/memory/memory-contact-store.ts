@@ -164,6 +164,7 @@ export class MemoryContactStore implements ContactStore {
       ...(window ? { window: toWindowState(window) } : {}),
       conversations: items.filter((item) => isConversationKey(item.pk, item.sk)).map(toConversationState),
       ...(movedTo !== undefined ? { movedTo } : {}),
+      ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),
     };
   }
 

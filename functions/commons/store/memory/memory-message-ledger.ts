@@ -16,6 +16,7 @@ import {
   type RecentDelivery,
   type StoredMessage,
 } from '../message-ledger';
+import { revisionOf, windowItem } from '../items/window';
 import type { MemoryTable } from './memory-table';
 
 /**
@@ -71,6 +72,14 @@ export class MemoryMessageLedger implements MessageLedger {
       if (!mayTakeSlot(held, record, takesOver ?? record.id)) return 'conversation-taken';
     }
     const superseded = input.superseded ?? [];
+    if (input.checks) {
+      const slot = this.table.get(slotKey(input.checks.category));
+      const window = this.table.get(windowItem.key(contact.phoneNumberId, contact.contactId));
+      if (slot?.conversationId !== input.checks.conversationId) return 'conversation-taken';
+      if (input.checks.windowRev === undefined ? window !== undefined : revisionOf(window) !== input.checks.windowRev) {
+        return 'conversation-taken';
+      }
+    }
     for (const opener of superseded) {
       const current = this.table.get(messageItem.key(opener.message.state.id));
       if (current?.version !== opener.previousVersion) return 'conversation-taken';
