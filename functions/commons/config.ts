@@ -21,6 +21,8 @@ export const NUMBER_SETTINGS = {
   MESSAGES_PER_SECOND: 80,
   PAIR_RATE_INTERVAL_SECONDS: 6,
   PAIR_RATE_BURST: 45,
+  /** how far ahead of our clock a user message may be stamped and still count as sent now (domain/window.ts) */
+  INBOUND_CLOCK_SKEW_SECONDS: 60,
 } as const;
 export type NumberSetting = keyof typeof NUMBER_SETTINGS;
 
@@ -53,6 +55,10 @@ export const config = {
   /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
   get retentionDays(): number {
     return positive('MESSAGE_RETENTION_DAYS');
+  },
+  /** seconds a user message may be stamped ahead of our clock and count as now (INBOUND_CLOCK_SKEW_SECONDS, default 60) */
+  get inboundClockSkewSeconds(): number {
+    return positive('INBOUND_CLOCK_SKEW_SECONDS');
   },
   /** Meta's Graph API base (the local stack points it at the sandbox) */
   get whatsAppApiUrl(): string {

@@ -18,6 +18,8 @@ export interface GetSessionDeps {
   clock: Clock;
   defaultPhoneNumberId: () => string | undefined;
   secrets: () => Promise<Secrets<'apiTokens'>>;
+  /** seconds a user message may be stamped ahead of our clock (INBOUND_CLOCK_SKEW_SECONDS) */
+  inboundSkewSeconds?: () => number;
 }
 
 /** GET /contacts/{userId}/session: the window and the open conversations of one user. */
@@ -30,7 +32,11 @@ export const createHandler = (deps: GetSessionDeps) =>
       const ids: UserIds = { [recipient.kind]: recipient.id };
       const phoneNumberId = businessNumber(event.queryStringParameters?.phoneNumberId, deps.defaultPhoneNumberId);
       const stored = await deps.store.readSession(phoneNumberId, ids);
-      return json(200, toSessionView({ phoneNumberId, now: deps.clock(), ...stored }));
+      const skew = deps.inboundSkewSeconds?.();
+      return json(
+        200,
+        toSessionView({ phoneNumberId, now: deps.clock(), ...stored, ...(skew !== undefined ? { skew } : {}) }),
+      );
     },
     { middlewares: [requireApiToken(deps.secrets, 'get-session')] },
   );
@@ -40,4 +46,5 @@ export const handler = createHandler({
   clock: systemClock,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
   secrets: routeSecrets('get-session'),
+  inboundSkewSeconds: () => config.inboundClockSkewSeconds,
 });

@@ -116,6 +116,7 @@ export const handler = createHandler({
   retentionDays: config.retentionDays,
   estimate: estimateSendCost,
   countryOf,
+  inboundSkewSeconds: config.inboundClockSkewSeconds,
   secrets,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
   idempotency: { tableName: config.tableName },

@@ -103,15 +103,65 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     expect(await contacts.extendWindow(contact, T)).toBe(false);
     expect(await contacts.extendWindow(contact, T - 1)).toBe(false);
     expect(await contacts.extendWindow(contact, T + 1)).toBe(true);
+    // The late older message moved nothing but joined the window's recent instants.
     expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window).toEqual({
       lastInboundAt: T + 1,
       expiresAt: T + 1 + DAY,
+      inboundAt: [T - 1, T, T + 1],
     });
     expect(await item(keys.window(phoneNumberId, contact.contactId))).toEqual({
       ...keys.window(phoneNumberId, contact.contactId),
       lastInboundAt: T + 1,
       expiresAt: T + 1 + DAY,
+      inboundAt: [T - 1, T, T + 1],
+      rev: 3,
     });
+  });
+
+  it('says what a user message did: moved, the window before, or known already; keeps the latest referral', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId: uniqueWaId() });
+    expect(await contacts.recordInboundAt(contact, T, { referral: true })).toEqual({ moved: true, known: false });
+    const before = { lastInboundAt: T, expiresAt: T + DAY, inboundAt: [T], referralAt: T };
+    expect(await contacts.recordInboundAt(contact, T - 5)).toEqual({ moved: false, before, known: false });
+    expect((await contacts.recordInboundAt(contact, T - 5)).known).toBe(true);
+    expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window?.referralAt).toBe(T);
+  });
+
+  it('merges the contact that loses a link into the one that wins: windows and conversations of both', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
+    await contacts.extendWindow(byNumber, T - 100);
+    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
+    await contacts.extendWindow(byUserId, T);
+    // both ids together: the user id's window is the latest, so it wins and the number's is merged in
+    const merged = await contacts.resolveContact(phoneNumberId, { waId, userId });
+    expect(merged.contactId).toBe(userId);
+    const state = await contacts.readContactState(phoneNumberId, userId);
+    expect(state.window?.inboundAt).toEqual([T - 100, T]);
+    // what still names the old contact finds the merged one
+    expect((await contacts.readContactState(phoneNumberId, waId)).movedTo).toBe(userId);
+    expect((await contacts.readContactState(phoneNumberId, waId)).window?.lastInboundAt).toBe(T);
+    // a repeat changes nothing
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    expect((await contacts.readContactState(phoneNumberId, userId)).window?.inboundAt).toEqual([T - 100, T]);
+  });
+
+  it("links the number as written to Meta's wa_id from a send answer, so both find the same window", async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const metaWaId = uniqueWaId();
+    const written = `${metaWaId}9`;
+    const user = await contacts.resolveContact(phoneNumberId, { waId: metaWaId });
+    await contacts.extendWindow(user, T);
+    const asWritten = await contacts.resolveContact(phoneNumberId, { waId: written });
+    const linked = await contacts.linkSentTo(asWritten, metaWaId);
+    expect(linked.contactId).toBe(metaWaId);
+    const again = await contacts.resolveContact(phoneNumberId, { waId: written });
+    expect(again.contactId).toBe(metaWaId);
+    expect((await contacts.readContactState(phoneNumberId, again.contactId)).window?.lastInboundAt).toBe(T);
+    expect(await contacts.linkSentTo(again, again.ids.waId ?? '')).toEqual(again);
   });
 
   it('closes an existing window only, and only with a later refusal', async () => {

@@ -180,6 +180,49 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     ]);
   });
 
+  it("counts Meta's conversation once: a second opener is told it is counted, and nothing of it is written", async () => {
+    const contact = await newContact();
+    const metaId = `meta-conv.${contact.phoneNumberId}`;
+    const first = `wamid.m1.${contact.phoneNumberId}`;
+    const second = `wamid.m2.${contact.phoneNumberId}`;
+    expect(await messages.commitMessage(conversationCommit(contact, first, T, { conversationId: metaId }))).toBe(
+      'committed',
+    );
+    expect(await messages.commitMessage(conversationCommit(contact, second, T + 5, { conversationId: metaId }))).toBe(
+      'conversation-counted',
+    );
+    expect(await messages.readMessage(second)).toBeUndefined();
+    expect(await item(keys.conversationLedger(metaId))).toMatchObject({ openedByHash: sha256(first) });
+    // the opener itself may write it again (a retry, a correction)
+    const retry = conversationCommit(contact, first, T, { conversationId: metaId, previousVersion: 1 });
+    expect(await messages.commitMessage(retry)).toBe('committed');
+  });
+
+  it('withdraws a conversation: its ledger entry, its slot and its unit go, all in one commit', async () => {
+    const contact = await newContact();
+    const id = `wamid.w.${contact.phoneNumberId}`;
+    const opened = conversationCommit(contact, id, T);
+    expect(await messages.commitMessage(opened)).toBe('committed');
+    const record = opened.message.appliedEffects.conversation;
+    if (!record) throw new Error('no conversation');
+    const withdraw = {
+      previousVersion: 1,
+      message: { ...opened.message, appliedEffects: { messageUnit: record.unit }, version: 2 },
+      changes: effectChanges(opened.message.appliedEffects, { messageUnit: record.unit }),
+      writeConversationItem: true,
+      withdrawSlot: true,
+      retainUntil: opened.retainUntil,
+    };
+    expect(withdraw.changes.withdrawn).toEqual(record);
+    expect(await messages.commitMessage(withdraw)).toBe('committed');
+    expect(await item(keys.conversationLedger(`conv.${id}`))).toBeUndefined();
+    expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([]);
+    const cells = (await reports.readCells(utcDay(T), utcDay(T))).filter(
+      (cell) => cell.phoneNumberId === contact.phoneNumberId && cell.units !== 0,
+    );
+    expect(cells.map((cell) => [cell.kind, cell.units])).toEqual([['message', 1]]);
+  });
+
   it('keeps a conversation that lost its slot as history: ledger entry and units, no slot', async () => {
     const contact = await newContact();
     expect(await messages.commitMessage(conversationCommit(contact, `wamid.n.${contact.phoneNumberId}`, T))).toBe(

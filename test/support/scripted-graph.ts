@@ -21,6 +21,8 @@ export interface ScriptedGraph {
   url: string;
   received: Received[];
   script(...replies: Reply[]): void;
+  /** drops the replies not used yet (a request the engine refused before it reached Meta) */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export const startScriptedGraph = async (): Promise<ScriptedGraph> => {
     url: `http://127.0.0.1:${port}`,
     received,
     script: (...more) => replies.push(...more),
+    clear: () => {
+      replies.length = 0;
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

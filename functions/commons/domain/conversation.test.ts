@@ -5,6 +5,8 @@ import {
   joinedConversation,
   mayTakeSlot,
   opensConversation,
+  opensEntryPoint,
+  supersedes,
   type ConversationState,
 } from './conversation';
 import { CONVERSATION_SECONDS, ENTRY_POINT_SECONDS } from './platform';
@@ -78,5 +80,41 @@ describe('free inside the window', () => {
     expect(isFreeInsideWindow('marketing', true)).toBe(false);
     expect(isFreeInsideWindow('service', false)).toBe(false);
     expect(isFreeInsideWindow('utility', false)).toBe(false);
+  });
+});
+
+describe('free entry points', () => {
+  const entry = {
+    ...conversation('referral_conversion'),
+    origin: 'free_entry_point',
+    expiresAt: t + ENTRY_POINT_SECONDS,
+  };
+  it('every message joins an open entry point conversation, whatever its category, until its 72 h end', () => {
+    expect(joinedConversation('marketing', [conversation('marketing'), entry], t + 10)).toBe(entry);
+    expect(joinedConversation('service', [entry], t + ENTRY_POINT_SECONDS - 1)).toBe(entry);
+    expect(joinedConversation('service', [entry], t + ENTRY_POINT_SECONDS)).toBeUndefined();
+  });
+  it("opens from the user's referral for a reply within 24 h of it, at the second", () => {
+    expect(opensEntryPoint(t, t - 1)).toBe(false);
+    expect(opensEntryPoint(t, t)).toBe(true);
+    expect(opensEntryPoint(t, t + 24 * 3600 - 1)).toBe(true);
+    expect(opensEntryPoint(t, t + 24 * 3600)).toBe(false);
+    expect(opensEntryPoint(undefined, t)).toBe(false);
+  });
+});
+
+describe('a conversation opened by a later delivery processed first', () => {
+  const ours = conversation('marketing', t, 'ours');
+  it('is superseded by ours when its opener would have joined ours, up to 1 second before ours expires', () => {
+    expect(supersedes(ours, conversation('marketing', t + 1, 'later'))).toBe(true);
+    expect(supersedes(ours, conversation('marketing', ours.expiresAt - 1, 'later'))).toBe(true);
+    expect(supersedes(ours, conversation('marketing', ours.expiresAt, 'later'))).toBe(false);
+    expect(supersedes(ours, conversation('service', t + 1, 'reply'))).toBe(true);
+  });
+  it('is not superseded when it opened first, is ours, or is of a category ours does not cover', () => {
+    expect(supersedes(ours, conversation('marketing', t, 'same-second'))).toBe(false);
+    expect(supersedes(ours, conversation('marketing', t - 1, 'earlier'))).toBe(false);
+    expect(supersedes(ours, ours)).toBe(false);
+    expect(supersedes(ours, conversation('utility', t + 1, 'other'))).toBe(false);
   });
 });

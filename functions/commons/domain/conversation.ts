@@ -1,4 +1,4 @@
-import { CONVERSATION_SECONDS, ENTRY_POINT_SECONDS } from './platform';
+import { CONVERSATION_SECONDS, ENTRY_POINT_SECONDS, WINDOW_SECONDS } from './platform';
 import { isLive, type EpochSeconds } from './time';
 
 /**
@@ -25,18 +25,34 @@ export const conversationExpiry = (openedAt: EpochSeconds, fromEntryPoint = fals
 export const isOpenAt = (conversation: ConversationState, at: EpochSeconds): boolean =>
   conversation.openedAt <= at && isLive(conversation.expiresAt, at);
 
+/** The origin of a conversation opened from a free entry point (Meta's and ours). */
+export const FREE_ENTRY_POINT = 'free_entry_point';
+
 /**
- * The open conversation a delivery of `category` at `at` joins: a template joins one of its own
- * category; a service reply joins any open one. None: the delivery opens a conversation.
+ * The open conversation a delivery of `category` at `at` joins: every message joins an open free
+ * entry point conversation (72 h, everything free: it never re-opens); otherwise a template joins one
+ * of its own category and a service reply any open one. None: the delivery opens a conversation.
  */
 export const joinedConversation = (
   category: string,
   conversations: readonly ConversationState[],
   at: EpochSeconds,
 ): ConversationState | undefined => {
-  const open = conversations.filter((c) => isOpenAt(c, at));
+  const open = conversations.filter((c) => isOpenAt(c, at)).sort((a, b) => a.openedAt - b.openedAt || cmp(a.id, b.id));
+  const entryPoint = open.find((c) => c.origin === FREE_ENTRY_POINT);
+  if (entryPoint) return entryPoint;
   return category === 'service' ? open[0] : open.find((c) => c.category === category);
 };
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Our own rule where Meta says nothing: a business reply delivered within 24 hours of the user's
+ * message from a click-to-WhatsApp ad or a call-to-action (its `referral`) opens a free entry point
+ * conversation (72 h). https://developers.facebook.com/docs/whatsapp/pricing#free-entry-point-conversations
+ */
+export const opensEntryPoint = (referralAt: EpochSeconds | undefined, at: EpochSeconds): boolean =>
+  referralAt !== undefined && referralAt <= at && at < referralAt + WINDOW_SECONDS;
 
 export const opensConversation = (
   category: string,
@@ -63,3 +79,15 @@ export const mayTakeSlot = (
  */
 export const isFreeInsideWindow = (category: string, inWindow: boolean): boolean =>
   inWindow && (category === 'service' || category === 'utility');
+
+/**
+ * Deliveries are not processed in the order they happened: a conversation opened by a later
+ * delivery (processed first) is superseded by ours when its opening delivery would have joined ours,
+ * had ours been known: it opened after ours and before ours expired, and by the join rule. Its
+ * opener then joins ours, so the count and the opening instant do not depend on the order.
+ */
+export const supersedes = (ours: ConversationState, other: ConversationState): boolean =>
+  other.id !== ours.id &&
+  ours.openedAt < other.openedAt &&
+  other.openedAt < ours.expiresAt &&
+  joinedConversation(other.category, [ours], other.openedAt)?.id === ours.id;

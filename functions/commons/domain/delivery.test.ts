@@ -3,6 +3,7 @@ import {
   countedUnitsOf,
   countsFirstTime,
   decideDelivery,
+  needsDecision,
   targetEffects,
   effectChanges,
   pricingModelAt,
@@ -111,6 +112,7 @@ describe('decideDelivery', () => {
     expect(decideDelivery(template('utility'), { conversations: [] })).toEqual({
       inWindow: false,
       opensConversation: true,
+      category: 'utility',
     });
   });
 
@@ -119,6 +121,7 @@ describe('decideDelivery', () => {
       inWindow: false,
       opensConversation: false,
       joinedConversationId: 'c-util',
+      category: 'utility',
     });
   });
 
@@ -126,6 +129,7 @@ describe('decideDelivery', () => {
     expect(decideDelivery(template('marketing'), { conversations: [conversation('c-util', 'utility')] })).toEqual({
       inWindow: false,
       opensConversation: true,
+      category: 'marketing',
     });
   });
 
@@ -136,13 +140,14 @@ describe('decideDelivery', () => {
       inWindow: true,
       opensConversation: false,
       joinedConversationId: 'c-mkt',
+      category: 'service',
     });
   });
 
   it('opens a service conversation for a free-form reply inside the window with none open', () => {
     const state = freeForm();
     const decision = decideDelivery(state, { window: openWindow, conversations: [] });
-    expect(decision).toEqual({ inWindow: true, opensConversation: true });
+    expect(decision).toEqual({ inWindow: true, opensConversation: true, category: 'service' });
     const opened = targetEffects(state, decision).conversation;
     expect(opened?.category).toBe('service');
     expect(opened?.origin).toBe('user_initiated');
@@ -154,6 +159,7 @@ describe('decideDelivery', () => {
     ).toEqual({
       inWindow: false,
       opensConversation: true,
+      category: 'utility',
     });
   });
 
@@ -164,6 +170,7 @@ describe('decideDelivery', () => {
       inWindow: false,
       opensConversation: false,
       joinedConversationId: 'c-util',
+      category: 'utility',
     });
   });
 
@@ -227,20 +234,13 @@ describe('targetEffects', () => {
     );
   });
 
-  it('counts no message unit for a failed message but keeps the conversation it opened', () => {
-    const effects = targetEffects(
-      template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
-      opens,
-    );
-    expect(effects.messageUnit).toBeUndefined();
-    expect(effects.conversation).toEqual<ConversationRecord>({
-      id: 'conv.wamid.1',
-      category: 'utility',
-      origin: 'business_initiated',
-      openedAt: D,
-      expiresAt: D + DAY,
-      unit: unit({ category: 'utility', pricingType: 'regular' }),
-    });
+  it('counts neither unit nor conversation for a message that ends failed, delivered before or after', () => {
+    for (const statusAt of [
+      { sent: D - 2, delivered: D, failed: D + 1 },
+      { sent: D - 2, failed: D - 1, delivered: D },
+    ]) {
+      expect(targetEffects(template('utility', D, { statusAt }), opens)).toEqual({});
+    }
   });
 
   it('opens a conversation that expires 24 h after its delivery by our rule', () => {
@@ -250,11 +250,15 @@ describe('targetEffects', () => {
     expect(opened?.id).toBe('conv.wamid.1');
   });
 
-  it("lets Meta's conversation id and expiry win", () => {
-    const state = template('marketing', D, { metaConversation: { id: 'meta-conv-9', expiresAt: D + 5000 } });
+  it("lets Meta's conversation id and expiry win, opened when Meta opened it (its expiry less 24 h)", () => {
+    const state = template('marketing', D, { metaConversation: { id: 'meta-conv-9', expiresAt: D + DAY - 5 } });
     const opened = targetEffects(state, opens).conversation;
     expect(opened?.id).toBe('meta-conv-9');
-    expect(opened?.expiresAt).toBe(D + 5000);
+    expect(opened?.expiresAt).toBe(D + DAY - 5);
+    expect(opened?.openedAt).toBe(D - 5);
+    // never after the delivery itself
+    const late = template('marketing', D, { metaConversation: { id: 'meta-conv-9', expiresAt: D + DAY + 5 } });
+    expect(targetEffects(late, opens).conversation?.openedAt).toBe(D);
   });
 
   it('opens a 72 h free conversation from a free entry point', () => {
@@ -262,7 +266,7 @@ describe('targetEffects', () => {
       metaPricing: { type: 'free_entry_point', category: 'service', model: 'PMP', fromStatus: 'sent' },
     });
     const decision = decideDelivery(state, { window: openWindow, conversations: [conversation('c-svc', 'service')] });
-    expect(decision).toEqual({ inWindow: true, opensConversation: true });
+    expect(decision).toEqual({ inWindow: true, opensConversation: true, category: 'service', entryPoint: true });
     const effects = targetEffects(state, decision);
     expect(effects.conversation).toEqual<ConversationRecord>({
       id: 'conv.wamid.1',
@@ -273,6 +277,70 @@ describe('targetEffects', () => {
       unit: unit({ category: 'service', pricingType: 'free_entry_point' }),
     });
     expect(effects.messageUnit).toEqual(unit({ category: 'service', pricingType: 'free_entry_point' }));
+  });
+});
+
+describe('decisions taken again when a later fact changes their inputs', () => {
+  it('takes the decision again when the send record names another category than the one guessed', () => {
+    const external = freeForm(D, { kind: 'unknown', source: 'external' });
+    const guessed = decideDelivery(external, { window: openWindow, conversations: [] });
+    expect(guessed).toMatchObject({ category: 'service', opensConversation: true });
+    expect(needsDecision(external, guessed)).toBe(false);
+    const recorded = { ...external, kind: 'template' as const, templateCategory: 'marketing' };
+    expect(needsDecision(recorded, guessed)).toBe(true);
+    // taken again, it does not join the conversation it opened itself
+    const own = targetEffects(external, guessed).conversation;
+    const again = decideDelivery(recorded, { window: openWindow, conversations: own ? [own] : [] }, { own: own?.id });
+    expect(again).toMatchObject({ category: 'marketing', opensConversation: true });
+  });
+
+  it("takes it again when Meta's conversation id arrives, and joins it when another message counted it", () => {
+    const state = template('marketing');
+    const decision = decideDelivery(state, { conversations: [] });
+    const withMeta = { ...state, metaConversation: { id: 'K', category: 'marketing' } };
+    expect(needsDecision(withMeta, decision)).toBe(true);
+    expect(decideDelivery(withMeta, { conversations: [] })).toMatchObject({
+      opensConversation: true,
+      metaConversationId: 'K',
+    });
+    expect(decideDelivery(withMeta, { conversations: [] }, { countedElsewhere: new Set(['K']) })).toMatchObject({
+      opensConversation: false,
+      joinedConversationId: 'K',
+    });
+    expect(needsDecision(withMeta, decideDelivery(withMeta, { conversations: [] }))).toBe(false);
+  });
+
+  it('needs no decision before a delivery', () => {
+    expect(needsDecision(message({ statusAt: { sent: D } }), undefined)).toBe(false);
+  });
+});
+
+describe('free entry points', () => {
+  const referralAt = D - 3600;
+  const window = { ...openWindow, referralAt };
+  it("opens a 72 h free conversation by our rule for a reply within 24 h of the user's referral, at the second", () => {
+    const at = (t: number) =>
+      decideDelivery(freeForm(t), { window: { ...windowFrom(t - 10), referralAt }, conversations: [] });
+    expect(at(referralAt + DAY - 1)).toMatchObject({ opensConversation: true, entryPoint: true });
+    expect(at(referralAt + DAY)?.entryPoint).toBeUndefined();
+    expect(at(referralAt + DAY + 1)?.entryPoint).toBeUndefined();
+    const effects = targetEffects(freeForm(), decideDelivery(freeForm(), { window, conversations: [] }));
+    expect(effects.conversation).toMatchObject({
+      category: 'referral_conversion',
+      origin: 'free_entry_point',
+      openedAt: D,
+      expiresAt: D + 72 * 3600,
+    });
+    expect(effects.messageUnit).toEqual(unit({ category: 'service', pricingType: 'free_entry_point' }));
+  });
+  it('joins an open free entry point conversation, whatever the category, and counts the message free', () => {
+    const entry = {
+      ...conversation('conv.e', 'referral_conversion', D - 600, D - 600 + 72 * 3600),
+      origin: 'free_entry_point',
+    };
+    const decision = decideDelivery(template('marketing'), { window, conversations: [entry] });
+    expect(decision).toMatchObject({ opensConversation: false, joinedConversationId: 'conv.e', entryPoint: true });
+    expect(targetEffects(template('marketing'), decision).messageUnit?.pricingType).toBe('free_entry_point');
   });
 });
 
@@ -319,13 +387,19 @@ describe('effectChanges', () => {
     expect(effectChanges(target, targetEffects(after, decision))).toEqual({ unitChanges: [] });
   });
 
-  it('takes the message unit back once when the message turns out failed', () => {
+  it('takes the message unit and the conversation back once when the message turns out failed', () => {
     const applied = targetEffects(template('utility'), opens);
     const target = targetEffects(
       template('utility', D, { statusAt: { sent: D - 2, delivered: D, failed: D + 1 } }),
       opens,
     );
-    expect(effectChanges(applied, target)).toEqual({ unitChanges: [{ kind: 'message', unit: unit(), delta: -1 }] });
+    expect(effectChanges(applied, target)).toEqual({
+      unitChanges: [
+        { kind: 'message', unit: unit(), delta: -1 },
+        { kind: 'conversation', unit: unit({ category: 'utility', pricingType: 'regular' }), delta: -1 },
+      ],
+      withdrawn: applied.conversation,
+    });
   });
 
   it('takes the message unit back when nothing is target any more', () => {

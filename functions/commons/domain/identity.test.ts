@@ -64,8 +64,8 @@ describe('which contact wins when two ids meet', () => {
   const userId = 'US.13491208655302741918';
 
   it('is the id itself for a single id never seen', () => {
-    expect(chooseContact({ ids: { waId } })).toEqual({ contactId: waId, ids: { waId }, link: false });
-    expect(chooseContact({ ids: { userId } })).toEqual({ contactId: userId, ids: { userId }, link: false });
+    expect(chooseContact({ ids: { waId } })).toEqual({ contactId: waId, ids: { waId }, link: false, merge: [] });
+    expect(chooseContact({ ids: { userId } })).toEqual({ contactId: userId, ids: { userId }, link: false, merge: [] });
   });
   it("follows the user id's alias before the wa_id's", () => {
     const choice = chooseContact({
@@ -75,12 +75,14 @@ describe('which contact wins when two ids meet', () => {
     });
     expect(choice.contactId).toBe('from-user-id');
     expect(choice.link).toBe(true);
+    expect(choice.merge).toEqual(['from-wa-id']);
   });
   it("follows the wa_id's alias when the user id has none, and learns the ids the alias remembers", () => {
     expect(chooseContact({ ids: { waId }, waIdAlias: { contactId: waId, waId, userId } })).toEqual({
       contactId: waId,
       ids: { waId, userId },
       link: false,
+      merge: [],
     });
   });
   it('keeps the window with the latest message when both ids are new together, at the second', () => {
@@ -92,6 +94,16 @@ describe('which contact wins when two ids meet', () => {
     expect(chooseContact({ ids: { waId, userId }, windows: windows(99, 100) }).contactId).toBe(userId);
     expect(chooseContact({ ids: { waId, userId }, windows: [] }).contactId).toBe(userId);
     expect(chooseContact({ ids: { waId, userId } }).link).toBe(true);
+  });
+  it('merges the contact that does not win into the one that does, never orphaning it', () => {
+    // a template went to the number (contact = wa_id), then the user wrote with both ids
+    expect(chooseContact({ ids: { waId, userId } })).toMatchObject({ contactId: userId, merge: [waId] });
+    expect(chooseContact({ ids: { waId, userId }, windows: [{ contactId: waId, lastInboundAt: 5 }] })).toMatchObject({
+      contactId: waId,
+      merge: [userId],
+    });
+    const alias = { contactId: waId, waId, userId };
+    expect(chooseContact({ ids: { waId, userId }, userIdAlias: alias, waIdAlias: alias }).merge).toEqual([]);
   });
   it('links nothing when both aliases already point at the contact with both ids', () => {
     const alias = { contactId: waId, waId, userId };

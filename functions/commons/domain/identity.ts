@@ -42,13 +42,19 @@ export interface ContactChoice {
   ids: UserIds;
   /** the aliases must be (re)written: both ids were seen together and do not both point at the contact yet */
   link: boolean;
+  /**
+   * Other contacts the user had (each id's own, or where its alias pointed), whose items must be
+   * merged into this one before the aliases move: a link never orphans a window or a conversation.
+   */
+  merge: string[];
 }
 
 /**
  * Which contact a user belongs to when a webhook or a send names them. The user id's alias wins,
  * then the wa_id's; with no alias yet, two ids seen together go to the one whose window saw the
- * latest message (so a first link keeps the window that exists; the user id on a tie of none),
- * and a single id is its own contact. Ids the webhook carries win over ids an alias remembers.
+ * latest message (the user id on a tie of none), and a single id is its own contact. Ids the
+ * webhook carries win over ids an alias remembers. Whichever wins, the other contact is merged into
+ * it (every item of both is kept), so which one wins is a matter of fewer copies, not of what is kept.
  */
 export const chooseContact = (input: {
   ids: UserIds;
@@ -75,7 +81,13 @@ export const chooseContact = (input: {
   const known: UserIds = { ...(waId ? { waId } : {}), ...(userId ? { userId } : {}) };
   const linked = (alias: AliasRecord | undefined) =>
     alias?.contactId === contactId && alias.waId === known.waId && alias.userId === known.userId;
-  return { contactId, ids: known, link: both && !(linked(userIdAlias) && linked(waIdAlias)) };
+  const link = both && !(linked(userIdAlias) && linked(waIdAlias));
+  const others = link
+    ? [userIdAlias?.contactId ?? ids.userId, waIdAlias?.contactId ?? ids.waId].filter(
+        (other): other is string => other !== undefined && other !== contactId,
+      )
+    : [];
+  return { contactId, ids: known, link, merge: [...new Set(others)] };
 };
 
 /**

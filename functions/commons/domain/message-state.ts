@@ -1,5 +1,7 @@
 import type { DeliveryStatus, MetaConversation, MetaError, MetaPricing, StatusEvent } from '#webhook/events';
+import type { ConversationState } from './conversation';
 import type { UserIds } from './identity';
+import type { WindowState } from './window';
 import type { EpochSeconds } from './time';
 
 /** What the engine knows about one business message, folded from its statuses in whatever order they came. */
@@ -27,6 +29,12 @@ export interface MessageState {
   sentAtMs?: number;
   /** what the send API sent: `type` and that type's object as in Meta's send body (kept for the retention period) */
   content?: { type: string } & Record<string, unknown>;
+  /**
+   * What the send saw when the message was handed to Meta and it would join an open conversation:
+   * the window (and its revision; none: no window item) and that conversation. Its delivery checks
+   * both unchanged in its own transaction instead of reading the contact's partition again.
+   */
+  expected?: { window?: WindowState; windowRev?: number; conversation: ConversationState };
 }
 
 /** The order of progress; read and played both imply delivered. */

@@ -18,9 +18,11 @@ export const toSessionView = (input: {
   window?: WindowState;
   conversations: ConversationState[];
   now: EpochSeconds;
+  /** seconds a user message may be stamped ahead of our clock (default DEFAULT_INBOUND_SKEW_SECONDS) */
+  skew?: number;
 }): SessionView => {
   const { window, now } = input;
-  const open = isWindowOpen(window, now);
+  const open = isWindowOpen(window, now, input.skew);
   return {
     userId: input.ids.userId ?? null,
     waId: input.ids.waId ?? null,

@@ -1,4 +1,17 @@
-import { closesWindow, extendsWindow, windowExpiry, windowOpenAt } from './window';
+import {
+  closesWindow,
+  DEFAULT_INBOUND_SKEW_SECONDS,
+  extendsWindow,
+  isWindowOpen,
+  mayOpenPastDeliveries,
+  mergeWindows,
+  RECENT_INBOUND,
+  recentInbound,
+  windowExpiry,
+  windowOpenAt,
+  withInboundMessage,
+  type WindowState,
+} from './window';
 import { WINDOW_SECONDS } from './platform';
 
 const t = 1_760_000_000;
@@ -35,5 +48,82 @@ describe('customer service window rules', () => {
     expect(windowOpenAt(window, t + 99)).toBe(true);
     expect(windowOpenAt(window, t + 100)).toBe(false);
     expect(windowOpenAt({ lastInboundAt: t + 200, closedAt: t + 100 }, t + 300)).toBe(true);
+  });
+});
+
+describe('the window at a past instant, from its recent history', () => {
+  const H = 3600;
+  it('judges a delivery by the latest user message at or before it, not the newest one', () => {
+    // the user wrote at t, the delivery was at t + 1 h, the user wrote again at t + 30 h
+    const window = withInboundMessage(withInboundMessage(undefined, t + 30 * H), t);
+    expect(window.lastInboundAt).toBe(t + 30 * H);
+    expect(windowOpenAt(window, t + H)).toBe(true);
+    expect(windowOpenAt(window, t + WINDOW_SECONDS - 1)).toBe(true);
+    expect(windowOpenAt(window, t + WINDOW_SECONDS)).toBe(false);
+    expect(windowOpenAt(window, t + 30 * H - 1)).toBe(false);
+    expect(windowOpenAt(window, t + 30 * H)).toBe(true);
+  });
+  it('keeps the same instants in any order of arrival, each once, the newest few only', () => {
+    const instants = Array.from({ length: RECENT_INBOUND + 3 }, (_, i) => t + i * 60);
+    const forward = instants.reduce<WindowState | undefined>((w, at) => withInboundMessage(w, at), undefined);
+    const backward = [...instants]
+      .reverse()
+      .reduce<WindowState | undefined>((w, at) => withInboundMessage(w, at), undefined);
+    expect(backward).toEqual(forward);
+    expect(forward?.inboundAt).toEqual(instants.slice(-RECENT_INBOUND));
+    expect(recentInbound([t, t, t - 1])).toEqual([t - 1, t]);
+  });
+  it('merges two windows of one user into one with every instant, the later refusal and referral', () => {
+    const a: WindowState = { lastInboundAt: t, expiresAt: windowExpiry(t), inboundAt: [t], closedAt: t + 5 };
+    const b: WindowState = { lastInboundAt: t + 10, expiresAt: windowExpiry(t + 10), referralAt: t + 10 };
+    expect(mergeWindows(a, b)).toEqual(mergeWindows(b, a));
+    expect(mergeWindows(a, b)).toEqual({
+      lastInboundAt: t + 10,
+      expiresAt: windowExpiry(t + 10),
+      closedAt: t + 5,
+      inboundAt: [t, t + 10],
+      referralAt: t + 10,
+    });
+    expect(mergeWindows(undefined, b)).toBe(b);
+  });
+  it('keeps the latest referral, never moved back by a late older one', () => {
+    const window = withInboundMessage(withInboundMessage(undefined, t + 10, true), t, true);
+    expect(window.referralAt).toBe(t + 10);
+    expect(withInboundMessage(window, t + 20).referralAt).toBe(t + 10);
+  });
+});
+
+describe('clock skew: a user message stamped ahead of our clock', () => {
+  it(`counts as sent now up to ${DEFAULT_INBOUND_SKEW_SECONDS} s ahead, not a second more`, () => {
+    const now = t;
+    const stamped = (ahead: number): WindowState => ({
+      lastInboundAt: now + ahead,
+      expiresAt: windowExpiry(now + ahead),
+    });
+    expect(isWindowOpen(stamped(5), now)).toBe(true);
+    expect(isWindowOpen(stamped(DEFAULT_INBOUND_SKEW_SECONDS), now)).toBe(true);
+    expect(isWindowOpen(stamped(DEFAULT_INBOUND_SKEW_SECONDS + 1), now)).toBe(false);
+    expect(isWindowOpen(stamped(10), now, 9)).toBe(false);
+    expect(isWindowOpen(stamped(10), now, 10)).toBe(true);
+    // Meta's own timestamps are compared without skew
+    expect(windowOpenAt(stamped(1), now)).toBe(false);
+  });
+});
+
+describe('which user messages may put past deliveries inside the window', () => {
+  const H = 3600;
+  it('the first message, a late one, and one after a gap may; the next of an open window may not', () => {
+    expect(mayOpenPastDeliveries(undefined, t, t)).toBe(true);
+    const open = withInboundMessage(undefined, t);
+    expect(mayOpenPastDeliveries(open, t + H, t + H)).toBe(false);
+    expect(mayOpenPastDeliveries(withInboundMessage(undefined, t + 30 * H), t, t + 31 * H)).toBe(true);
+    // the previous window ended one second before the new message: a gap
+    expect(mayOpenPastDeliveries(open, windowExpiry(t), windowExpiry(t) + 10)).toBe(true);
+    expect(mayOpenPastDeliveries(open, windowExpiry(t) - 1, windowExpiry(t) + 10)).toBe(true);
+    expect(mayOpenPastDeliveries(open, windowExpiry(t) - 1, windowExpiry(t) - 1)).toBe(false);
+    // a refusal after the message: deliveries after it were judged outside
+    expect(mayOpenPastDeliveries({ ...open, closedAt: t + 2 * H }, t + H, t + 3 * H)).toBe(true);
+    // a message stamped after now cannot cover anything judged already
+    expect(mayOpenPastDeliveries(undefined, t + 10, t)).toBe(false);
   });
 });

@@ -44,7 +44,7 @@ describe('ingesting a webhook (in-memory stores)', () => {
     });
     expect((await ingest(stores, messages(text))).duplicates).toBe(1);
     const state = await stores.contacts.readContactState(PN, WA);
-    expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS });
+    expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS, inboundAt: [T - 10] });
     expect(stores.table.get(keys.message(String(text.id)))?.expiresAt).toBe(T + RETENTION_FLOOR_DAYS * DAY);
   });
 
@@ -86,7 +86,53 @@ describe('ingesting a webhook (in-memory stores)', () => {
       inWindow: false,
       opensConversation: false,
       joinedConversationId: 'conv.wamid.a',
+      category: 'marketing',
     });
+  });
+
+  it('joins the conversation its send expected with a check, not a read, and reads when the check fails', async () => {
+    const stores = memoryStores();
+    await sendTemplate(stores, 'wamid.e1');
+    await ingest(stores, statuses(payloads.statusUpdate({ id: 'wamid.e1', status: 'delivered', timestamp: T })));
+    const contact = await stores.contacts.resolveContact(PN, { waId: WA });
+    const seen = await stores.contacts.readContactState(PN, contact.contactId);
+    const [open] = seen.conversations;
+    if (!open) throw new Error('no conversation');
+    const expected = { conversation: open, ...(seen.windowRev !== undefined ? { windowRev: seen.windowRev } : {}) };
+    const send = (id: string) =>
+      recordSentMessage(
+        stores,
+        { id, contact, kind: 'template', templateName: 'offer', templateCategory: 'marketing', expected },
+        T + 30 * DAY,
+      );
+    await send('wamid.e2');
+    let partitionReads = 0;
+    const counting = Object.assign(Object.create(stores.contacts) as typeof stores.contacts, {
+      readContactState: (pn: string, id: string) => {
+        partitionReads++;
+        return stores.contacts.readContactState(pn, id);
+      },
+    });
+    const deliver = (id: string, at: number) =>
+      ingestWebhook(parseWebhook(statuses(payloads.statusUpdate({ id, status: 'delivered', timestamp: at }))), {
+        stores: { ...stores, contacts: counting },
+        now: T,
+        retentionDays: 30,
+      });
+    await deliver('wamid.e2', T + 10);
+    expect(partitionReads).toBe(0);
+    expect((await stores.messages.readMessage('wamid.e2'))?.decision?.joinedConversationId).toBe('conv.wamid.e1');
+    // the user wrote since the send: the window's revision moved, so the delivery reads the partition
+    await ingest(stores, messages(payloads.textMessage('hi', { from: WA, timestamp: T + 5 })));
+    await send('wamid.e3');
+    await deliver('wamid.e3', T + 20);
+    expect(partitionReads).toBeGreaterThan(0);
+    expect((await stores.messages.readMessage('wamid.e3'))?.decision).toMatchObject({
+      inWindow: true,
+      joinedConversationId: 'conv.wamid.e1',
+    });
+    const cells = await stores.reports.readCells(utcDay(T), utcDay(T));
+    expect(cells.filter((cell) => cell.kind === 'conversation').map((cell) => cell.units)).toEqual([1]);
   });
 
   it('closes the window when Meta fails a send with 131047, and keeps a message another tool sent', async () => {

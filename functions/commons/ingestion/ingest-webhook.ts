@@ -49,18 +49,41 @@ export class StorageFailure extends Error {
 }
 
 type OtherEvent = Exclude<WebhookEvent, StatusEvent>;
-type Work = { kind: 'status-group'; statuses: [StatusEvent, ...StatusEvent[]] } | { kind: 'single'; event: OtherEvent };
+type Step = { kind: 'status-group'; statuses: [StatusEvent, ...StatusEvent[]] } | { kind: 'single'; event: OtherEvent };
+/** Steps that run one after another, in the POST's order: everything of one user of one business number. */
+type Work = Step[];
+
+/** The user an event is about, for serialising: their window, conversation slots and contact are shared. */
+const userKeyOf = (event: WebhookEvent): string | undefined => {
+  if (event.kind !== 'status' && event.kind !== 'inbound-message') return undefined;
+  const id = event.user.waId ?? event.user.userId;
+  return id === undefined ? undefined : `${event.origin.phoneNumberId}|${id}`;
+};
 
 /**
- * The statuses of one message are folded and written together (they touch the same item);
- * everything else runs side by side with bounded concurrency.
+ * The statuses of one message are folded and written together (they touch the same item); the
+ * events of one user run one after another (they decide conversations of the same slots and read
+ * the same window, so a batch ends as the same events posted one by one would); everything else
+ * runs side by side with bounded concurrency.
  */
 const plan = (events: WebhookEvent[]): Work[] => {
   const groups = new Map<string, StatusEvent[]>();
+  const chains = new Map<string, Work>();
   const work: Work[] = [];
+  const add = (event: WebhookEvent, step: Step) => {
+    const key = userKeyOf(event);
+    const chain = key === undefined ? undefined : chains.get(key);
+    if (chain) {
+      chain.push(step);
+      return;
+    }
+    const fresh: Work = [step];
+    if (key !== undefined) chains.set(key, fresh);
+    work.push(fresh);
+  };
   for (const event of events) {
     if (event.kind !== 'status') {
-      work.push({ kind: 'single', event });
+      add(event, { kind: 'single', event });
       continue;
     }
     const group = groups.get(event.messageId);
@@ -68,7 +91,7 @@ const plan = (events: WebhookEvent[]): Work[] => {
     else {
       const statuses: [StatusEvent, ...StatusEvent[]] = [event];
       groups.set(event.messageId, statuses);
-      work.push({ kind: 'status-group', statuses });
+      add(event, { kind: 'status-group', statuses });
     }
   }
   return work;
@@ -121,7 +144,7 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
   const handle = async (event: OtherEvent): Promise<void> => {
     switch (event.kind) {
       case 'inbound-message': {
-        const result = await recordInbound(stores, event, retainUntil);
+        const result = await recordInbound(stores, event, retainUntil, now);
         if (result === 'duplicate') summary.duplicates++;
         else summary.inbound++;
         return;
@@ -180,12 +203,19 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     }
   };
 
-  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 32, (work) =>
-    work.kind === 'single'
-      ? safely([work.event], () => handle(work.event))
-      : safely(work.statuses, () => handleStatuses(work.statuses)),
-  );
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+  const runStep = (step: Step) =>
+    step.kind === 'single'
+      ? safely([step.event], () => handle(step.event))
+      : safely(step.statuses, () => handleStatuses(step.statuses));
+  const results = await forEachWithConcurrency(plan(parsed.events), options.concurrency ?? 32, async (chain) => {
+    // A step that fails does not stop the user's later steps; the POST fails after trying them all.
+    const failed: unknown[] = [];
+    for (const step of chain) await runStep(step).catch((error: unknown) => failed.push(error));
+    if (failed.length > 0) throw failed.length === 1 ? failed[0] : new StorageFailure(failed);
+  });
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .flatMap((r) => (r.reason instanceof StorageFailure ? r.reason.causes : [r.reason]));
   if (failures.length > 0) throw new StorageFailure(failures);
   return summary;
 };

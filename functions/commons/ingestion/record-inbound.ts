@@ -1,7 +1,9 @@
 import type { EpochSeconds } from '#domain/time';
-import type { ContactStore } from '#store/contact-store';
+import { mayOpenPastDeliveries, windowExpiry } from '#domain/window';
+import type { ContactRef, ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { InboundMessageEvent } from '#webhook/events';
+import { refold } from './update-message';
 
 /** The ids a `system` message says the user now has (changed number, changed business-scoped id). */
 const changedIds = (message: InboundMessageEvent) => {
@@ -13,15 +15,37 @@ const changedIds = (message: InboundMessageEvent) => {
   return { ...(waId ? { waId } : {}), ...(userId ? { userId } : {}) };
 };
 
+export interface InboundStores {
+  contacts: Pick<ContactStore, 'resolveContact' | 'linkIds' | 'recordInboundAt' | 'readContactState' | 'closeWindow'>;
+  messages: MessageLedger;
+}
+
 /**
- * An inbound user message: the window moves to its timestamp + 24 h (never backwards), then the
- * message is recorded once per id. In that order, so Meta's retry after a failure in between
+ * Deliveries already judged outside the window that this user message may put inside it (it arrived
+ * after them): each is folded again, so its classification and units follow the facts, not the order.
+ */
+const judgeAgain = async (
+  stores: InboundStores,
+  contact: ContactRef,
+  at: EpochSeconds,
+  retainUntil: EpochSeconds,
+): Promise<void> => {
+  const deliveries = await stores.messages.recentDeliveries(contact, at, windowExpiry(at));
+  const outside = deliveries.filter((d) => d.decision?.inWindow === false).map((d) => d.wamid);
+  await refold(stores, outside, retainUntil, { rejudge: true });
+};
+
+/**
+ * An inbound user message: the window moves to its timestamp + 24 h (never backwards; a late older
+ * one joins the window's recent instants), deliveries it puts inside the window are judged again,
+ * then the message is recorded once per id. In that order, so Meta's retry after a failure in between
  * completes the work, and a duplicate changes nothing.
  */
 export const recordInbound = async (
-  stores: { contacts: Pick<ContactStore, 'resolveContact' | 'linkIds' | 'extendWindow'>; messages: MessageLedger },
+  stores: InboundStores,
   message: InboundMessageEvent,
   retainUntil: EpochSeconds,
+  now: EpochSeconds,
 ): Promise<'recorded' | 'duplicate'> => {
   const ids = {
     ...(message.user.waId ? { waId: message.user.waId } : {}),
@@ -35,6 +59,12 @@ export const recordInbound = async (
   }
   const contact = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
   if (newIds) await stores.contacts.linkIds(contact, newIds);
-  await stores.contacts.extendWindow(contact, message.timestamp);
+  const recorded = await stores.contacts.recordInboundAt(contact, message.timestamp, {
+    referral: message.referral !== undefined,
+  });
+  // A redelivery may follow a failure before the judging: judge again then too.
+  if (recorded.known || mayOpenPastDeliveries(recorded.before, message.timestamp, now)) {
+    await judgeAgain(stores, contact, message.timestamp, retainUntil);
+  }
   return stores.messages.recordInbound(contact, message, retainUntil);
 };

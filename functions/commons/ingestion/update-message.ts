@@ -1,10 +1,20 @@
-import { mayTakeSlot } from '#domain/conversation';
-import { decideDelivery, effectChanges, sameConversation, sameUnit, targetEffects } from '#domain/delivery';
-import { applyStatus, deliveredAt, type MessageState } from '#domain/message-state';
+import { mayTakeSlot, supersedes } from '#domain/conversation';
+import {
+  decideDelivery,
+  effectChanges,
+  needsDecision,
+  openerOfOwnConversation,
+  sameConversation,
+  sameUnit,
+  targetEffects,
+  type ConversationRecord,
+  type DeliveryDecision,
+} from '#domain/delivery';
+import { applyStatus, type MessageState } from '#domain/message-state';
 import { MetaError } from '#domain/platform';
 import type { EpochSeconds } from '#domain/time';
 import type { ContactState, ContactStore } from '#store/contact-store';
-import type { MessageLedger, StoredMessage } from '#store/message-ledger';
+import type { CommitInput, MessageLedger, StoredMessage, SupersededOpener } from '#store/message-ledger';
 import type { StatusEvent } from '#webhook/events';
 import { logger } from '#commons/logger';
 
@@ -48,14 +58,71 @@ const externalMessage = async (stores: MessageStores, status: StatusEvent): Prom
   return { state, appliedEffects: {}, version: 0 };
 };
 
+export interface UpdateOptions {
+  /** a user message arrived that may put the delivery inside the window: judge it again if it was outside */
+  rejudge?: boolean;
+  /** the conversation this message joined was withdrawn or superseded: decide again if it joined that one */
+  rejoin?: string;
+  /** the clock of the reads: a record expired at this instant is treated as gone */
+  now?: EpochSeconds;
+}
+
+/**
+ * The openers of conversations ours supersedes (domain/conversation.ts supersedes): each as it should
+ * be stored once it joins ours. Only our own conversations (Meta's ids are Meta's to decide).
+ */
+const supersededOpeners = async (
+  stores: MessageStores,
+  record: ConversationRecord,
+  context: ContactState,
+): Promise<SupersededOpener[]> => {
+  const found: SupersededOpener[] = [];
+  for (const other of context.conversations) {
+    const openerId = openerOfOwnConversation(other.id);
+    if (openerId === undefined || !supersedes(record, other)) continue;
+    const opener = await stores.messages.readMessage(openerId).catch(() => undefined);
+    const held = opener?.appliedEffects.conversation;
+    if (!opener?.decision || held?.id !== other.id) continue;
+    const { conversation: _superseded, ...rest } = opener.appliedEffects;
+    found.push({
+      message: {
+        ...opener,
+        decision: { ...opener.decision, opensConversation: false, joinedConversationId: record.id },
+        appliedEffects: rest,
+        version: opener.version + 1,
+      },
+      previousVersion: opener.version,
+      conversation: held,
+      deleteSlot: other.category !== record.category,
+    });
+  }
+  return found;
+};
+
+/** Whether to take the decision again on this attempt (domain/delivery.ts needsDecision, plus what the attempt learnt). */
+const redecide = (
+  state: MessageState,
+  decision: DeliveryDecision | undefined,
+  options: UpdateOptions,
+  countedElsewhere: ReadonlySet<string>,
+): boolean =>
+  needsDecision(state, decision) ||
+  (decision !== undefined && options.rejudge === true && !decision.inWindow) ||
+  (decision !== undefined && options.rejoin !== undefined && decision.joinedConversationId === options.rejoin) ||
+  (decision?.opensConversation === true &&
+    decision.metaConversationId !== undefined &&
+    countedElsewhere.has(decision.metaConversationId));
+
 /**
  * Applies `fold` to one business message and brings the conversation and billing items in line,
  * in one conditional write (or one transaction when units or a conversation change). A fold that
  * changes nothing writes nothing; concurrent writers re-read and retry; a retry by Meta after a
  * failure completes the work. Statuses and the send API's own record of a message both go through here,
- * in whichever order they arrive. `bootstrap` makes the message when none is stored, or answers
- * undefined when there is nothing to fold into (counted already): then nothing is written. Given
- * `now`, a record expired at that instant counts as gone, as it will be once DynamoDB's TTL deletes it.
+ * in whichever order they arrive, and the decision is taken again whenever a later one changes its
+ * inputs, the effects moving from what the table holds to what they should be.
+ * `bootstrap` makes the message when none is stored, or answers undefined when there is nothing to
+ * fold into (counted already): then nothing is written. Given `options.now`, a record expired at that
+ * instant counts as gone, as it will be once DynamoDB's TTL deletes it.
  */
 export const updateMessage = async (
   stores: MessageStores,
@@ -63,18 +130,49 @@ export const updateMessage = async (
   bootstrap: () => Promise<StoredMessage | undefined>,
   fold: (state: MessageState) => MessageState,
   retainUntil: EpochSeconds,
-  now?: EpochSeconds,
+  options: UpdateOptions = {},
 ): Promise<'recorded' | 'duplicate'> => {
+  // Meta conversation ids whose ledger entry another message wrote: this one joins them.
+  const countedElsewhere = new Set<string>();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { now } = options;
     const stored = await stores.messages.readMessage(messageId, now);
     const before = stored ?? (await bootstrap());
     if (!before) return 'duplicate';
-    const state = fold(before.state);
+    let state = fold(before.state);
     let decision = before.decision;
     let context: ContactState | undefined;
-    if (decision === undefined && deliveredAt(state) !== undefined) {
-      context = await stores.contacts.readContactState(state.phoneNumberId, state.contactId);
-      decision = decideDelivery(state, context);
+    const readContext = async (): Promise<ContactState> => {
+      const read = await stores.contacts.readContactState(state.phoneNumberId, state.contactId);
+      // The contact was merged into another of the same user: the message's effects live there now.
+      if (read.movedTo !== undefined) state = { ...state, contactId: read.movedTo };
+      return read;
+    };
+    let checks: CommitInput['checks'];
+    if (redecide(state, decision, options, countedElsewhere)) {
+      // The first delivery of a send that expected to join a conversation: decided from what the send
+      // saw, checked unchanged in the transaction (no read of the partition); any doubt takes the full path.
+      const expected = state.expected;
+      if (attempt === 0 && decision === undefined && expected && state.metaConversation === undefined) {
+        const seen = {
+          ...(expected.window ? { window: expected.window } : {}),
+          conversations: [expected.conversation],
+        };
+        const tentative = decideDelivery(state, seen);
+        if (tentative?.joinedConversationId === expected.conversation.id && !tentative.entryPoint) {
+          decision = tentative;
+          checks = {
+            category: expected.conversation.category,
+            conversationId: expected.conversation.id,
+            ...(expected.windowRev !== undefined ? { windowRev: expected.windowRev } : {}),
+          };
+        }
+      }
+      if (!checks) {
+        context = await readContext();
+        const own = before.appliedEffects.conversation?.id;
+        decision = decideDelivery(state, context, { ...(own ? { own } : {}), countedElsewhere });
+      }
     }
     const target = targetEffects(state, decision);
     const after: StoredMessage = {
@@ -86,25 +184,83 @@ export const updateMessage = async (
     if (stored && unchanged(stored, after)) return 'duplicate';
     const changes = effectChanges(before.appliedEffects, target);
     let writeConversationItem = true;
-    if (changes.conversation) {
-      context ??= await stores.contacts.readContactState(state.phoneNumberId, state.contactId);
-      const { record, replaces } = changes.conversation;
-      const slot = context.conversations.find((c) => c.category === record.category);
-      // A newer conversation in the slot means ours is history: keep its ledger and units, not the slot.
-      writeConversationItem = mayTakeSlot(slot, record, replaces?.id);
+    let withdrawSlot = false;
+    let superseded: SupersededOpener[] = [];
+    if (changes.conversation || changes.withdrawn) {
+      context ??= await readContext();
+      const slotOf = (category: string) => context?.conversations.find((c) => c.category === category);
+      if (changes.conversation) {
+        const { record, replaces } = changes.conversation;
+        if (!replaces && state.metaConversation === undefined) {
+          superseded = await supersededOpeners(stores, record, context);
+        }
+        const takesOver = replaces?.id ?? superseded.find((s) => !s.deleteSlot)?.conversation.id;
+        // A newer conversation in the slot means ours is history: keep its ledger and units, not the slot.
+        writeConversationItem = mayTakeSlot(slotOf(record.category), record, takesOver);
+      }
+      // A withdrawn conversation leaves its slot only if the slot still holds it.
+      if (changes.withdrawn) withdrawSlot = slotOf(changes.withdrawn.category)?.id === changes.withdrawn.id;
     }
     const result = await stores.messages.commitMessage({
       ...(stored ? { previousVersion: stored.version } : {}),
-      message: after,
+      message: { ...after, state },
       changes,
       writeConversationItem,
+      withdrawSlot,
+      ...(superseded.length > 0 ? { superseded } : {}),
+      ...(checks ? { checks } : {}),
       retainUntil,
       ...(now !== undefined ? { now } : {}),
     });
-    if (result === 'committed') return 'recorded';
+    if (result === 'committed') {
+      // Messages that joined a conversation this commit took away decide again (they may open one now).
+      const gone = [...(changes.withdrawn ? [changes.withdrawn] : []), ...superseded.map((s) => s.conversation)];
+      for (const conversation of gone) {
+        const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
+        const joined = await stores.messages.recentDeliveries(contact, conversation.openedAt, conversation.expiresAt);
+        const joiners = joined
+          .filter((d) => d.wamid !== state.id && d.decision?.joinedConversationId === conversation.id)
+          .map((d) => d.wamid);
+        await refold(stores, joiners, retainUntil, { rejoin: conversation.id });
+      }
+      return 'recorded';
+    }
+    if (result === 'conversation-counted' && changes.conversation) countedElsewhere.add(changes.conversation.record.id);
     if (result === 'contention') await backoff(attempt);
   }
   throw new ContentionError(`message could not be updated after ${MAX_ATTEMPTS} attempts`);
+};
+
+class MessageGone extends Error {
+  override name = 'MessageGone';
+}
+
+/**
+ * Folds stored messages again with nothing new, so their decisions follow a fact that reached another
+ * item (a late user message, a conversation withdrawn). A message gone meanwhile (retention) is skipped.
+ */
+export const refold = async (
+  stores: MessageStores,
+  wamids: readonly string[],
+  retainUntil: EpochSeconds,
+  options: UpdateOptions,
+): Promise<void> => {
+  for (const wamid of wamids) {
+    try {
+      await updateMessage(
+        stores,
+        wamid,
+        async () => {
+          throw new MessageGone(wamid);
+        },
+        (state) => state,
+        retainUntil,
+        options,
+      );
+    } catch (error) {
+      if (!(error instanceof MessageGone)) throw error;
+    }
+  }
 };
 
 /**
@@ -140,6 +296,6 @@ export const recordStatuses = async (
     },
     (state) => statuses.reduce(applyStatus, state),
     retainUntil,
-    now,
+    { now },
   );
 };

@@ -15,6 +15,8 @@ export interface SentMessage {
   sentAt?: EpochSeconds;
   sentAtMs?: number;
   content?: MessageState['content'];
+  /** the window and the open conversation the send expects the delivery to join */
+  expected?: MessageState['expected'];
 }
 
 const withApiInfo = (state: MessageState, message: SentMessage): MessageState => ({
@@ -26,6 +28,7 @@ const withApiInfo = (state: MessageState, message: SentMessage): MessageState =>
   ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
   ...(message.sentAtMs !== undefined ? { sentAtMs: message.sentAtMs } : {}),
   ...(message.content ? { content: message.content } : {}),
+  ...(message.expected ? { expected: message.expected } : {}),
   user: { ...message.contact.ids, ...state.user },
 });
 

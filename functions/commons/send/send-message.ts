@@ -2,11 +2,11 @@ import { logger } from '#commons/logger';
 import { maskId } from '#commons/redact';
 import { pricingModelAt } from '#domain/delivery';
 import type { RateLimit } from '#domain/pacing';
-import { isFreeInsideWindow, opensConversation } from '#domain/conversation';
+import { FREE_ENTRY_POINT, isFreeInsideWindow, joinedConversation, opensEntryPoint } from '#domain/conversation';
 import { MetaError, retentionSeconds } from '#domain/platform';
 import { sendRefusal } from '#domain/send-rules';
 import { toIso, utcDay, type Clock } from '#domain/time';
-import { isWindowOpen } from '#domain/window';
+import { DEFAULT_INBOUND_SKEW_SECONDS, isWindowOpen } from '#domain/window';
 import { mapGraphError, type GraphClient } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
 import type { ContactStore } from '#store/contact-store';
@@ -22,7 +22,7 @@ export interface BillingQuestion {
   country: string;
   category: string;
   pricingModel: 'CBP' | 'PMP';
-  pricingType: 'regular' | 'free_customer_service';
+  pricingType: 'regular' | 'free_customer_service' | 'free_entry_point';
   opensConversation: boolean;
 }
 
@@ -47,6 +47,8 @@ export interface SendMessageDeps {
   retentionDays: number;
   estimate: (question: BillingQuestion) => EstimatedCost;
   countryOf: (ids: { waId?: string; userId?: string }) => string;
+  /** seconds a user message may be stamped ahead of our clock (INBOUND_CLOCK_SKEW_SECONDS) */
+  inboundSkewSeconds?: number;
 }
 
 export interface SendAnswer {
@@ -84,7 +86,7 @@ export const sendMessage = async (
     stores.contacts.readContactState(phoneNumberId, contact.contactId),
     request.template ? stores.templates.readTemplate(request.template.name, request.template.language) : undefined,
   ]);
-  const windowOpen = isWindowOpen(state.window, now);
+  const windowOpen = isWindowOpen(state.window, now, deps.inboundSkewSeconds ?? DEFAULT_INBOUND_SKEW_SECONDS);
   const refusal = sendRefusal({
     kind: request.kind,
     windowOpen,
@@ -126,17 +128,31 @@ export const sendMessage = async (
   }
 
   const category = template?.category ?? 'service';
+  // A preview of what the delivery will decide (domain/conversation.ts), taken at the send's own time.
+  const joined = joinedConversation(category, state.conversations, now);
   try {
+    // Meta answers with the user's wa_id, which may differ from the number as written (Brazil,
+    // Mexico): both forms become one contact, so the window the user's messages open is found.
+    const recipient = sent.waId ? await stores.contacts.linkSentTo(contact, sent.waId) : contact;
     await recordSentMessage(
       stores,
       {
         id: sent.wamid,
-        contact,
+        contact: recipient,
         kind: request.kind,
         ...(template ? { templateName: template.name, templateCategory: template.category } : {}),
         sentAt: now,
         sentAtMs: Date.now(),
         content: { type: request.type, [request.type]: request.graphBody[request.type] },
+        ...(joined && recipient.contactId === contact.contactId
+          ? {
+              expected: {
+                ...(state.window ? { window: state.window } : {}),
+                ...(state.windowRev !== undefined ? { windowRev: state.windowRev } : {}),
+                conversation: joined,
+              },
+            }
+          : {}),
       },
       now + retentionSeconds(deps.retentionDays),
     );
@@ -146,8 +162,9 @@ export const sendMessage = async (
     logger.error('sent message not recorded', { error: error as Error, to: maskId(request.to) });
   }
 
-  // A preview of what the delivery will decide (domain/conversation.ts), taken at the send's own time.
-  const opens = opensConversation(category, state.conversations, now);
+  const opens = joined === undefined;
+  // Inside a free entry point (Meta's open one, or the user's referral within 24 h) every message is free.
+  const entryPoint = joined?.origin === FREE_ENTRY_POINT || (opens && opensEntryPoint(state.window?.referralAt, now));
   const pricingModel = pricingModelAt(now);
   return {
     id: sent.wamid,
@@ -162,7 +179,11 @@ export const sendMessage = async (
         country: deps.countryOf(contact.ids),
         category,
         pricingModel,
-        pricingType: isFreeInsideWindow(category, windowOpen) ? 'free_customer_service' : 'regular',
+        pricingType: entryPoint
+          ? 'free_entry_point'
+          : isFreeInsideWindow(category, windowOpen)
+            ? 'free_customer_service'
+            : 'regular',
         opensConversation: opens,
       }),
     },

@@ -15,6 +15,20 @@ export interface ContactRef {
 export interface ContactState {
   window?: WindowState;
   conversations: ConversationState[];
+  /** the contact was merged into this one: the state is that contact's, where the message's effects belong now */
+  movedTo?: string;
+  /** the window item's revision (items/window.ts), when there is one */
+  windowRev?: number;
+}
+
+/** What recording a user message did to the window. */
+export interface InboundRecorded {
+  /** the window moved to the message's timestamp + 24 h (a newer message) */
+  moved: boolean;
+  /** the window as it was before (undefined: none) */
+  before?: WindowState;
+  /** the instant was known already (a redelivery) */
+  known: boolean;
 }
 
 /** What is stored about one user of one business number, whichever of their ids it was asked by. */
@@ -33,8 +47,9 @@ export const defaultAliasRetention: AliasRetention = { clock: systemClock, reten
 
 /**
  * Contacts: the aliases that map every id of a user to one contact, and the contact's window.
- * The one writer of alias and window items; it reads the conversation items the message ledger
- * writes, because a contact's partition holds both.
+ * The one writer of alias, window and contact-merge items. It reads the conversation items the
+ * message ledger writes, because a contact's partition holds both, and copies them when two contacts
+ * of one user merge (identity merge keeps every window instant and conversation of both).
  */
 export interface ContactStore {
   /** Finds the contact by any id of the user and links ids seen together, so one user is one contact. */
@@ -43,6 +58,20 @@ export interface ContactStore {
   linkIds(contact: ContactRef, ids: UserIds): Promise<void>;
   /** Moves the window to timestamp + 24 h if the message is newer than the last one; false if not. */
   extendWindow(contact: ContactRef, timestamp: EpochSeconds): Promise<boolean>;
+  /**
+   * A user message at `timestamp`: the window moves if it is newer, and the instant (and a referral)
+   * joins the window's recent history whatever its order of arrival (domain/window.ts withInboundMessage).
+   */
+  recordInboundAt(
+    contact: ContactRef,
+    timestamp: EpochSeconds,
+    options?: { referral?: boolean },
+  ): Promise<InboundRecorded>;
+  /**
+   * Meta answered a send to the number as written with its own wa_id: both forms become one contact
+   * (the wa_id's), the number as written an alias of it. Answers the contact to record the send under.
+   */
+  linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef>;
   /** Meta refused a free-form send (131047) at `at`: the window is closed until the user writes again. */
   closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void>;
   /** One strongly consistent read of the contact's partition. */

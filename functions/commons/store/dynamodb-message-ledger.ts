@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countedUnitsOf, countsFirstTime, type CountedUnit } from '#domain/delivery';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { countedUnitsOf, countsFirstTime, type CountedUnit, type UnitChange } from '#domain/delivery';
 import { countedUnitsExpiry } from '#domain/retention';
 import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
@@ -9,13 +15,19 @@ import { aggregateCellItem, shardOf } from './items/aggregate-cell';
 import { templateCellItem } from './items/template-cell';
 import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
 import { countedUnitsItem, toCountedUnitsItem } from './items/counted-units';
-import { ledgerEntryItem, toLedgerEntryItem } from './items/ledger-entry';
+import { ledgerEntryItem, openerCondition, toLedgerEntryItem } from './items/ledger-entry';
+import { contactPk } from './items/contact-partition';
 import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
+import { tableSchema } from './table-schema';
+import { windowConditions, windowItem } from './items/window';
 import {
+  DELIVERY_LAG_SECONDS,
   NotABusinessMessageError,
+  recentDeliveryOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
+  type RecentDelivery,
   type StoredMessage,
 } from './message-ledger';
 
@@ -91,7 +103,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
             ExpressionAttributeValues: { ':previousVersion': previousVersion },
           }),
     };
-    if (changes.unitChanges.length === 0 && !changes.conversation) {
+    if (changes.unitChanges.length === 0 && !changes.conversation && !changes.withdrawn && !input.checks) {
       try {
         await this.client.send(new PutCommand(messagePut));
         return 'committed';
@@ -102,26 +114,50 @@ export class DynamoDbMessageLedger implements MessageLedger {
     }
 
     const items: TransactItems = [{ Put: messagePut }];
+    const cellUpdate = (change: UnitChange, shard: number) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: aggregateCellItem.key(change.kind, change.unit, shard),
+        UpdateExpression:
+          'ADD #units :delta SET #kind = :kind, #day = :day, phoneNumberId = :pn, country = :country, ' +
+          'category = :category, pricingModel = :model, pricingType = :type',
+        ExpressionAttributeNames: { '#units': 'units', '#kind': 'kind', '#day': 'day' },
+        ExpressionAttributeValues: {
+          ':delta': change.delta,
+          ':kind': change.kind,
+          ':day': change.unit.day,
+          ':pn': change.unit.phoneNumberId,
+          ':country': change.unit.country,
+          ':category': change.unit.category,
+          ':model': change.unit.pricingModel,
+          ':type': change.unit.pricingType,
+        },
+      },
+    });
     const shard = shardOf(state.id);
-    for (const change of changes.unitChanges) {
+    for (const change of changes.unitChanges) items.push(cellUpdate(change, shard));
+    const superseded = input.superseded ?? [];
+    if (input.checks) {
+      // The send's expectation, still true: the slot holds the conversation, the window is unchanged.
+      const { category, conversationId, windowRev } = input.checks;
       items.push({
-        Update: {
+        ConditionCheck: {
           TableName: this.tableName,
-          Key: aggregateCellItem.key(change.kind, change.unit, shard),
-          UpdateExpression:
-            'ADD #units :delta SET #kind = :kind, #day = :day, phoneNumberId = :pn, country = :country, ' +
-            'category = :category, pricingModel = :model, pricingType = :type',
-          ExpressionAttributeNames: { '#units': 'units', '#kind': 'kind', '#day': 'day' },
-          ExpressionAttributeValues: {
-            ':delta': change.delta,
-            ':kind': change.kind,
-            ':day': change.unit.day,
-            ':pn': change.unit.phoneNumberId,
-            ':country': change.unit.country,
-            ':category': change.unit.category,
-            ':model': change.unit.pricingModel,
-            ':type': change.unit.pricingType,
-          },
+          Key: conversationItem.key(state.phoneNumberId, state.contactId, category),
+          ConditionExpression: 'conversationId = :id',
+          ExpressionAttributeValues: { ':id': conversationId },
+        },
+      });
+      items.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: windowItem.key(state.phoneNumberId, state.contactId),
+          ...(windowRev === undefined
+            ? { ConditionExpression: windowConditions.first }
+            : {
+                ConditionExpression: windowConditions.revision,
+                ExpressionAttributeValues: { ':rev': windowRev, ':zero': 0 },
+              }),
         },
       });
     }
@@ -149,10 +185,49 @@ export class DynamoDbMessageLedger implements MessageLedger {
         },
       });
     }
+    const contactKey = (category: string) => conversationItem.key(state.phoneNumberId, state.contactId, category);
+    for (const opener of superseded) {
+      // The opener of a conversation ours supersedes joins ours: its record, its unit and its ledger entry go.
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: toOutboundMessageItem(opener.message, input.retainUntil),
+          ConditionExpression: messageConditions.versionRead,
+          ExpressionAttributeValues: { ':previousVersion': opener.previousVersion },
+        },
+      });
+      items.push(
+        cellUpdate(
+          { kind: 'conversation', unit: opener.conversation.unit, delta: -1 },
+          shardOf(opener.message.state.id),
+        ),
+      );
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: ledgerEntryItem.key(opener.conversation.id),
+          ConditionExpression: openerCondition,
+          ExpressionAttributeValues: {
+            ':openedBy': toLedgerEntryItem(opener.message.state, opener.conversation).openedByHash,
+          },
+        },
+      });
+      if (opener.deleteSlot) {
+        items.push({
+          Delete: {
+            TableName: this.tableName,
+            Key: contactKey(opener.conversation.category),
+            ConditionExpression: moveCondition,
+            ExpressionAttributeValues: { ':old': opener.conversation.id },
+          },
+        });
+      }
+    }
     let slotIndex = -1;
+    let ledgerIndex = -1;
+    const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
     if (changes.conversation) {
       const { record, replaces } = changes.conversation;
-      const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
       if (input.writeConversationItem) {
         if (replaces && replaces.category !== record.category) {
           // Meta's category arrived after we opened ours: move the conversation, if the old slot still holds it.
@@ -174,7 +249,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
             ExpressionAttributeValues: {
               ':openedAt': record.openedAt,
               ':id': record.id,
-              ':old': replaces?.id ?? record.id,
+              ':old': replaces?.id ?? superseded.find((opener) => !opener.deleteSlot)?.conversation.id ?? record.id,
             },
           },
         });
@@ -182,7 +257,37 @@ export class DynamoDbMessageLedger implements MessageLedger {
       if (replaces && replaces.id !== record.id) {
         items.push({ Delete: { TableName: this.tableName, Key: ledgerEntryItem.key(replaces.id) } });
       }
-      items.push({ Put: { TableName: this.tableName, Item: toLedgerEntryItem(state, record) } });
+      const entry = toLedgerEntryItem(state, record);
+      ledgerIndex = items.length;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: entry,
+          ConditionExpression: openerCondition,
+          ExpressionAttributeValues: { ':openedBy': entry.openedByHash },
+        },
+      });
+    }
+    if (changes.withdrawn) {
+      const withdrawn = changes.withdrawn;
+      if (input.withdrawSlot) {
+        items.push({
+          Delete: {
+            TableName: this.tableName,
+            Key: conversationItem.key(contact.phoneNumberId, contact.contactId, withdrawn.category),
+            ConditionExpression: moveCondition,
+            ExpressionAttributeValues: { ':old': withdrawn.id },
+          },
+        });
+      }
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: ledgerEntryItem.key(withdrawn.id),
+          ConditionExpression: openerCondition,
+          ExpressionAttributeValues: { ':openedBy': toLedgerEntryItem(state, withdrawn).openedByHash },
+        },
+      });
     }
     if (countsFirstTime(changes)) {
       // Remembers past the message record that this delivery was counted (items/counted-units.ts).
@@ -200,10 +305,45 @@ export class DynamoDbMessageLedger implements MessageLedger {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'message-changed';
+      if (ledgerIndex >= 0 && reasons[ledgerIndex]?.Code === 'ConditionalCheckFailed') return 'conversation-counted';
       if (slotIndex >= 0 && reasons[slotIndex]?.Code === 'ConditionalCheckFailed') return 'conversation-taken';
       if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'conversation-taken';
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'contention';
       throw error;
     }
+  }
+
+  async recentDeliveries(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<RecentDelivery[]> {
+    const index = tableSchema.historyIndex;
+    const found: RecentDelivery[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          FilterExpression: 'direction = :outbound',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': contactPk(contact.phoneNumberId, contact.contactId),
+            ':from': String(Math.max(0, from - DELIVERY_LAG_SECONDS)).padStart(12, '0'),
+            ':to': `${String(Math.max(0, to)).padStart(12, '0')}~`,
+            ':outbound': 'outbound',
+          },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of Items) {
+        const delivery = recentDeliveryOf(item, from, to);
+        if (delivery) found.push(delivery);
+      }
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 }

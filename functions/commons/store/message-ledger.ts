@@ -1,5 +1,5 @@
-import type { CountedUnit, DeliveryDecision, EffectChanges, MessageEffects } from '#domain/delivery';
-import type { MessageState } from '#domain/message-state';
+import type { ConversationRecord, CountedUnit, DeliveryDecision, EffectChanges, MessageEffects } from '#domain/delivery';
+import { deliveredAt, type MessageState } from '#domain/message-state';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
@@ -13,8 +13,13 @@ export interface StoredMessage {
   version: number;
 }
 
-/** Outcome of an optimistic write; anything but `committed` means re-read and try again. */
-export type CommitResult = 'committed' | 'message-changed' | 'conversation-taken' | 'contention';
+/**
+ * Outcome of an optimistic write; anything but `committed` means re-read and try again.
+ * `conversation-counted`: the conversation's ledger entry names another message as its opener (Meta's
+ * conversation id, counted already): this message joins it instead.
+ */
+export type CommitResult =
+  'committed' | 'message-changed' | 'conversation-taken' | 'conversation-counted' | 'contention';
 
 export interface CommitInput {
   /** the version read; undefined when the message was not stored yet */
@@ -24,12 +29,30 @@ export interface CommitInput {
   changes: EffectChanges;
   /** false when the conversation slot already holds a newer conversation: ours is history (ledger only) */
   writeConversationItem: boolean;
+  /** the withdrawn conversation (changes.withdrawn) still holds its slot: free it */
+  withdrawSlot?: boolean;
+  /**
+   * The delivery joined the conversation its send expected without reading the contact's partition:
+   * the transaction checks the slot still holds it and the window is at the revision the send saw.
+   */
+  checks?: { category: string; conversationId: string; windowRev?: number };
+  /** openers of conversations ours supersedes (domain/conversation.ts supersedes): they join ours, in the same commit */
+  superseded?: SupersededOpener[];
   retainUntil: EpochSeconds;
   /**
    * The clock of the read: a first write (no previousVersion) may then replace a record that
    * expired at this instant but DynamoDB has not deleted yet, as readMessage treated it as absent.
    */
   now?: EpochSeconds;
+}
+
+export interface SupersededOpener {
+  /** the opener as it should be stored: joined to ours, without the conversation */
+  message: StoredMessage;
+  previousVersion: number;
+  conversation: ConversationRecord;
+  /** its slot is another category's than ours: delete it (if it still holds it); else ours takes it over */
+  deleteSlot: boolean;
 }
 
 /** A status naming an inbound message's id: not ours to fold, so the event is parked, not retried. */
@@ -58,4 +81,38 @@ export interface MessageLedger {
   readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined>;
   /** The message and the changes to its effects, all or nothing, on the version read. */
   commitMessage(input: CommitInput): Promise<CommitResult>;
+  /**
+   * The business messages of a contact delivered at or after `from` and before `to` (from the history
+   * index): what a late user message or a withdrawn conversation may change, to be decided again.
+   */
+  recentDeliveries(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<RecentDelivery[]>;
 }
+
+export interface RecentDelivery {
+  wamid: string;
+  decision?: DeliveryDecision;
+}
+
+/**
+ * How long before its delivery a message may have been sent (the phone was off) and still be found
+ * again: a week, Meta's webhook retry horizon. An older send delivered late keeps its decision.
+ */
+export const DELIVERY_LAG_SECONDS = 7 * 24 * 3600;
+
+/** A history item (the index's projection) that is a business message delivered in [from, to), as a RecentDelivery. */
+export const recentDeliveryOf = (
+  item: Record<string, unknown>,
+  from: EpochSeconds,
+  to: EpochSeconds,
+): RecentDelivery | undefined => {
+  if (item.direction !== 'outbound') return undefined;
+  const state = item.state as StoredMessage['state'] | undefined;
+  const at = state ? deliveredAt(state) : undefined;
+  if (!state || at === undefined || at < from || at >= to) return undefined;
+  const decision = item.decision as DeliveryDecision | undefined;
+  return { wamid: state.id, ...(decision ? { decision } : {}) };
+};

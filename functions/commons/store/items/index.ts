@@ -1,5 +1,6 @@
 import { aggregateCellItem } from './aggregate-cell';
 import { aliasItem } from './alias';
+import { contactMergeItem } from './contact-merge';
 import { conversationItem } from './conversation';
 import { countedUnitsItem } from './counted-units';
 import type { ItemDeclaration } from './declaration';
@@ -17,6 +18,7 @@ export const itemKinds = [
   aliasItem,
   windowItem,
   conversationItem,
+  contactMergeItem,
   messageItem,
   ledgerEntryItem,
   countedUnitsItem,

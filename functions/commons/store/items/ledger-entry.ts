@@ -36,10 +36,16 @@ export const ledgerEntryItem = declare({
   key: (conversationId: string): TableKey => ({ pk: `${PREFIX}${conversationId}`, sk: SK }),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
   accessPatterns: [
-    /** Put in the transaction of the delivery that opened the conversation */
+    /**
+     * Put in the transaction of the delivery that opened the conversation, only if there is none yet
+     * or it names the same opener (openerCondition): the durable "already counted" of a conversation
+     * by Meta's id, whatever became of the TTL'd conversation item
+     */
     'open',
     /** Delete when Meta's conversation id replaces ours, in the same transaction */
     'correct',
+    /** Delete when its opener withdraws it (the message failed, or it joins one counted elsewhere) */
+    'withdraw',
   ],
 });
 
@@ -63,3 +69,9 @@ export const toLedgerEntryItem = (
   pricingModel: record.unit.pricingModel,
   pricingType: record.unit.pricingType,
 });
+
+/**
+ * One conversation is counted once: its entry is written only where none is, or by the message that
+ * wrote it (a retry, a correction). `:openedBy` is the opener as toLedgerEntryItem writes it.
+ */
+export const openerCondition = ['attribute_not_exists(pk)', 'openedByHash = :openedBy'].join(' OR ');

@@ -3,8 +3,12 @@ import type { TableKey } from '../table-schema';
 import { CONTACT_PREFIX, contactPk } from './contact-partition';
 import { declare } from './declaration';
 
-/** The customer service window of a contact: 24 h from the user's latest message. */
-export type WindowItem = TableKey & WindowState;
+/**
+ * The customer service window of a contact: 24 h from the user's latest message, with the latest few
+ * message instants (domain/window.ts RECENT_INBOUND) and the latest referral. `rev` counts its writes:
+ * a user message is written by read, then put on the revision read.
+ */
+export type WindowItem = TableKey & WindowState & { rev: number };
 
 const SK = 'WINDOW';
 
@@ -14,8 +18,10 @@ export const windowItem = declare({
   matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk === SK,
   ttl: 'expiresAt',
   accessPatterns: [
-    /** UpdateItem when a newer user message arrives (condition: lastInboundAt older) */
+    /** GetItem, then PutItem on the revision read, for every user message (windowConditions.write) */
     'extend',
+    /** the same read and put when two contacts of one user merge */
+    'merge',
     /** UpdateItem when Meta refuses a free-form send with 131047 (condition: closedAt older) */
     'close',
     /** Query of the contact's partition, with its conversations */
@@ -31,16 +37,31 @@ export const toWindowState = (item: Record<string, unknown>): WindowState => ({
   lastInboundAt: Number(item.lastInboundAt),
   expiresAt: Number(item.expiresAt),
   ...(typeof item.closedAt === 'number' ? { closedAt: item.closedAt } : {}),
+  ...(Array.isArray(item.inboundAt) ? { inboundAt: item.inboundAt.map(Number) } : {}),
+  ...(typeof item.referralAt === 'number' ? { referralAt: item.referralAt } : {}),
 });
+
+export const revisionOf = (item: Record<string, unknown> | undefined): number | undefined =>
+  item === undefined ? undefined : typeof item.rev === 'number' ? item.rev : 0;
+
+export const toWindowItem = (
+  contact: { phoneNumberId: string; contactId: string },
+  window: WindowState,
+  rev: number,
+): WindowItem => ({ ...windowItem.key(contact.phoneNumberId, contact.contactId), ...window, rev });
 
 /**
  * The window's conditions from named parts (as Powertools' idempotency layer builds its own):
  *
- *   extend:  ──────── lastInboundAt ─────── :at ──────▶  moves only when :at is later (or no window yet)
+ *   write:   ── rev read ─────────────────────────────▶  a put lands only on the revision it read
+ *                                                        (none yet: only where no window is)
  *   close:   ── lastInboundAt ── closedAt ──── :at ────▶  moves only when :at is later than the last close,
- *                                                        and only an existing window closes
+ *                                                        and only an existing window closes (rev + 1)
+ *
+ * What a user message does to the window is domain/window.ts withInboundMessage; the put carries it.
  */
 export const windowConditions = {
-  extend: ['attribute_not_exists(lastInboundAt)', 'lastInboundAt < :at'].join(' OR '),
+  first: 'attribute_not_exists(pk)',
+  revision: '(attribute_not_exists(rev) AND :rev = :zero) OR rev = :rev',
   close: `attribute_exists(pk) AND (${['attribute_not_exists(closedAt)', 'closedAt < :at'].join(' OR ')})`,
 } as const;

@@ -1,19 +1,22 @@
 import { chooseContact, type UserIds } from '#domain/identity';
 import { aliasExpiry, aliasNeedsRefresh } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
-import { closesWindow, extendsWindow, windowExpiry } from '#domain/window';
+import { closesWindow, mergeWindows, withInboundMessage, type WindowState } from '#domain/window';
 import {
   defaultAliasRetention,
   type AliasRetention,
   type ContactRef,
   type ContactState,
   type ContactStore,
+  type InboundRecorded,
   type StoredSession,
 } from '../contact-store';
 import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
+import { contactMergeItem, isContactMergeKey } from '../items/contact-merge';
 import { contactPk } from '../items/contact-partition';
-import { isConversationKey, toConversationState } from '../items/conversation';
-import { isWindowKey, toWindowState, windowItem } from '../items/window';
+import { conversationItem, isConversationKey, toConversationState } from '../items/conversation';
+import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem } from '../items/window';
+import { sameWindow } from '../window-writes';
 import type { MemoryTable } from './memory-table';
 
 const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id): id is string => Boolean(id));
@@ -57,8 +60,63 @@ export class MemoryContactStore implements ContactStore {
       const item = this.aliasItem(phoneNumberId, id);
       return item !== undefined && aliasNeedsRefresh(aliasExpiresAt(item), now, this.retention.retentionDays);
     });
+    for (const other of choice.merge) this.mergeContact(phoneNumberId, other, choice.contactId);
     if (choice.link || stale) await this.linkIds(contact, choice.ids);
     return contact;
+  }
+
+  async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
+    // Already the wa_id's own contact (or its alias led there): nothing to link, no write per send.
+    if (contact.ids.waId === waId || contact.contactId === waId) return contact;
+    if (contact.ids.waId === undefined) return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
+    const target = await this.resolveContact(contact.phoneNumberId, { waId });
+    if (target.contactId !== contact.contactId)
+      this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
+    this.table.put({
+      ...toAliasItem(contact.phoneNumberId, contact.ids.waId, target.contactId, target.ids, expiresAt),
+    });
+    return target;
+  }
+
+  /** As DynamoDbContactStore.mergeContact: every window instant and conversation of `from` into `into`. */
+  private mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): void {
+    const items = this.table.query(contactPk(phoneNumberId, from));
+    const marker = items.find((item) => isContactMergeKey(item.pk, item.sk));
+    const window = items.find((item) => isWindowKey(item.pk, item.sk));
+    if (window) {
+      const theirs = toWindowState(window);
+      this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    }
+    for (const item of items.filter((found) => isConversationKey(found.pk, found.sk))) {
+      const conversation = toConversationState(item);
+      const key = conversationItem.key(phoneNumberId, into, conversation.category);
+      const slot = this.table.get(key);
+      if (slot && !(Number(slot.expiresAt) < conversation.expiresAt)) continue;
+      this.table.put({ ...item, ...key });
+    }
+    const previous = marker ? String(marker.mergedInto) : undefined;
+    if (previous !== undefined && previous !== into && previous !== from && depth < 2) {
+      this.mergeContact(phoneNumberId, previous, into, depth + 1);
+    }
+    if (from === into) return;
+    this.table.put({
+      ...contactMergeItem.key(phoneNumberId, from),
+      mergedInto: into,
+      expiresAt: aliasExpiry(this.retention.clock(), this.retention.retentionDays),
+    });
+  }
+
+  private writeWindow(
+    contact: { phoneNumberId: string; contactId: string },
+    change: (window: WindowState | undefined) => WindowState | undefined,
+  ): { before?: WindowState; written: boolean } {
+    const item = this.table.get(windowItem.key(contact.phoneNumberId, contact.contactId));
+    const before = item ? toWindowState(item) : undefined;
+    const next = change(before);
+    if (next === undefined || sameWindow(before, next)) return { ...(before ? { before } : {}), written: false };
+    this.table.put({ ...toWindowItem(contact, next, (revisionOf(item) ?? 0) + 1) });
+    return { ...(before ? { before } : {}), written: true };
   }
 
   async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
@@ -70,12 +128,22 @@ export class MemoryContactStore implements ContactStore {
   }
 
   async extendWindow(contact: ContactRef, timestamp: EpochSeconds): Promise<boolean> {
-    const key = windowItem.key(contact.phoneNumberId, contact.contactId);
-    const current = this.table.get(key);
-    const last = typeof current?.lastInboundAt === 'number' ? current.lastInboundAt : undefined;
-    if (!extendsWindow(last, timestamp)) return false;
-    this.table.update(key, { lastInboundAt: timestamp, expiresAt: windowExpiry(timestamp) });
-    return true;
+    return (await this.recordInboundAt(contact, timestamp)).moved;
+  }
+
+  async recordInboundAt(
+    contact: ContactRef,
+    timestamp: EpochSeconds,
+    options: { referral?: boolean } = {},
+  ): Promise<InboundRecorded> {
+    const { before, written } = this.writeWindow(contact, (window) =>
+      withInboundMessage(window, timestamp, options.referral === true),
+    );
+    return {
+      moved: written && (before === undefined || timestamp > before.lastInboundAt),
+      ...(before ? { before } : {}),
+      known: !written,
+    };
   }
 
   async closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void> {
@@ -83,15 +151,20 @@ export class MemoryContactStore implements ContactStore {
     const current = this.table.get(key);
     if (!current) return;
     if (!closesWindow(typeof current.closedAt === 'number' ? current.closedAt : undefined, at)) return;
-    this.table.update(key, { closedAt: at });
+    this.table.update(key, { closedAt: at, rev: (revisionOf(current) ?? 0) + 1 });
   }
 
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    const items = this.table.query(contactPk(phoneNumberId, contactId));
+    let items = this.table.query(contactPk(phoneNumberId, contactId));
+    const marker = items.find((item) => isContactMergeKey(item.pk, item.sk));
+    const movedTo = marker ? String(marker.mergedInto) : undefined;
+    if (movedTo !== undefined) items = this.table.query(contactPk(phoneNumberId, movedTo));
     const window = items.find((item) => isWindowKey(item.pk, item.sk));
     return {
       ...(window ? { window: toWindowState(window) } : {}),
       conversations: items.filter((item) => isConversationKey(item.pk, item.sk)).map(toConversationState),
+      ...(movedTo !== undefined ? { movedTo } : {}),
+      ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),
     };
   }
 

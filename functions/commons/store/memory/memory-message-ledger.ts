@@ -9,14 +9,18 @@ import { templateCellItem } from '../items/template-cell';
 import { conversationItem, toConversationItem } from '../items/conversation';
 import { countedUnitsItem, toCountedUnitsItem } from '../items/counted-units';
 import { ledgerEntryItem, toLedgerEntryItem } from '../items/ledger-entry';
-import { messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
+import { isMessageKey, messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
+import { contactPk } from '../items/contact-partition';
 import {
   NotABusinessMessageError,
+  recentDeliveryOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
+  type RecentDelivery,
   type StoredMessage,
 } from '../message-ledger';
+import { revisionOf, windowItem } from '../items/window';
 import type { MemoryTable } from './memory-table';
 
 /**
@@ -68,15 +72,51 @@ export class MemoryMessageLedger implements MessageLedger {
 
     const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
     const conversation = changes.conversation;
+    const slotKey = (category: string) => conversationItem.key(contact.phoneNumberId, contact.contactId, category);
     if (conversation && input.writeConversationItem) {
       const { record, replaces } = conversation;
       if (replaces && replaces.category !== record.category) {
-        const old = this.table.get(conversationItem.key(contact.phoneNumberId, contact.contactId, replaces.category));
+        const old = this.table.get(slotKey(replaces.category));
         if (old && old.conversationId !== replaces.id) return 'conversation-taken';
       }
-      const slot = this.table.get(conversationItem.key(contact.phoneNumberId, contact.contactId, record.category));
+      const slot = this.table.get(slotKey(record.category));
       const held = slot ? { id: String(slot.conversationId), expiresAt: Number(slot.expiresAt) } : undefined;
-      if (!mayTakeSlot(held, record, replaces?.id ?? record.id)) return 'conversation-taken';
+      const takesOver = replaces?.id ?? input.superseded?.find((opener) => !opener.deleteSlot)?.conversation.id;
+      if (!mayTakeSlot(held, record, takesOver ?? record.id)) return 'conversation-taken';
+    }
+    const superseded = input.superseded ?? [];
+    if (input.checks) {
+      const slot = this.table.get(slotKey(input.checks.category));
+      const window = this.table.get(windowItem.key(contact.phoneNumberId, contact.contactId));
+      if (slot?.conversationId !== input.checks.conversationId) return 'conversation-taken';
+      if (input.checks.windowRev === undefined ? window !== undefined : revisionOf(window) !== input.checks.windowRev) {
+        return 'conversation-taken';
+      }
+    }
+    for (const opener of superseded) {
+      const current = this.table.get(messageItem.key(opener.message.state.id));
+      if (current?.version !== opener.previousVersion) return 'conversation-taken';
+      if (opener.deleteSlot) {
+        const slot = this.table.get(slotKey(opener.conversation.category));
+        if (slot && slot.conversationId !== opener.conversation.id) return 'conversation-taken';
+      }
+    }
+    // The ledger entry says whether the conversation is counted (openerCondition in items/ledger-entry.ts).
+    const openedByOther = (id: string, openedBy: string) => {
+      const entry = this.table.get(ledgerEntryItem.key(id));
+      return entry !== undefined && entry.openedByHash !== openedBy;
+    };
+    if (conversation) {
+      const entry = toLedgerEntryItem(state, conversation.record);
+      if (openedByOther(conversation.record.id, entry.openedByHash)) return 'conversation-counted';
+    }
+    const withdrawn = changes.withdrawn;
+    if (withdrawn) {
+      if (input.withdrawSlot) {
+        const slot = this.table.get(slotKey(withdrawn.category));
+        if (slot && slot.conversationId !== withdrawn.id) return 'conversation-taken';
+      }
+      if (openedByOther(withdrawn.id, toLedgerEntryItem(state, withdrawn).openedByHash)) return 'conversation-taken';
     }
 
     // Every condition holds: write it all.
@@ -94,9 +134,7 @@ export class MemoryMessageLedger implements MessageLedger {
     if (conversation) {
       const { record, replaces } = conversation;
       if (input.writeConversationItem) {
-        if (replaces && replaces.category !== record.category) {
-          this.table.delete(conversationItem.key(contact.phoneNumberId, contact.contactId, replaces.category));
-        }
+        if (replaces && replaces.category !== record.category) this.table.delete(slotKey(replaces.category));
         this.table.put(toConversationItem(contact, record));
       }
       if (replaces && replaces.id !== record.id) this.table.delete(ledgerEntryItem.key(replaces.id));
@@ -106,6 +144,33 @@ export class MemoryMessageLedger implements MessageLedger {
       const counted = countedUnitsOf(message.appliedEffects);
       this.table.put(toCountedUnitsItem(state.id, counted, countedUnitsExpiry(input.retainUntil)));
     }
+    if (withdrawn) {
+      if (input.withdrawSlot) this.table.delete(slotKey(withdrawn.category));
+      this.table.delete(ledgerEntryItem.key(withdrawn.id));
+    }
+    for (const opener of superseded) {
+      this.table.put(toOutboundMessageItem(opener.message, input.retainUntil));
+      const key = aggregateCellItem.key('conversation', opener.conversation.unit, shardOf(opener.message.state.id));
+      this.table.update(key, {
+        units: Number(this.table.get(key)?.units ?? 0) - 1,
+        kind: 'conversation',
+        ...opener.conversation.unit,
+      });
+      this.table.delete(ledgerEntryItem.key(opener.conversation.id));
+      if (opener.deleteSlot) this.table.delete(slotKey(opener.conversation.category));
+    }
     return 'committed';
+  }
+
+  async recentDeliveries(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<RecentDelivery[]> {
+    const pk = contactPk(contact.phoneNumberId, contact.contactId);
+    return this.table
+      .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
+      .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
+      .flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
   }
 }

@@ -40,4 +40,9 @@ export class MemoryTable {
       .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
       .map(copy);
   }
+
+  /** Every item that `matches`, for reads DynamoDB answers from an index (the history index). */
+  scan(matches: (item: MemoryItem) => boolean): MemoryItem[] {
+    return [...this.items.values()].filter(matches).map(copy);
+  }
 }
