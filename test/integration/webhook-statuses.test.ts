@@ -178,7 +178,7 @@ describe('status webhooks against DynamoDB Local', () => {
     ).toEqual(new Set([conversations[0]?.conversationId]));
   });
 
-  it('never counts a failed message, and keeps the failure when a late delivered follows', async () => {
+  it('never counts a failed message nor its conversation, and keeps the failure when a late delivered follows', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
     const wamid = payloads.wamid();
@@ -207,9 +207,9 @@ describe('status webhooks against DynamoDB Local', () => {
     );
     const message = await messageItem(wamid);
     expect(message).toMatchObject({ status: 'failed', state: { errorCodes: [131049] } });
-    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
-      [`${DAY_OF_T}#conversation#US#marketing#PMP#regular`]: 1,
-    });
+    // one rule for unit and conversation: a message that ends failed opens none (README)
+    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({});
+    expect((await contactItems(phoneNumberId, waId)).filter((item) => String(item.sk).startsWith('CONV#'))).toEqual([]);
   });
 
   it('keeps statuses of messages another tool sent on the same number, classified by Meta pricing', async () => {
