@@ -147,6 +147,7 @@ const main = async (): Promise<void> => {
     folder: dataDir,
     tableName: process.env.TABLE_NAME as string,
     log: (entry) => log({ service: 'cost-report', ...entry }),
+    atStart: Boolean(process.env.DYNAMODB_DATA_DIR),
   });
   const settings: Record<string, string | undefined> = {};
   for (const name of RESTART_SETTINGS) settings[name] = process.env[name];
@@ -164,7 +165,7 @@ const main = async (): Promise<void> => {
       dynamoDbEndpoint: dynamoDb.endpoint,
       ...(process.env.DYNAMODB_DATA_DIR ? { dynamoDbFolder: process.env.DYNAMODB_DATA_DIR } : {}),
       dataFolder: dataDir,
-      dailyReportFile: running.reports.firstFile,
+      ...(running.reports.firstFile ? { dailyReportFile: running.reports.firstFile } : {}),
       ...(process.env.EVENTS_URL ? { eventsUrl: process.env.EVENTS_URL } : {}),
       today: new Date().toISOString().slice(0, 10),
       secrets: SECRET_SETTINGS.map((name) => ({

@@ -1,8 +1,8 @@
 /**
  * The scheduled cost report locally: the same job as on AWS (`writeDailyReports`, yesterday and the
  * month to date as JSON, CSV and HTML) into the data folder through the same sink interface, where
- * AWS writes to S3. Run once at start, in the background (so the folder soon has a page), and then at
- * 01:00 UTC each day, as the stack's schedule does.
+ * AWS writes to S3. Run at 01:00 UTC each day, as the stack's schedule does, and once at start (in the
+ * background) when the table is kept in a data folder, so the folder soon has a page.
  */
 import { DAY, utcDay } from '../../functions/commons/domain/time.ts';
 import { FileReportSink } from '../../functions/commons/report/file-report-sink.ts';
@@ -19,9 +19,9 @@ export const nextReportAt = (nowMs: number): number => {
 };
 
 export interface LocalDailyReports {
-  /** the HTML file of the daily report being written at start (yesterday's) */
-  firstFile: string;
-  /** settles once the report of the start is written (or failed, logged) */
+  /** the HTML file of the daily report being written at start (yesterday's), when one is */
+  firstFile?: string;
+  /** settles once the report of the start is written (or failed, logged), or at once when none is */
   firstRun: Promise<void>;
   stop(): void;
 }
@@ -31,6 +31,8 @@ export const startLocalDailyReports = async (options: {
   tableName: string;
   log: (entry: Record<string, unknown>) => void;
   now?: () => number;
+  /** also write one at start: only worth it when the table is kept (an in-memory one starts empty) */
+  atStart: boolean;
 }): Promise<LocalDailyReports> => {
   // Loaded once DYNAMODB_ENDPOINT is set, like the handlers.
   const { documentClient } = await import('../../functions/commons/clients/dynamodb.ts');
@@ -66,10 +68,12 @@ export const startLocalDailyReports = async (options: {
     timer.unref();
   };
   // In the background: a month to date takes a while on DynamoDB Local, and nothing waits for it.
-  const firstFile = sink.pathOf(reportKeys(utcDay(Math.floor(now() / 1000) - DAY), 'daily').html);
-  const firstRun = run().then(() => schedule());
+  const firstFile = options.atStart
+    ? sink.pathOf(reportKeys(utcDay(Math.floor(now() / 1000) - DAY), 'daily').html)
+    : undefined;
+  const firstRun = options.atStart ? run().then(() => schedule()) : Promise.resolve(schedule());
   return {
-    firstFile,
+    ...(firstFile === undefined ? {} : { firstFile }),
     firstRun,
     stop: () => {
       stopped = true;

@@ -32,7 +32,7 @@ describe('the start block of npm start', () => {
       '  API             http://127.0.0.1:3000',
       "  sandbox         http://127.0.0.1:3001  (the stand-in for Meta's Graph API; set WHATSAPP_API_URL to send for real)",
       '  cost report     http://127.0.0.1:3000/reports/cost?from=2026-12-01&to=2026-12-01  (Authorization: Bearer $API_TOKEN; Accept: text/html for the page)',
-      '  daily report    /tmp/engine/reports/2026/11/30/daily.html  (yesterday and the month to date, written at start and at 01:00 UTC)',
+      '  daily report    /tmp/engine/reports/2026/11/30/daily.html  (yesterday and the month to date, written now and at 01:00 UTC)',
       '  events          standard output, one JSON line per event (set EVENTS_URL to POST them)',
       '  DynamoDB Local  http://127.0.0.1:8123  (in memory: set DYNAMODB_DATA_DIR to keep it)',
       "  data folder     /tmp/engine  (media, the sandbox's users, daily reports)",
@@ -57,6 +57,10 @@ describe('the start block of npm start', () => {
     });
     expect(text).toContain('  events          POST http://127.0.0.1:4000/  (x-api-key: $EVENTS_API_KEY)\n');
     expect(text).toContain('  DynamoDB Local  http://127.0.0.1:8123  (data kept in ./data)\n');
+    const { dailyReportFile: _file, ...inMemory } = facts;
+    expect(startBanner(inMemory)).toContain(
+      '  daily report    /tmp/engine/reports/  (yesterday and the month to date, written at 01:00 UTC)\n',
+    );
   });
 
   it('quotes a value the shell would read otherwise, so the line can be pasted as it is', () => {

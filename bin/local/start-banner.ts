@@ -91,7 +91,9 @@ export const startBanner = (facts: StartFacts): string => {
     ],
     [
       'daily report',
-      `${facts.dailyReportFile ?? `${facts.dataFolder}/reports/`}  (yesterday and the month to date, written at start and at 01:00 UTC)`,
+      facts.dailyReportFile
+        ? `${facts.dailyReportFile}  (yesterday and the month to date, written now and at 01:00 UTC)`
+        : `${facts.dataFolder}/reports/  (yesterday and the month to date, written at 01:00 UTC)`,
     ],
     [
       'events',
