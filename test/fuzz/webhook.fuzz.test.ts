@@ -471,7 +471,9 @@ describe('POST /webhook fuzzed with validly signed, hostile bodies', () => {
   });
 
   it('checks every cell its messages hold, across all runs', async () => {
-    // The aggregates of the fuzzed numbers once more, after everything: no late or stray unit.
-    expect(await checkCells()).toBeGreaterThan(10);
+    // The aggregates of the fuzzed numbers once more, after everything: no late or stray unit. (Fewer
+    // cells than before issue 12: a message that ends failed, which the fuzzer makes often, now opens
+    // no conversation, so its conversation cell is never written.)
+    expect(await checkCells()).toBeGreaterThan(5);
   });
 });
