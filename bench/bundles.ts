@@ -19,6 +19,8 @@ export interface BundleRow {
   /** against the reference bundle: the budget is ≤ 1.3 for both */
   sizeRatio: number;
   initRatio: number;
+  /** init ratios of the runs one by one (the reference was imported just before, in the same run) */
+  initRatioSpread: { median: number; min: number; max: number };
   /** TCP connections attempted while importing: must be 0 */
   connects: number;
   /** the packages (or our own code) that add the most bytes over the reference, bytes in the output */
@@ -123,7 +125,7 @@ const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 
 export const measureBundles = async (runs = 9): Promise<BundleResult> => {
   const out = mkdtempSync(join(tmpdir(), 'wse-bench-bundles-'));
   try {
-    const names = [...new Set<string>([...routes.map((route) => route.handler), 'cost-report'])];
+    const names = [...new Set<string>([...routes.map((route) => route.handler), 'cost-report', 'apply-webhook-batch'])];
     const entries: Array<{ name: string; entry: string }> = [
       { name: 'reference', entry: join(root, 'bench/reference-handler.ts') },
       ...names.map((name) => ({ name, entry: join(root, 'functions', name, 'index.ts') })),
@@ -146,6 +148,16 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
         .filter((entry) => entry.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes)
         .slice(0, 4);
+    // Per run, against the reference imported in that same run: a slow moment slows both sides.
+    const referenceTaken = samples.get('reference') ?? [];
+    const spreadOf = (taken: Array<ReturnType<typeof importOnce>>) => {
+      const ratios = taken.map((sample, run) => sample.ms / (referenceTaken[run]?.ms ?? sample.ms));
+      return {
+        median: round(median(ratios)),
+        min: round(Math.min(...ratios)),
+        max: round(Math.max(...ratios)),
+      };
+    };
     const rowOf = (
       { name, outfile, sources }: { name: string; outfile: string; sources: Map<string, number> },
       reference?: BundleRow,
@@ -161,6 +173,7 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
         processMs: round(median(taken.map((sample) => sample.processMs)), 1),
         sizeRatio: reference ? round(bytes / reference.bytes) : 1,
         initRatio: reference ? round(initMs / reference.initMs) : 1,
+        initRatioSpread: spreadOf(taken),
         connects: Math.max(...taken.map((sample) => sample.connects)),
         largestAdditions: reference ? additions(sources) : [],
       };

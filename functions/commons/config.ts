@@ -21,6 +21,12 @@ export const NUMBER_SETTINGS = {
   MESSAGES_PER_SECOND: 80,
   PAIR_RATE_INTERVAL_SECONDS: 6,
   PAIR_RATE_BURST: 45,
+  /** writes in flight at once while one webhook POST (or one deferred chunk of it) is applied */
+  INGESTION_CONCURRENCY: 32,
+  /** the DynamoDB client's socket pool: at least the ingestion concurrency, or calls queue for a socket */
+  DYNAMODB_MAX_SOCKETS: 50,
+  /** a webhook POST with more events is answered once stored as batch chunks, applied from the stream */
+  WEBHOOK_DEFER_ABOVE_EVENTS: 50,
 } as const;
 export type NumberSetting = keyof typeof NUMBER_SETTINGS;
 
@@ -71,6 +77,14 @@ export const config = {
   },
   get pairBurst(): number {
     return positive('PAIR_RATE_BURST');
+  },
+  /** writes in flight while a webhook POST is applied (INGESTION_CONCURRENCY, default 32) */
+  get ingestionConcurrency(): number {
+    return Math.ceil(positive('INGESTION_CONCURRENCY'));
+  },
+  /** webhook POSTs with more events than this are deferred (WEBHOOK_DEFER_ABOVE_EVENTS, default 50) */
+  get webhookDeferAboveEvents(): number {
+    return positive('WEBHOOK_DEFER_ABOVE_EVENTS');
   },
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   get wabaId(): string | undefined {

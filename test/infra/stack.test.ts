@@ -199,7 +199,7 @@ describe('the deployed stack', () => {
 
   it('alarms on function errors and on API 5xx', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
-    for (const name of [...routes.map((route) => route.handler), 'cost-report', 'media-worker']) {
+    for (const name of [...routes.map((route) => route.handler), 'cost-report', 'media-worker', 'apply-webhook-batch']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: `${name}: the Lambda threw or timed out`,
         MetricName: 'Errors',
@@ -254,6 +254,7 @@ describe('the deployed stack', () => {
         'cost-report': 'CostReportFunction',
         'publish-events': 'EventPublisherFunction',
         'media-worker': 'MediaWorkerFunction',
+        'apply-webhook-batch': 'WebhookBatchesApply',
       };
       const name = [...routes.map((route) => route.handler), ...BACKGROUND_FUNCTIONS].find((handler) =>
         id.startsWith(background[handler] ?? `Api${pascal(handler)}Function`),

@@ -8,6 +8,7 @@ import { messageItem } from './message';
 import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
+import { webhookBatchItem } from './webhook-batch';
 import { windowItem } from './window';
 
 const unit = {
@@ -40,6 +41,7 @@ const examples = [
   ],
   [numberSlotItem.key('100', 1_760_000_000), 'number-slot', { pk: 'PACE#100#1760000000', sk: 'NUMBER' }],
   [pairSlotItem.key('100', '1555'), 'pair-slot', { pk: 'PACE#100#1555', sk: 'PAIR' }],
+  [webhookBatchItem.key('ab12', 3), 'webhook-batch', { pk: 'WEBHOOK_BATCH#ab12#3', sk: 'BATCH' }],
 ] as const;
 
 describe('item kinds', () => {

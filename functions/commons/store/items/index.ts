@@ -8,6 +8,7 @@ import { messageItem } from './message';
 import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
+import { webhookBatchItem } from './webhook-batch';
 import { windowItem } from './window';
 
 /** Every item kind of the table, once. */
@@ -23,6 +24,7 @@ export const itemKinds = [
   parkedWebhookItem,
   numberSlotItem,
   pairSlotItem,
+  webhookBatchItem,
 ] as const satisfies readonly ItemDeclaration<never[]>[];
 
 /** The kind a key belongs to (a stream image's Keys, say), or undefined for a key no kind declares. */
