@@ -1,4 +1,5 @@
 /** The bench's printed tables, one function per section (run.ts calls those it ran). */
+import type { Bill } from './bill.ts';
 import type { BundleResult } from './bundles.ts';
 import type { CostReportResult } from './cost-report.ts';
 import type { EmulatedCall, EmulationResult } from './emulation.ts';
@@ -223,5 +224,20 @@ export const printEmulation = (emulation: EmulationResult) => {
     '   Projection: time at M MB = time here + CPU here × (1,769 / M − 1), this machine’s core taken as one vCPU ' +
       '(Lambda: 1 vCPU at 1,769 MB, proportionally less below; https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).',
   );
+  say();
+};
+
+export const printBill = (bill: Bill) => {
+  say(`5. AWS bill per million messages (us-east-1 list prices of ${bill.pricesDated}, bench/aws-prices.json; the mix in bench/bill.ts)`);
+  say(
+    renderTable(
+      ['component', 'per message', '$ per million messages'],
+      [
+        ...bill.lines.map((line) => [line.component, line.counted, fixed(line.dollars, 2)]),
+        ['total', '', fixed(bill.total, 2)],
+      ],
+    ),
+  );
+  say(`   budget ≤ $5 per million: ${verdict(bill.total <= 5, `+$${fixed(bill.total - 5, 2)}`)}`);
   say();
 };

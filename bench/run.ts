@@ -12,6 +12,8 @@
  *   2   load       autocannon on POST /webhook with distinct signed bodies; every acknowledged event stored once
  *   3   events     webhook-to-event latency, and the publisher's work and cost per 1,000 events
  *   4   emulation  the webhook with in-region DynamoDB latency, its CPU, projected at 512 MB and 1,769 MB
+ *   5   bill       the AWS bill per million messages of a realistic mix, by component (from 1a, 3 and 4 of
+ *                  this run, or of the last run's bench/results.json)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -83,7 +85,7 @@ if (sections.has('bundles')) {
   print.printBundles(bundles, NOTES.initTime);
 }
 
-const needsDynamoDb = [...sections].some((section) => section !== 'bundles');
+const needsDynamoDb = [...sections].some((section) => section !== 'bundles' && section !== 'bill');
 let exitCode = 0;
 const dynamoDb = needsDynamoDb ? await startDynamoDbLocal() : undefined;
 try {
@@ -160,10 +162,16 @@ try {
     results.emulation = emulation;
     print.printEmulation(emulation);
   }
-  results.seconds = Math.round((performance.now() - started) / 1000);
   // A partial run keeps the other sections of the last results.
   const file = join(root, 'bench/results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  if (sections.has('bill')) {
+    const { billInputsFrom, billPerMillion } = await import('./bill.ts');
+    const bill = billPerMillion(billInputsFrom({ ...previous, ...results }));
+    results.bill = bill;
+    print.printBill(bill);
+  }
+  results.seconds = Math.round((performance.now() - started) / 1000);
   writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   say(`bench/results.json written; ${String(results.seconds)} s in all.`);
 } catch (error) {

@@ -42,3 +42,17 @@ describe('the bench’s arithmetic', () => {
     expect(spreadVerdict({ min: 0.6, max: 0.69 }, 0.7, 'at least')).toBe('fails');
   });
 });
+
+describe('the price list', () => {
+  it('is dated, names its sources, and prices Lambda by requests and GB-seconds', async () => {
+    const { PRICES, lambdaCostPerMillion } = await import('../../bench/prices.ts');
+    expect(PRICES.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const part of [PRICES.dynamodb, PRICES.lambda, PRICES.apiGateway, PRICES.eventBridge, PRICES.s3]) {
+      expect(part.source).toMatch(/^https:\/\/aws\.amazon\.com\//);
+    }
+    // 1 GB for 1 s, a million times: the requests plus a million GB-seconds.
+    expect(lambdaCostPerMillion(1024, 1000)).toBeCloseTo(0.2 + 13.3334, 4);
+    // Billed by the started millisecond.
+    expect(lambdaCostPerMillion(1024, 0.2)).toBeCloseTo(lambdaCostPerMillion(1024, 1), 10);
+  });
+});
