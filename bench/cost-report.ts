@@ -35,6 +35,8 @@ export interface CostReportMonth {
   /** median time of the whole report (store reads and pricing), ms */
   reportMs: number;
   samplesMs: number[];
+  /** the median report before its days were folded */
+  unfoldedReportMs: number;
   /** units the report priced: must equal the messages seeded (per-message pricing) */
   reportedUnits: number;
   seedMs: number;
@@ -47,6 +49,10 @@ export interface CostReportResult {
   ratio: number;
   /** the ratio sample by sample (the two reports run one after the other each time) */
   spread: { min: number; max: number };
+  /** the same before the days were folded: a month as ingestion leaves it */
+  unfolded: { ratio: number; spread: { min: number; max: number } };
+  /** folding both months' 60 days, ms */
+  foldMs: number;
 }
 
 const PHONE_NUMBER_ID = '109990000000009';
@@ -203,44 +209,65 @@ export const measureCostReport = async (
     }
     const store = new DynamoDbReportStore(client, tableName);
     const rateCard = shippedRateCard();
-    const timings = new Map<string, number[]>(months.map(({ month }) => [month, []]));
-    const units = new Map<string, number>();
-    // One unmeasured report each first (JIT, connections), then alternating measured runs.
-    for (let run = -1; run < samples; run++) {
-      for (const { month } of months) {
-        const started = performance.now();
-        const report = await withTimeout(
-          buildCostReport({ store, rateCard }, { from: `${month}-01`, to: `${month}-30` }),
-          120_000,
-          `the cost report of ${month}`,
-        );
-        const ms = performance.now() - started;
-        if (run >= 0) timings.get(month)?.push(ms);
-        units.set(
-          month,
-          report.rows.reduce((sum, row) => sum + row.billableUnits + row.freeUnits, 0),
-        );
+    /** Alternating reports of the two months; the median of each and the per-run ratios. */
+    const measure = async () => {
+      const timings = new Map<string, number[]>(months.map(({ month }) => [month, []]));
+      const units = new Map<string, number>();
+      // One unmeasured report each first (JIT, connections), then alternating measured runs.
+      for (let run = -1; run < samples; run++) {
+        for (const { month } of months) {
+          const started = performance.now();
+          const report = await withTimeout(
+            buildCostReport({ store, rateCard }, { from: `${month}-01`, to: `${month}-30` }),
+            120_000,
+            `the cost report of ${month}`,
+          );
+          const ms = performance.now() - started;
+          if (run >= 0) timings.get(month)?.push(Math.round(ms * 10) / 10);
+          units.set(
+            month,
+            report.rows.reduce((sum, row) => sum + row.billableUnits + row.freeUnits, 0),
+          );
+        }
       }
+      const [smallMs, largeMs] = months.map(({ month }) => timings.get(month) ?? []) as [number[], number[]];
+      const ratios = smallMs.map((ms, i) => (largeMs[i] as number) / ms);
+      const round2 = (value: number) => Math.round(value * 100) / 100;
+      return {
+        smallMs,
+        largeMs,
+        units,
+        ratio: round2(median(largeMs) / median(smallMs)),
+        spread: { min: round2(Math.min(...ratios)), max: round2(Math.max(...ratios)) },
+      };
+    };
+    // As ingestion leaves a month: every day in its shards.
+    const unfolded = await measure();
+    // As the daily report leaves a finished month: every day folded once final.
+    const foldStarted = performance.now();
+    for (const { month } of months) {
+      for (const day of daysBetween(`${month}-01`, `${month}-30`)) await store.foldDay(day);
     }
-    const [small, large] = seeded.map((entry) => {
-      const samplesMs = (timings.get(entry.month) ?? []).map((ms) => Math.round(ms * 10) / 10);
+    const foldMs = Math.round(performance.now() - foldStarted);
+    const folded = await measure();
+    const [small, large] = seeded.map((entry, i) => {
+      const samplesMs = i === 0 ? folded.smallMs : folded.largeMs;
       return {
         ...entry,
         seedMs: Math.round(entry.seedMs),
         reportMs: median(samplesMs),
         samplesMs,
-        reportedUnits: units.get(entry.month) ?? 0,
+        unfoldedReportMs: median(i === 0 ? unfolded.smallMs : unfolded.largeMs),
+        reportedUnits: folded.units.get(entry.month) ?? 0,
       };
     }) as [CostReportMonth, CostReportMonth];
-    const ratios = small.samplesMs.map((ms, i) => (large.samplesMs[i] as number) / ms);
     return {
       small,
       large,
-      ratio: Math.round((large.reportMs / small.reportMs) * 100) / 100,
-      spread: {
-        min: Math.round(Math.min(...ratios) * 100) / 100,
-        max: Math.round(Math.max(...ratios) * 100) / 100,
-      },
+      ratio: folded.ratio,
+      spread: folded.spread,
+      unfolded: { ratio: unfolded.ratio, spread: unfolded.spread },
+      foldMs,
     };
   } finally {
     base.destroy();

@@ -19,6 +19,7 @@ import type { ReportSink } from '#report/report-sink';
 import { S3ReportSink } from '#report/s3-report-sink';
 import { writeReportFiles } from '#report/write-report-files';
 import { DynamoDbReportStore } from '#store/dynamodb-report-store';
+import { foldableDay } from '#store/items/aggregate-day';
 
 export interface ScheduledReportDeps extends CostReportDeps {
   sink: ReportSink;
@@ -58,6 +59,8 @@ export const createHandler = (deps: ScheduledReportDeps) =>
       ...(await writeReportFiles(deps.sink, monthToDate, { day, name: 'month-to-date', generatedAt })),
     ];
     for (const [phoneNumberId, amount] of costByNumber(daily)) deps.publishCost(phoneNumberId, amount, daily.currency);
+    // The day that just became final is folded: later reports read it with one Query, not one per shard.
+    await deps.store.foldDay?.(foldableDay(now, config.retentionDays));
     logger.info('cost report written', {
       day,
       total: daily.total,

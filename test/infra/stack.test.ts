@@ -171,7 +171,7 @@ describe('the deployed stack', () => {
     });
   });
 
-  it('lets the report function only query the table, put objects under reports/, and log, trace, dead-letter', () => {
+  it('lets the report function only query the table and fold finished days, put objects under reports/, and log, trace, dead-letter', () => {
     const [, fn] = resources('AWS::Lambda::Function').find(([id]) => /^CostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
     const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOfRole(roleId);
@@ -181,6 +181,7 @@ describe('the deployed stack', () => {
     expect(new Set(actions)).toEqual(
       new Set([
         'dynamodb:Query',
+        'dynamodb:PutItem',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',

@@ -14,4 +14,9 @@ export interface AggregateCell {
 export interface ReportStore {
   /** every cell of the UTC days from `from` to `to` inclusive (YYYY-MM-DD) */
   readCells(from: string, to: string): Promise<AggregateCell[]>;
+  /**
+   * Folds a finished day's shards into one read (the DynamoDB adapter); only for a day older than
+   * the message retention, which no event can change any more.
+   */
+  foldDay?(day: string): Promise<{ cells: number; parts: number }>;
 }

@@ -1,4 +1,5 @@
 import { aggregateCellItem } from './aggregate-cell';
+import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
 import { conversationItem } from './conversation';
 import type { ItemDeclaration } from './declaration';
@@ -19,6 +20,7 @@ export const itemKinds = [
   messageItem,
   ledgerEntryItem,
   aggregateCellItem,
+  aggregateDayItem,
   templateItem,
   idempotencyRecordItem,
   parkedWebhookItem,
