@@ -85,6 +85,13 @@ export const printBundles = (bundles: BundleResult, note: string) => {
       ],
     ),
   );
+  for (const row of bundles.functions) {
+    if (!row.additionInitMs?.length) continue;
+    const parts = row.additionInitMs.map(
+      (a) => `${a.source} ${kb(a.bytes)}: ${Number.isNaN(a.initMs) ? 'not measurable (needed at import)' : `${fixed(a.initMs, 1)} ms`}`,
+    );
+    say(`   ${row.name} over the size budget; init each of its largest packages costs: ${parts.join(', ')}`);
+  }
   const connected = bundles.functions.filter((row) => row.connects > 0).map((row) => row.name);
   say(`   ${connected.length ? `CONNECTED TO THE NETWORK WHILE IMPORTING: ${connected.join(', ')}` : note}`);
   say();

@@ -10,6 +10,7 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = (type: string): [string, Resource][] =>
   Object.entries(template.findResources(type) as Record<string, Resource>);
 type Statement = { Action: string | string[]; Resource: unknown };
+const STREAM_ACTIONS = ['dynamodb:ListStreams', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
 
 const [applyId, apply] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith('WebhookBatchesApply')) ?? [];
 
@@ -24,7 +25,8 @@ describe('the webhook batch applier in the deployed stack', () => {
     const tableActions = new Set(
       statements
         .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
-        .filter((action) => /^dynamodb:(Get|Batch|Query|Put|Update|Delete|Condition)/.test(action)),
+        // the table's own actions: the stream reads the event source mapping needs are apart
+        .filter((action) => action.startsWith('dynamodb:') && !STREAM_ACTIONS.includes(action)),
     );
     expect(tableActions).toEqual(new Set(routeOf('webhook').tableActions));
   });

@@ -42,12 +42,13 @@ export const backlogPost = (options: {
       payloads.statusUpdate({ id, status, timestamp: now - 300 + k, recipientId: waId }),
     ),
   );
-  const half = (list: unknown[]) => [list.slice(0, list.length / 2), list.slice(list.length / 2)];
-  const [inboundA, inboundB] = half(inbound);
-  const [statusesA, statusesB] = half(statuses);
+  // Two changes of half the messages and half the statuses each, as Meta splits a big batch.
+  const halves = <T>(list: T[]): [T[], T[]] => [list.slice(0, list.length / 2), list.slice(list.length / 2)];
+  const [inboundA, inboundB] = halves(inbound);
+  const [statusesA, statusesB] = halves(statuses);
   const body = payloads.webhookBody([
-    payloads.messagesChange({ phoneNumberId, messages: inboundA as never, statuses: statusesA as never }),
-    payloads.messagesChange({ phoneNumberId, messages: inboundB as never, statuses: statusesB as never }),
+    payloads.messagesChange({ phoneNumberId, messages: inboundA, statuses: statusesA }),
+    payloads.messagesChange({ phoneNumberId, messages: inboundB, statuses: statusesB }),
   ]);
   return {
     body,

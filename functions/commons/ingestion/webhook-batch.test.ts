@@ -77,10 +77,12 @@ describe('deferring big webhook POSTs', () => {
   it('applies the deferred chunks to the same state as the synchronous path, a second time changing nothing', async () => {
     const body = payloads.webhookBody(payloads.messagesChange({ phoneNumberId: PN, messages: inbound(30) }));
     const raw = Buffer.from(JSON.stringify(body));
-    const direct = memoryStores();
+    // The alias expiry follows the store's clock: the same fixed clock on both sides.
+    const retention = { clock: () => T, retentionDays: 30 };
+    const direct = memoryStores(undefined, retention);
     await ingestWebhook(parseWebhook(body), { stores: direct, now: T, retentionDays: 30 });
 
-    const deferred = memoryStores();
+    const deferred = memoryStores(undefined, retention);
     const accepted = await deferWebhook(parseWebhook(body), raw, {
       batches: deferred.batches,
       now: T,
