@@ -30,6 +30,8 @@ export interface WorkerOptions {
   updates: number;
   /** the deferral threshold of the deferred side */
   aboveEvents: number;
+  /** ingestion concurrencies tried on the big POST applied in the request (the socket pool is larger) */
+  sweep: number[];
 }
 
 export interface WorkerResult {
@@ -38,6 +40,8 @@ export interface WorkerResult {
   /** per round: the same-sized POST applied synchronously, then deferred (A B A B) */
   bigRounds: Array<{ synchronous: CallSample; deferred: CallSample }>;
   requests: { synchronous: number; deferred: number };
+  /** the big POST applied in the request at each ingestion concurrency of the sweep */
+  concurrency: Array<{ concurrency: number } & CallSample>;
 }
 
 const options = JSON.parse(process.env.EMULATION_OPTIONS ?? '{}') as WorkerOptions;
@@ -117,7 +121,13 @@ const seedTemplate = async (id: string, waId: string) => {
 };
 
 const run = async (): Promise<WorkerResult> => {
-  const result: WorkerResult = { inbound: [], delivered: [], bigRounds: [], requests: { synchronous: 0, deferred: 0 } };
+  const result: WorkerResult = {
+    inbound: [],
+    delivered: [],
+    bigRounds: [],
+    requests: { synchronous: 0, deferred: 0 },
+    concurrency: [],
+  };
   // Warm-up: module init, connections, JIT, as a warm Lambda container has them.
   for (let i = 0; i < 10; i++) await call(synchronous, inboundPayload(`4917${String(9_000_000 + i)}`));
 
@@ -155,6 +165,13 @@ const run = async (): Promise<WorkerResult> => {
     const b = await sample(deferred, 500_000 + round * 1000);
     result.bigRounds.push({ synchronous: a.taken, deferred: b.taken });
     result.requests = { synchronous: a.requests, deferred: b.requests };
+  }
+  // The ingestion concurrency: the same POST shape at each setting, one after the other.
+  for (const [index, concurrency] of options.sweep.entries()) {
+    const handler = createHandler({ stores, clock: nowSeconds, secrets, retentionDays: 30, concurrency });
+    const post = backlogPost({ phoneNumberId, now: nowSeconds(), users: 100, inbound, templates, firstUser: 800_000 + index * 1000 });
+    await post.seed(seedClient, tableName);
+    result.concurrency.push({ concurrency, ...(await call(handler, post.body)) });
   }
   return result;
 };

@@ -64,6 +64,8 @@ export interface EmulationResult {
   /** acceptance 2: single-event p99 within 150 ms at 512 MB */
   singleVerdicts: { inbound: Verdict; delivered: Verdict };
   lag: { updates: number; firstChunkMs: number; allMs: number; chunks: number };
+  /** the big POST applied in the request at each ingestion concurrency: time here and at 512 MB */
+  concurrency: Array<{ concurrency: number; wallMs: number; cpuMs: number; at512Ms: number }>;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -197,7 +199,7 @@ const measureLag = async (dynamoDbEndpoint: string, proxyUrl: string, updates: n
 
 export const measureEmulation = async (
   dynamoDbEndpoint: string,
-  options: WorkerOptions = { singles: 100, rounds: 5, updates: 1000, aboveEvents: 50 },
+  options: WorkerOptions = { singles: 100, rounds: 5, updates: 1000, aboveEvents: 50, sweep: [8, 32, 128] },
 ): Promise<EmulationResult> => {
   const latency = parseLatencyProfile(process.env.BENCH_LATENCY);
   const proxy = await startLatencyProxy({ target: dynamoDbEndpoint, profile: latency });
@@ -210,6 +212,8 @@ export const measureEmulation = async (
         TABLE_NAME: table,
         EMULATION_SEED_ENDPOINT: dynamoDbEndpoint,
         EMULATION_OPTIONS: JSON.stringify(options),
+        // a pool larger than any concurrency of the sweep, so the sweep measures the concurrency alone
+        DYNAMODB_MAX_SOCKETS: String(Math.max(50, ...options.sweep)),
       }),
       300_000,
       'the emulation worker',
@@ -246,6 +250,12 @@ export const measureEmulation = async (
         delivered: delivered.projected[512].p99 <= 150 ? 'holds' : 'fails',
       },
       lag,
+      concurrency: worker.concurrency.map((sample) => ({
+        concurrency: sample.concurrency,
+        wallMs: Math.round(sample.wallMs),
+        cpuMs: Math.round(sample.cpuMs),
+        at512Ms: Math.round(projectedMs(sample, 512)),
+      })),
     };
   } finally {
     await proxy.close();

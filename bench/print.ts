@@ -235,6 +235,12 @@ export const printEmulation = (emulation: EmulationResult) => {
       `${fixed(lag.allMs / 1000, 2)} s after the 200`,
   );
   say(
+    `4c. Ingestion concurrency, the ${big.updates}-update POST applied in the request: ` +
+      emulation.concurrency
+        .map((c) => `${c.concurrency} in flight ${fixed(c.wallMs, 0)} ms here (CPU ${fixed(c.cpuMs, 0)} ms), ${fixed(c.at512Ms, 0)} ms at 512 MB`)
+        .join('; '),
+  );
+  say(
     '   Projection: time at M MB = time here + CPU here × (1,769 / M − 1), this machine’s core taken as one vCPU ' +
       '(Lambda: 1 vCPU at 1,769 MB, proportionally less below; https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).',
   );
