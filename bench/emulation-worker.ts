@@ -7,17 +7,16 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { dynamoDbIngestionStores } from '#ingestion/dynamodb-ingestion-stores';
 import { recordSentMessage } from '#send/record-sent-message';
 import { DynamoDbWebhookBatches } from '#store/dynamodb-webhook-batches';
-import { signBody } from '#webhook/signature';
 import { createHandler } from '../functions/webhook/index.ts';
 import { tableStores } from '../test/support/stores.ts';
 import { backlogPost } from '../test/support/big-webhook.ts';
 import * as payloads from '../test/fixtures/payloads.ts';
-import { BENCH, nowSeconds } from './env.ts';
+import { BENCH, nowSeconds, signedWebhookEvent } from './env.ts';
 
 export interface CallSample {
   wallMs: number;
@@ -77,22 +76,9 @@ documentClient.middlewareStack.add(
   { step: 'initialize', name: 'emulationRequestCount' },
 );
 
-const event = (payload: unknown): APIGatewayProxyEventV2 => {
-  const body = JSON.stringify(payload);
-  return {
-    version: '2.0',
-    routeKey: 'POST /webhook',
-    rawPath: '/webhook',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, BENCH.appSecret) },
-    requestContext: { requestId: 'emulation', http: { method: 'POST', path: '/webhook' } },
-    body,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-};
-
 /** Time to the 200 and the CPU it took, for one call of the handler. */
 const call = async (handler: typeof synchronous, payload: unknown): Promise<CallSample> => {
-  const request = event(payload);
+  const request = signedWebhookEvent(payload, 'emulation');
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = (await handler(request, { awsRequestId: 'emulation' } as Context)) as APIGatewayProxyStructuredResultV2;

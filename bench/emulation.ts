@@ -16,10 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { createSessionTable, localClient } from '../bin/local/dynamodb-local.ts';
 import { LocalStreamReader } from '../bin/local/events/stream-reader.ts';
-import { benchEnv, BENCH, nowSeconds, withTimeout } from './env.ts';
+import { benchEnv, BENCH, nowSeconds, signedWebhookEvent, withTimeout } from './env.ts';
 import { parseLatencyProfile, startLatencyProxy, type LatencyProfile } from './latency-proxy.ts';
 import { lambdaCostPerMillion } from './prices.ts';
 import { median, percentile, projectedMs, roundRatios, spreadVerdict, type RatioSpread, type Verdict } from './stats.ts';
@@ -117,7 +117,6 @@ const measureLag = async (dynamoDbEndpoint: string, proxyUrl: string, updates: n
   const { dynamoDbIngestionStores } = await import('#ingestion/dynamodb-ingestion-stores');
   const { chunkOfRecord } = await import('#ingestion/webhook-batch-record');
   const { DynamoDbWebhookBatches } = await import('#store/dynamodb-webhook-batches');
-  const { signBody } = await import('#webhook/signature');
   const { backlogPost } = await import('../test/support/big-webhook.ts');
   const base = new DynamoDBClient({
     endpoint: proxyUrl,
@@ -163,19 +162,7 @@ const measureLag = async (dynamoDbEndpoint: string, proxyUrl: string, updates: n
       firstUser: 900_000,
     });
     await post.seed(DynamoDBDocumentClient.from(localClient(dynamoDbEndpoint)), table);
-    const body = JSON.stringify(post.body);
-    const answer = (await webhook(
-      {
-        version: '2.0',
-        routeKey: 'POST /webhook',
-        rawPath: '/webhook',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, BENCH.appSecret) },
-        requestContext: { requestId: 'lag', http: { method: 'POST', path: '/webhook' } },
-        body,
-        isBase64Encoded: false,
-      } as unknown as APIGatewayProxyEventV2,
-      {} as Context,
-    )) as APIGatewayProxyStructuredResultV2;
+    const answer = (await webhook(signedWebhookEvent(post.body, 'lag'), { awsRequestId: 'lag' } as Context)) as APIGatewayProxyStructuredResultV2;
     const answered = performance.now();
     const { chunks } = JSON.parse(answer.body ?? '{}') as { chunks: number };
     await withTimeout(

@@ -1,21 +1,8 @@
 import { billPerMillion, MIX } from '../../bench/bill.ts';
-import type { Work } from '../../bench/capacity.ts';
+import { emptyWork, type Work } from '../../bench/capacity.ts';
 import { PRICES } from '../../bench/prices.ts';
 
-const work = (w: Partial<Work>): Work => ({
-  reads: 0,
-  writes: 0,
-  transactions: 0,
-  transactionItems: 0,
-  rcu: 0,
-  wcu: 0,
-  transactionWcuReported: 0,
-  indexWcu: 0,
-  failed: 0,
-  unreported: 0,
-  byCommand: {},
-  ...w,
-});
+const work = (w: Partial<Work>): Work => ({ ...emptyWork(), ...w });
 
 const EVENTS = [
   'inbound message (user known)',
