@@ -8,7 +8,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from '../dynamodb-local.ts';
 import { LocalStreamReader } from './stream-reader.ts';
 
@@ -58,20 +58,32 @@ export const webhookBatchHandler = async (tableName: string) => {
   return (event: DynamoDBStreamEvent) => handler(event, context());
 };
 
-export const startWebhookBatches = async (options: WebhookBatchOptions): Promise<LocalStreamReader> => {
-  const apply = await webhookBatchHandler(options.tableName);
+/**
+ * The consumer of the stream (a name and its handler, as the local stream reader calls a Lambda):
+ * applies the chunks, and logs each applied one itself, whatever the function's log level.
+ */
+export const webhookBatchConsumer = async (
+  tableName: string,
+  log: (entry: Record<string, unknown>) => void,
+): Promise<{ name: string; handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> }> => {
+  const apply = await webhookBatchHandler(tableName);
   const { chunkOfRecord } = await import('../../../functions/commons/ingestion/webhook-batch-record.ts');
-  // Each chunk applied is logged by the reader too, whatever the function's log level.
   const handler = async (event: DynamoDBStreamEvent) => {
     const result = await apply(event);
     const failed = result.batchItemFailures[0]?.itemIdentifier;
     for (const record of event.Records) {
       if (failed !== undefined && record.dynamodb?.SequenceNumber === failed) break;
       const chunk = chunkOfRecord(record);
-      if (chunk) options.log({ message: 'webhook batch chunk applied', batch: chunk.batchId, chunk: chunk.chunk });
+      if (chunk) log({ message: 'webhook batch chunk applied', batch: chunk.batchId, chunk: chunk.chunk });
     }
     return result;
   };
+  return { name: 'webhook-batches', handler };
+};
+
+/** A stream reader of its own for the consumer (npm start, webhook-batches-main.ts, the tests). */
+export const startWebhookBatches = async (options: WebhookBatchOptions): Promise<LocalStreamReader> => {
+  const { handler } = await webhookBatchConsumer(options.tableName, options.log);
   const checkpointFile =
     options.checkpointFile ??
     (options.dataDir
