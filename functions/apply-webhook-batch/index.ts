@@ -24,7 +24,7 @@ export interface ApplyBatchDeps {
  * ingestion is idempotent, which is what makes a kill mid-chunk safe.
  */
 export const createHandler = (deps: () => ApplyBatchDeps) =>
-  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(async (event) => {
+  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(async (event: DynamoDBStreamEvent) => {
     for (const record of event.Records) {
       const chunk = chunkOfRecord(record);
       if (!chunk) continue;

@@ -43,7 +43,7 @@ describe('apply-webhook-batch killed mid-batch', () => {
 
   it('ends with every event of a 1,000-update POST applied exactly once', async () => {
     const phoneNumberId = uniquePhoneNumberId();
-    const post = backlogPost({ phoneNumberId, now, users: 100, inbound: 400, templates: 200 });
+    const post = backlogPost({ phoneNumberId, now, users: 200, inbound: 400, templates: 200 });
     expect(post.events).toBe(1000);
     const [reference, table] = [await freshTable('kill-sync'), await freshTable('kill-batches')];
     const client = testDocumentClient();
@@ -77,5 +77,5 @@ describe('apply-webhook-batch killed mid-batch', () => {
     // The rest of the stream is worked off too: all four chunks reported applied after the restart.
     expect(await waitUntil(() => output.split('webhook batch chunk applied').length - 1 >= 4, 120_000)).toBe(true);
     expect(await ingestedState(table)).toEqual(expected);
-  });
+  }, 300_000);
 });

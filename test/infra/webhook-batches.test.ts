@@ -46,7 +46,7 @@ describe('the webhook batch applier in the deployed stack', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
-              dynamodb: { Keys: { pk: { S: [{ prefix: 'WEBHOOK_BATCH#' }] }, sk: { S: ['BATCH'] } } },
+              dynamodb: { Keys: { pk: { S: [{ prefix: 'WEBHOOK_BATCH#' }] }, sk: { S: [{ prefix: 'CHUNK#' }] } } },
             }),
           },
         ],

@@ -25,7 +25,7 @@ describe('folding a finished day of aggregates', () => {
       const unit = {
         day,
         phoneNumberId,
-        country: `C${i % 50}`,
+        country: `C${i}`,
         category: i % 2 ? 'marketing' : 'utility',
         pricingModel: 'PMP',
         pricingType: `t${Math.floor(i / 100)}`,

@@ -8,7 +8,7 @@ import type { StoredChunk } from './webhook-batch';
  */
 export const WEBHOOK_BATCH_STREAM_FILTER = {
   eventName: ['INSERT'],
-  dynamodb: { Keys: { pk: { S: [{ prefix: 'WEBHOOK_BATCH#' }] }, sk: { S: ['BATCH'] } } },
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'WEBHOOK_BATCH#' }] }, sk: { S: [{ prefix: 'CHUNK#' }] } } },
 } as const;
 
 /**

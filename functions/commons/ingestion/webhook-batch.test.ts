@@ -103,8 +103,14 @@ describe('deferring big webhook POSTs', () => {
       }
     };
     await applyAll();
+    // The history key's middle is the arrival time in ms (a tiebreak within Meta's second): it differs.
     const withoutChunks = (stores: ReturnType<typeof memoryStores>) =>
-      stores.table.all().filter((item) => !item.pk.startsWith('WEBHOOK_BATCH#'));
+      stores.table
+        .all()
+        .filter((item) => !item.pk.startsWith('WEBHOOK_BATCH#'))
+        .map((item) =>
+          typeof item.historySk === 'string' ? { ...item, historySk: item.historySk.replace(/#\d+#/, '#arrival#') } : item,
+        );
     expect(withoutChunks(deferred)).toEqual(withoutChunks(direct));
     await applyAll();
     expect(withoutChunks(deferred)).toEqual(withoutChunks(direct));
@@ -120,7 +126,7 @@ describe('the stream record of a chunk', () => {
         SequenceNumber: '1',
         NewImage: {
           pk: { S: pk },
-          sk: { S: 'BATCH' },
+          sk: { S: 'CHUNK#002' },
           batchId: { S: 'ab' },
           chunk: { N: '2' },
           receivedAt: { N: String(T) },
@@ -131,16 +137,16 @@ describe('the stream record of a chunk', () => {
 
   it('reads an inserted chunk as Lambda delivers it (base64) and as the SDK does (bytes)', () => {
     const expected = { batchId: 'ab', chunk: 2, receivedAt: T, payload: expect.anything() };
-    const fromLambda = chunkOfRecord(record('INSERT', 'WEBHOOK_BATCH#ab#2', payload.toString('base64')));
-    const fromSdk = chunkOfRecord(record('INSERT', 'WEBHOOK_BATCH#ab#2', new Uint8Array(payload)));
+    const fromLambda = chunkOfRecord(record('INSERT', 'WEBHOOK_BATCH#ab', payload.toString('base64')));
+    const fromSdk = chunkOfRecord(record('INSERT', 'WEBHOOK_BATCH#ab', new Uint8Array(payload)));
     expect(fromLambda).toEqual(expected);
     expect(Buffer.from(fromLambda?.payload as Uint8Array)).toEqual(payload);
     expect(Buffer.from(fromSdk?.payload as Uint8Array)).toEqual(payload);
   });
 
   it('ignores anything else: a modified or removed chunk, another item kind', () => {
-    expect(chunkOfRecord(record('MODIFY', 'WEBHOOK_BATCH#ab#2', payload.toString('base64')))).toBeUndefined();
-    expect(chunkOfRecord(record('REMOVE', 'WEBHOOK_BATCH#ab#2', payload.toString('base64')))).toBeUndefined();
+    expect(chunkOfRecord(record('MODIFY', 'WEBHOOK_BATCH#ab', payload.toString('base64')))).toBeUndefined();
+    expect(chunkOfRecord(record('REMOVE', 'WEBHOOK_BATCH#ab', payload.toString('base64')))).toBeUndefined();
     expect(chunkOfRecord(record('INSERT', 'MSG#wamid.x', payload.toString('base64')))).toBeUndefined();
   });
 });

@@ -14,26 +14,25 @@ export class DynamoDbWebhookBatches implements WebhookBatches {
   ) {}
 
   async accept(chunks: readonly WebhookBatchChunk[]): Promise<AcceptedBatch> {
-    const outcomes = await Promise.allSettled(
-      chunks.map((chunk) =>
-        this.client.send(
+    const accepted: AcceptedBatch = { written: 0, already: 0 };
+    // One at a time, in order: the stream then carries them in the POST's order. A failure stops
+    // the rest; Meta's redelivery writes them, after the ones already there.
+    for (const chunk of chunks) {
+      try {
+        await this.client.send(
           new PutCommand({
             TableName: this.tableName,
             Item: toWebhookBatchItem(chunk),
             // A redelivery of the same POST must not insert the chunk again: that would apply it again.
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        ),
-      ),
-    );
-    const accepted: AcceptedBatch = { written: 0, already: 0 };
-    const failures: unknown[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.status === 'fulfilled') accepted.written++;
-      else if (isConditionFailure(outcome.reason)) accepted.already++;
-      else failures.push(outcome.reason);
+        );
+        accepted.written++;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        accepted.already++;
+      }
     }
-    if (failures.length > 0) throw failures[0];
     return accepted;
   }
 }

@@ -23,6 +23,6 @@ export interface AcceptedBatch {
 
 /** Where big webhook POSTs are kept durably between their 200 and their application. */
 export interface WebhookBatches {
-  /** writes each chunk unless it exists (one conditional write each); all chunks are tried */
+  /** writes each chunk unless it exists (one conditional write each), in order, stopping at a failure */
   accept(chunks: readonly WebhookBatchChunk[]): Promise<AcceptedBatch>;
 }

@@ -43,7 +43,7 @@ const examples = [
   [numberSlotItem.key('100', 1_760_000_000), 'number-slot', { pk: 'PACE#100#1760000000', sk: 'NUMBER' }],
   [pairSlotItem.key('100', '1555'), 'pair-slot', { pk: 'PACE#100#1555', sk: 'PAIR' }],
   [aggregateDayItem.key('2026-11-02', 1), 'aggregate-day', { pk: 'AGGDAY#2026-11-02', sk: 'PART#001' }],
-  [webhookBatchItem.key('ab12', 3), 'webhook-batch', { pk: 'WEBHOOK_BATCH#ab12#3', sk: 'BATCH' }],
+  [webhookBatchItem.key('ab12', 3), 'webhook-batch', { pk: 'WEBHOOK_BATCH#ab12', sk: 'CHUNK#003' }],
 ] as const;
 
 describe('item kinds', () => {

@@ -8,7 +8,9 @@ import { declare } from './declaration';
  * gzipped, applied later from the table's stream by the same ingestion code. Its key is the
  * digest of the POST's raw body and the chunk's place in it, so Meta's redelivery of the same POST
  * finds every chunk already there (one conditional write each) and nothing is applied twice.
- * Each chunk has its own partition, so the stream hands chunks to processors in parallel.
+ * The chunks of one POST share a partition and are written in order, so the stream hands them to
+ * the processor in the POST's order (Lambda keeps the order of records with one partition key),
+ * as the synchronous path would apply them; different POSTs are applied side by side.
  */
 export type WebhookBatchItem = TableKey & {
   /** sha256 of the POST's raw body, hex, 32 characters */
@@ -26,12 +28,15 @@ export type WebhookBatchItem = TableKey & {
 };
 
 const PREFIX = 'WEBHOOK_BATCH#';
-const SK = 'BATCH';
+const SK_PREFIX = 'CHUNK#';
 
 export const webhookBatchItem = declare({
   kind: 'webhook-batch',
-  key: (batchId: string, chunk: number): TableKey => ({ pk: `${PREFIX}${batchId}#${chunk}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  key: (batchId: string, chunk: number): TableKey => ({
+    pk: `${PREFIX}${batchId}`,
+    sk: `${SK_PREFIX}${String(chunk).padStart(3, '0')}`,
+  }),
+  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk.startsWith(SK_PREFIX),
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem if absent: a redelivered POST's chunk is recognised, not written again */
