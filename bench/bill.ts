@@ -91,13 +91,15 @@ export const billPerMillion = (inputs: BillInputs, prices: AwsPrices = PRICES): 
   const inbound = MIX.inboundKnown + MIX.inboundFirst;
   const events = inbound * 2 + MIX.inboundFirst * 2 + statuses + opened;
 
-  const lambda = (count: number, memoryMb: number, ms: number) => (count * lambdaCostPerMillion(memoryMb, ms, prices)) / 1e6;
+  const lambda = (count: number, memoryMb: number, ms: number) =>
+    (count * lambdaCostPerMillion(memoryMb, ms, prices)) / 1e6;
   const publisherInvocations = events * (inputs.publisherInvocationsPerEvent ?? MIX.publisherInvocationsPerEvent);
   const perMsg = (count: number) => (count / MESSAGES_IN_MIX).toFixed(3);
   const lambdaLines: Array<[string, number, string]> = [
     [
       'webhook',
-      lambda(inbound, MIX.webhookMb, inputs.webhookMs.inbound) + lambda(statuses, MIX.webhookMb, inputs.webhookMs.status),
+      lambda(inbound, MIX.webhookMb, inputs.webhookMs.inbound) +
+        lambda(statuses, MIX.webhookMb, inputs.webhookMs.status),
       `${perMsg(inbound + statuses)} invocations at ${MIX.webhookMb} MB`,
     ],
     ['send-message', lambda(sends, MIX.sendMb, MIX.sendMs), `${perMsg(sends)} invocations of ${MIX.sendMs} ms`],
@@ -124,7 +126,11 @@ export const billPerMillion = (inputs: BillInputs, prices: AwsPrices = PRICES): 
       dollars: perMessage((reads * prices.dynamodb.readRequestUnitPerMillion) / 1e6),
       counted: `${(reads / MESSAGES_IN_MIX).toFixed(2)} RRU`,
     },
-    ...lambdaLines.map(([name, dollars, counted]) => ({ component: `Lambda ${name}`, dollars: perMessage(dollars), counted })),
+    ...lambdaLines.map(([name, dollars, counted]) => ({
+      component: `Lambda ${name}`,
+      dollars: perMessage(dollars),
+      counted,
+    })),
     {
       component: 'API Gateway (HTTP API)',
       dollars: perMessage(((inbound + statuses + sends) * prices.apiGateway.httpApiRequestsPerMillion) / 1e6),
@@ -150,7 +156,10 @@ export const billInputsFrom = (results: Record<string, unknown>): BillInputs => 
   const rows = results.workPerEvent as Array<{ event: string; work: Work }> | undefined;
   if (!rows) throw new Error('the bill needs section 1a: run `npm run bench -- --only work,emulation,bill` first');
   const emulation = results.emulation as
-    | { inbound: { projected: Record<string, { p50: number }> }; delivered: { projected: Record<string, { p50: number }> } }
+    | {
+        inbound: { projected: Record<string, { p50: number }> };
+        delivered: { projected: Record<string, { p50: number }> };
+      }
     | undefined;
   const events = results.events as { per1000?: { invocations?: number } } | undefined;
   const perEvent = events?.per1000?.invocations ? events.per1000.invocations / 1000 : undefined;

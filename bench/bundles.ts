@@ -57,7 +57,11 @@ const stubbing = (packages: readonly string[]): Plugin => ({
   },
 });
 
-const bundle = async (entry: string, outfile: string, stubbed: readonly string[] = []): Promise<Map<string, number>> => {
+const bundle = async (
+  entry: string,
+  outfile: string,
+  stubbed: readonly string[] = [],
+): Promise<Map<string, number>> => {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -213,7 +217,9 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
       const entry = entries.find((candidate) => candidate.name === row.name)?.entry as string;
       row.additionInitMs = [];
       // The packages among its largest additions (our own files are not stubbed: their callers need them).
-      for (const addition of row.largestAdditions.filter((a) => !a.source.includes('/') || a.source.startsWith('@')).slice(0, 3)) {
+      for (const addition of row.largestAdditions
+        .filter((a) => !a.source.includes('/') || a.source.startsWith('@'))
+        .slice(0, 3)) {
         const outfile = join(out, `${row.name}-without-${addition.source.replace(/\W/g, '_')}`, 'index.mjs');
         try {
           await bundle(entry, outfile, [addition.source]);

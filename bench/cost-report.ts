@@ -174,7 +174,9 @@ const createReportTable = async (client: DynamoDBClient, tableName: string): Pro
   await client.send(
     new CreateTableCommand({
       ...input,
-      AttributeDefinitions: input.AttributeDefinitions?.filter((attribute) => ['pk', 'sk'].includes(attribute.AttributeName ?? '')),
+      AttributeDefinitions: input.AttributeDefinitions?.filter((attribute) =>
+        ['pk', 'sk'].includes(attribute.AttributeName ?? ''),
+      ),
     }),
   );
 };

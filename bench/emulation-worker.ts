@@ -81,7 +81,9 @@ const call = async (handler: typeof synchronous, payload: unknown): Promise<Call
   const request = signedWebhookEvent(payload, 'emulation');
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = (await handler(request, { awsRequestId: 'emulation' } as Context)) as APIGatewayProxyStructuredResultV2;
+  const result = (await handler(request, {
+    awsRequestId: 'emulation',
+  } as Context)) as APIGatewayProxyStructuredResultV2;
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   if (result.statusCode !== 200) throw new Error(`webhook answered ${result.statusCode}: ${result.body}`);
@@ -155,7 +157,14 @@ const run = async (): Promise<WorkerResult> => {
   // The ingestion concurrency: the same POST shape at each setting, one after the other.
   for (const [index, concurrency] of options.sweep.entries()) {
     const handler = createHandler({ stores, clock: nowSeconds, secrets, retentionDays: 30, concurrency });
-    const post = backlogPost({ phoneNumberId, now: nowSeconds(), users: 100, inbound, templates, firstUser: 800_000 + index * 1000 });
+    const post = backlogPost({
+      phoneNumberId,
+      now: nowSeconds(),
+      users: 100,
+      inbound,
+      templates,
+      firstUser: 800_000 + index * 1000,
+    });
     await post.seed(seedClient, tableName);
     result.concurrency.push({ concurrency, ...(await call(handler, post.body)) });
   }
@@ -168,6 +177,8 @@ run()
     process.exit(0);
   })
   .catch((error: unknown) => {
-    process.stderr.write(`emulation worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `emulation worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });

@@ -39,7 +39,9 @@ export const printWork = (work: WorkRow[], note: string) => {
 
 /** The webhook's rate over the bare client's, round by round (they alternate), with the spread. */
 export const ingestionSpread = (ingestion: IngestionResult) =>
-  roundRatios(ingestion.rounds.webhook.map((webhook, i) => ({ a: ingestion.rounds.bareWrites[i] as number, b: webhook })));
+  roundRatios(
+    ingestion.rounds.webhook.map((webhook, i) => ({ a: ingestion.rounds.bareWrites[i] as number, b: webhook })),
+  );
 
 export const printIngestion = (ingestion: IngestionResult) => {
   const ratio = ingestionSpread(ingestion);
@@ -53,8 +55,20 @@ export const printIngestion = (ingestion: IngestionResult) => {
       ['path', 'events/s', 'ratio', 'budget', 'verdict'],
       [
         ['bare DocumentClient, the same 2 writes', ingestion.bareWritesRate, '1', '', ''],
-        ['webhook over HTTP (signed POST, parse, handler)', ingestion.webhookRate, spread(ratio, 3), '≥ 0.7', spreadVerdict(ratio, 0.7, 'at least')],
-        ['bare DocumentClient, alias read + 2 writes', ingestion.bareSameRequestsRate, fixed(ingestion.ratioSameRequests, 3), '', ''],
+        [
+          'webhook over HTTP (signed POST, parse, handler)',
+          ingestion.webhookRate,
+          spread(ratio, 3),
+          '≥ 0.7',
+          spreadVerdict(ratio, 0.7, 'at least'),
+        ],
+        [
+          'bare DocumentClient, alias read + 2 writes',
+          ingestion.bareSameRequestsRate,
+          fixed(ingestion.ratioSameRequests, 3),
+          '',
+          '',
+        ],
       ],
     ),
   );
@@ -71,7 +85,16 @@ export const printBundles = (bundles: BundleResult, note: string) => {
     renderTable(
       ['function', 'size', 'size ratio', 'init', 'init ratio', 'budget', 'size verdict', 'init verdict'],
       [
-        ['reference (DynamoDB client + GetCommand)', kb(bundles.reference.bytes), '1', `${bundles.reference.initMs} ms`, '1', '', '', ''],
+        [
+          'reference (DynamoDB client + GetCommand)',
+          kb(bundles.reference.bytes),
+          '1',
+          `${bundles.reference.initMs} ms`,
+          '1',
+          '',
+          '',
+          '',
+        ],
         ...bundles.functions.map((row) => [
           row.name === 'cost-report' ? 'cost-report (scheduled)' : row.name,
           kb(row.bytes),
@@ -88,7 +111,8 @@ export const printBundles = (bundles: BundleResult, note: string) => {
   for (const row of bundles.functions) {
     if (!row.additionInitMs?.length) continue;
     const parts = row.additionInitMs.map(
-      (a) => `${a.source} ${kb(a.bytes)}: ${Number.isNaN(a.initMs) ? 'not measurable (needed at import)' : `${fixed(a.initMs, 1)} ms`}`,
+      (a) =>
+        `${a.source} ${kb(a.bytes)}: ${Number.isNaN(a.initMs) ? 'not measurable (needed at import)' : `${fixed(a.initMs, 1)} ms`}`,
     );
     say(`   ${row.name} over the size budget; init each of its largest packages costs: ${parts.join(', ')}`);
   }
@@ -106,9 +130,29 @@ export const printCost = (costReport: CostReportResult) => {
   );
   say(
     renderTable(
-      ['month', 'aggregate cells', 'seeded in', 'report, folded', 'ratio', 'before the fold', 'ratio', 'budget', 'verdict'],
       [
-        ['1,000 conversations', small.cells, `${fixed(small.seedMs / 1000, 1)} s`, `${fixed(small.reportMs, 0)} ms`, '1', `${fixed(small.unfoldedReportMs, 0)} ms`, '1', '', ''],
+        'month',
+        'aggregate cells',
+        'seeded in',
+        'report, folded',
+        'ratio',
+        'before the fold',
+        'ratio',
+        'budget',
+        'verdict',
+      ],
+      [
+        [
+          '1,000 conversations',
+          small.cells,
+          `${fixed(small.seedMs / 1000, 1)} s`,
+          `${fixed(small.reportMs, 0)} ms`,
+          '1',
+          `${fixed(small.unfoldedReportMs, 0)} ms`,
+          '1',
+          '',
+          '',
+        ],
         [
           '1,000,000 conversations',
           large.cells,
@@ -134,7 +178,12 @@ export const printRefusal = (refusal: WebhookRefusalResult) => {
       ['request', 'bytes', 'CPU', 'ratio'],
       [
         ['valid signed webhook, one inbound message', refusal.validBytes, `${fixed(refusal.validCpuMs)} ms`, '1'],
-        ['6 MB of non-ASCII bytes, fake signature (413)', refusal.hostileBytes, `${fixed(refusal.refusalCpuMs)} ms`, fixed(refusal.ratio)],
+        [
+          '6 MB of non-ASCII bytes, fake signature (413)',
+          refusal.hostileBytes,
+          `${fixed(refusal.refusalCpuMs)} ms`,
+          fixed(refusal.ratio),
+        ],
         [
           'the same body if it were hashed (signature check alone)',
           refusal.hostileBytes,
@@ -185,7 +234,12 @@ export const printEvents = (events: EventBenchResult, rows: typeof eventRows) =>
   say('3a. Event delivery latency on the local stack (one message at a time)');
   say(renderTable(['path', 'samples', 'p50', 'p99', 'max', 'budget', 'verdict'], eventTables.latency));
   say('3b. Publisher work and cost per 1,000 events (AWS list prices: PutEvents, Lambda arm64 512 MB)');
-  say(renderTable(['workload', 'stream reads', 'invocations', 'PutEvents calls', 'cost', 'budget', 'verdict'], eventTables.cost));
+  say(
+    renderTable(
+      ['workload', 'stream reads', 'invocations', 'PutEvents calls', 'cost', 'budget', 'verdict'],
+      eventTables.cost,
+    ),
+  );
   say();
 };
 
@@ -202,10 +256,30 @@ const emulationRows = (result: EmulationResult) => {
   ];
   const { big } = result;
   return [
-    row(`inbound message, one per POST (${result.inbound.wallMs.samples})`, result.inbound, 'p99 ≤ 150 ms at 512 MB', result.singleVerdicts.inbound),
-    row(`delivered, opens a conversation (${result.delivered.wallMs.samples})`, result.delivered, 'p99 ≤ 150 ms at 512 MB', result.singleVerdicts.delivered),
-    row(`${big.updates}-update POST applied in the request (${big.synchronous.wallMs.samples})`, big.synchronous, '', ''),
-    row(`${big.updates}-update POST deferred (${big.deferred.wallMs.samples})`, big.deferred, '≤ 1 s at 512 MB', big.verdict),
+    row(
+      `inbound message, one per POST (${result.inbound.wallMs.samples})`,
+      result.inbound,
+      'p99 ≤ 150 ms at 512 MB',
+      result.singleVerdicts.inbound,
+    ),
+    row(
+      `delivered, opens a conversation (${result.delivered.wallMs.samples})`,
+      result.delivered,
+      'p99 ≤ 150 ms at 512 MB',
+      result.singleVerdicts.delivered,
+    ),
+    row(
+      `${big.updates}-update POST applied in the request (${big.synchronous.wallMs.samples})`,
+      big.synchronous,
+      '',
+      '',
+    ),
+    row(
+      `${big.updates}-update POST deferred (${big.deferred.wallMs.samples})`,
+      big.deferred,
+      '≤ 1 s at 512 MB',
+      big.verdict,
+    ),
   ];
 };
 
@@ -218,7 +292,15 @@ export const printEmulation = (emulation: EmulationResult) => {
   say(`4a. Emulated AWS: the webhook handler with in-region DynamoDB latency (${latency}), one request at a time`);
   say(
     renderTable(
-      ['request (samples)', 'time to 200 p50 / p99', 'CPU per update', 'at 512 MB p50 / p99', 'at 1,769 MB p50 / p99', 'budget', 'verdict'],
+      [
+        'request (samples)',
+        'time to 200 p50 / p99',
+        'CPU per update',
+        'at 512 MB p50 / p99',
+        'at 1,769 MB p50 / p99',
+        'budget',
+        'verdict',
+      ],
       emulationRows(emulation),
     ),
   );
@@ -237,7 +319,10 @@ export const printEmulation = (emulation: EmulationResult) => {
   say(
     `4c. Ingestion concurrency, the ${big.updates}-update POST applied in the request: ` +
       emulation.concurrency
-        .map((c) => `${c.concurrency} in flight ${fixed(c.wallMs, 0)} ms here (CPU ${fixed(c.cpuMs, 0)} ms), ${fixed(c.at512Ms, 0)} ms at 512 MB`)
+        .map(
+          (c) =>
+            `${c.concurrency} in flight ${fixed(c.wallMs, 0)} ms here (CPU ${fixed(c.cpuMs, 0)} ms), ${fixed(c.at512Ms, 0)} ms at 512 MB`,
+        )
         .join('; '),
   );
   say(
@@ -248,7 +333,9 @@ export const printEmulation = (emulation: EmulationResult) => {
 };
 
 export const printBill = (bill: Bill) => {
-  say(`5. AWS bill per million messages (us-east-1 list prices of ${bill.pricesDated}, bench/aws-prices.json; the mix in bench/bill.ts)`);
+  say(
+    `5. AWS bill per million messages (us-east-1 list prices of ${bill.pricesDated}, bench/aws-prices.json; the mix in bench/bill.ts)`,
+  );
   say(
     renderTable(
       ['component', 'per message', '$ per million messages'],

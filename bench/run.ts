@@ -35,7 +35,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const REPORT_STORE = join(root, 'functions/commons/store/dynamodb-report-store.ts');
 const LOAD_SECONDS = 20;
 
-
 const NOTES = {
   consumedCapacity:
     'DynamoDB Local returns ConsumedCapacity for single-item calls, BatchGetItem and Query (0 RCU for a ' +
@@ -140,7 +139,13 @@ try {
     // Enough distinct bodies for the whole run with a wide margin, from the rate measured (or a generous guess).
     const rate = ingestionRate ?? 400;
     const bodies = Math.min(20_000, Math.max(2_000, Math.round((rate / 4) * LOAD_SECONDS * 1.5)));
-    const load = await runLoad(endpoint, { duration: LOAD_SECONDS, connections: 8, bodies, users: 1000, inboundPerBody: 3 });
+    const load = await runLoad(endpoint, {
+      duration: LOAD_SECONDS,
+      connections: 8,
+      bodies,
+      users: 1000,
+      inboundPerBody: 3,
+    });
     results.load = load;
     print.printLoad(load);
     if (load.check.lost > 0 || load.check.duplicated > 0 || load.check.wrongWindows > 0) {

@@ -1,5 +1,15 @@
 /** The bench's sections, each runnable alone: `npm run bench -- --only emulation,cost`. */
-export const SECTIONS = ['work', 'ingestion', 'bundles', 'cost', 'refusal', 'load', 'events', 'emulation', 'bill'] as const;
+export const SECTIONS = [
+  'work',
+  'ingestion',
+  'bundles',
+  'cost',
+  'refusal',
+  'load',
+  'events',
+  'emulation',
+  'bill',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** `--only a,b` (or `--only=a,b`): those sections; no `--only`: all of them. */

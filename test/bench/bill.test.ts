@@ -25,7 +25,8 @@ describe('the AWS bill per million messages', () => {
       work: { ...none, 'inbound message (user known)': work({ writes: 2, wcu: 2, indexWcu: 1 }) },
       webhookMs: { inbound: 30, status: 40 },
     });
-    const writes = (bill: typeof base) => bill.lines.find((line) => line.component.startsWith('DynamoDB writes'))?.dollars;
+    const writes = (bill: typeof base) =>
+      bill.lines.find((line) => line.component.startsWith('DynamoDB writes'))?.dollars;
     // 40 of the 100 messages write 3 units each, at the list price per million units.
     const expected = ((MIX.inboundKnown * 3) / messages) * PRICES.dynamodb.writeRequestUnitPerMillion;
     expect((writes(withInbound) as number) - (writes(base) as number)).toBeCloseTo(expected, 9);
@@ -48,7 +49,10 @@ describe('the AWS bill per million messages', () => {
     const requests = MIX.inboundKnown + MIX.inboundFirst + sends * (1 + MIX.statusesPerSend);
     const api = bill.lines.find((line) => line.component.startsWith('API Gateway'))?.dollars as number;
     expect(api).toBeCloseTo((requests / messages) * PRICES.apiGateway.httpApiRequestsPerMillion, 9);
-    expect(bill.total).toBeCloseTo(bill.lines.reduce((sum, line) => sum + line.dollars, 0), 9);
+    expect(bill.total).toBeCloseTo(
+      bill.lines.reduce((sum, line) => sum + line.dollars, 0),
+      9,
+    );
     expect(bill.pricesDated).toBe(PRICES.date);
   });
 

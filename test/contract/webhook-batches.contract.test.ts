@@ -28,7 +28,11 @@ describe.each(adapters)('WebhookBatches %s', (_, adapter) => {
       const stored = await item(webhookBatchItem.key(batchId, chunk.chunk));
       expect(stored).toEqual({ ...toWebhookBatchItem(chunk), payload: expect.anything() });
       expect(Buffer.from(stored?.payload as Uint8Array)).toEqual(Buffer.from(chunk.payload));
-      expect(stored).toMatchObject({ pk: `WEBHOOK_BATCH#${batchId}`, sk: `CHUNK#00${chunk.chunk}`, expiresAt: T + 100 });
+      expect(stored).toMatchObject({
+        pk: `WEBHOOK_BATCH#${batchId}`,
+        sk: `CHUNK#00${chunk.chunk}`,
+        expiresAt: T + 100,
+      });
     }
   });
 

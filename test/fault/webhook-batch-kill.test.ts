@@ -61,10 +61,14 @@ describe('apply-webhook-batch killed mid-batch', () => {
     processor = await start(table, checkpointFile);
     // Some events of the first chunk are written, and no chunk has been reported done: kill now.
     let applied = 0;
-    const midChunk = await eventually(async () => {
-      applied = await messageCount(table);
-      return applied > seeded && !output.includes('webhook batch chunk applied');
-    }, 60_000, 20);
+    const midChunk = await eventually(
+      async () => {
+        applied = await messageCount(table);
+        return applied > seeded && !output.includes('webhook batch chunk applied');
+      },
+      60_000,
+      20,
+    );
     await kill(processor);
     expect(midChunk).toBe(true);
     expect(await messageCount(table)).toBeLessThan(total);

@@ -200,7 +200,12 @@ describe('the deployed stack', () => {
 
   it('alarms on function errors and on API 5xx', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
-    for (const name of [...routes.map((route) => route.handler), 'cost-report', 'media-worker', 'apply-webhook-batch']) {
+    for (const name of [
+      ...routes.map((route) => route.handler),
+      'cost-report',
+      'media-worker',
+      'apply-webhook-batch',
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: `${name}: the Lambda threw or timed out`,
         MetricName: 'Errors',

@@ -10,7 +10,12 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = (type: string): [string, Resource][] =>
   Object.entries(template.findResources(type) as Record<string, Resource>);
 type Statement = { Action: string | string[]; Resource: unknown };
-const STREAM_ACTIONS = ['dynamodb:ListStreams', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+const STREAM_ACTIONS = [
+  'dynamodb:ListStreams',
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+];
 
 const [applyId, apply] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith('WebhookBatchesApply')) ?? [];
 
@@ -57,7 +62,12 @@ describe('the webhook batch applier in the deployed stack', () => {
   it('alarms when a chunk is given up on', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebhookBatchesFailures'), 'QueueName'] } }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebhookBatchesFailures'), 'QueueName'] },
+        },
+      ],
     });
   });
 });

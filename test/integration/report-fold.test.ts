@@ -16,7 +16,9 @@ describe('folding a finished day of aggregates', () => {
   const day = `20${randomInt(40, 99)}-0${randomInt(1, 9)}-1${randomInt(0, 9)}`;
   const sorted = <T extends { kind: string; country: string; category: string; phoneNumberId: string }>(cells: T[]) =>
     [...cells].sort((a, b) =>
-      `${a.kind}${a.phoneNumberId}${a.country}${a.category}`.localeCompare(`${b.kind}${b.phoneNumberId}${b.country}${b.category}`),
+      `${a.kind}${a.phoneNumberId}${a.country}${a.category}`.localeCompare(
+        `${b.kind}${b.phoneNumberId}${b.country}${b.category}`,
+      ),
     );
 
   const seed = async (cells: number) => {

@@ -90,8 +90,7 @@ export const webhookOn = (
   });
   return async (payload: unknown) => {
     const result = (await handler(signedEvent(payload), { awsRequestId: 'test' } as Context)) as
-      | APIGatewayProxyStructuredResultV2
-      | undefined;
+      APIGatewayProxyStructuredResultV2 | undefined;
     return {
       status: result?.statusCode ?? 0,
       body: JSON.parse(result?.body ?? 'null') as Record<string, unknown>,

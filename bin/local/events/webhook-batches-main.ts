@@ -18,7 +18,9 @@ if (!endpoint || !tableName) {
 const reader = await startWebhookBatches({
   endpoint,
   tableName,
-  ...(process.env.WEBHOOK_BATCHES_CHECKPOINT_FILE ? { checkpointFile: process.env.WEBHOOK_BATCHES_CHECKPOINT_FILE } : {}),
+  ...(process.env.WEBHOOK_BATCHES_CHECKPOINT_FILE
+    ? { checkpointFile: process.env.WEBHOOK_BATCHES_CHECKPOINT_FILE }
+    : {}),
   retryMs: 200,
   log,
 });

@@ -46,9 +46,7 @@ export const webhookBatchHandler = async (tableName: string) => {
   const { createHandler } = await import('../../../functions/apply-webhook-batch/index.ts');
   const { documentClient } = await import('../../../functions/commons/clients/dynamodb.ts');
   const { config } = await import('../../../functions/commons/config.ts');
-  const { dynamoDbIngestionStores } = await import(
-    '../../../functions/commons/ingestion/dynamodb-ingestion-stores.ts'
-  );
+  const { dynamoDbIngestionStores } = await import('../../../functions/commons/ingestion/dynamodb-ingestion-stores.ts');
   const deps = {
     stores: dynamoDbIngestionStores(documentClient, tableName, config.retentionDays),
     retentionDays: config.retentionDays,

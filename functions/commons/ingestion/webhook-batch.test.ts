@@ -45,7 +45,9 @@ describe('deferring big webhook POSTs', () => {
     const chunks = chunkEvents(events, 5);
     expect(chunks.map((chunk) => chunk.length)).toEqual([7, 3]);
     const home = (id: string) =>
-      new Set(chunks.flatMap((chunk, n) => chunk.filter((e) => e.kind === 'status' && e.messageId === id).map(() => n)));
+      new Set(
+        chunks.flatMap((chunk, n) => chunk.filter((e) => e.kind === 'status' && e.messageId === id).map(() => n)),
+      );
     expect(home('wamid.a')).toEqual(new Set([0]));
     expect(home('wamid.b')).toEqual(new Set([1]));
     expect(new Set(chunks.flat())).toEqual(new Set(events));
@@ -90,14 +92,26 @@ describe('deferring big webhook POSTs', () => {
       maxChunkEvents: 8,
     });
     expect(accepted).toMatchObject({ events: 30, chunks: 4, redelivered: false });
-    expect(await deferWebhook(parseWebhook(body), raw, { batches: deferred.batches, now: T, retentionDays: 30, maxChunkEvents: 8 })).toMatchObject({ redelivered: true });
+    expect(
+      await deferWebhook(parseWebhook(body), raw, {
+        batches: deferred.batches,
+        now: T,
+        retentionDays: 30,
+        maxChunkEvents: 8,
+      }),
+    ).toMatchObject({ redelivered: true });
 
     const chunkItems = deferred.table.all().filter((item) => item.pk.startsWith('WEBHOOK_BATCH#'));
     expect(chunkItems).toHaveLength(4);
     const applyAll = async () => {
       for (const item of chunkItems) {
         await applyWebhookChunk(
-          { batchId: String(item.batchId), chunk: Number(item.chunk), receivedAt: Number(item.receivedAt), payload: item.payload as Uint8Array },
+          {
+            batchId: String(item.batchId),
+            chunk: Number(item.chunk),
+            receivedAt: Number(item.receivedAt),
+            payload: item.payload as Uint8Array,
+          },
           { stores: deferred, retentionDays: 30 },
         );
       }
@@ -109,7 +123,9 @@ describe('deferring big webhook POSTs', () => {
         .all()
         .filter((item) => !item.pk.startsWith('WEBHOOK_BATCH#'))
         .map((item) =>
-          typeof item.historySk === 'string' ? { ...item, historySk: item.historySk.replace(/#\d+#/, '#arrival#') } : item,
+          typeof item.historySk === 'string'
+            ? { ...item, historySk: item.historySk.replace(/#\d+#/, '#arrival#') }
+            : item,
         );
     expect(withoutChunks(deferred)).toEqual(withoutChunks(direct));
     await applyAll();

@@ -92,7 +92,8 @@ export const encodeChunks = (
 };
 
 /** The id of a POST: the digest of its raw body, so Meta's redelivery of it has the same id. */
-export const batchIdOf = (rawBody: Uint8Array): string => createHash('sha256').update(rawBody).digest('hex').slice(0, 32);
+export const batchIdOf = (rawBody: Uint8Array): string =>
+  createHash('sha256').update(rawBody).digest('hex').slice(0, 32);
 
 export interface DeferredWebhook {
   batchId: string;
@@ -146,8 +147,5 @@ export interface StoredChunk {
  * retention and the stale-status rule judge it as they would have then). Applying it again after
  * a failure is safe: every write of the ingestion is idempotent.
  */
-export const applyWebhookChunk = (
-  chunk: StoredChunk,
-  options: Omit<IngestOptions, 'now'>,
-): Promise<IngestSummary> =>
+export const applyWebhookChunk = (chunk: StoredChunk, options: Omit<IngestOptions, 'now'>): Promise<IngestSummary> =>
   ingestWebhook({ events: decodeEvents(chunk.payload) }, { ...options, now: chunk.receivedAt });

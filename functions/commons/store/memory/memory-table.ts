@@ -48,9 +48,7 @@ export class MemoryTable {
 
   /** Every item, in key order (for tests comparing whole tables). */
   all(): MemoryItem[] {
-    return [...this.items.values()]
-      .sort((a, b) => id(a).localeCompare(id(b)))
-      .map(copy);
+    return [...this.items.values()].sort((a, b) => id(a).localeCompare(id(b))).map(copy);
   }
 
   query(pk: string): MemoryItem[] {
