@@ -163,7 +163,13 @@ try {
   if (sections.has('emulation')) {
     step('emulation: the webhook with in-region latency, CPU projected at 512 MB and 1,769 MB');
     const { measureEmulation } = await import('./emulation.ts');
-    const emulation = await measureEmulation(endpoint);
+    // BENCH_EMULATION=small: fewer samples (a loaded machine, a quick look)
+    const emulation = await measureEmulation(
+      endpoint,
+      process.env.BENCH_EMULATION === 'small'
+        ? { singles: 20, rounds: 1, updates: 1000, aboveEvents: 50, sweep: [32] }
+        : undefined,
+    );
     results.emulation = emulation;
     print.printEmulation(emulation);
   }

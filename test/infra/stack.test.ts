@@ -43,8 +43,8 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    // ...and the cost report, publish-events and the media worker
-    expect(functions).toHaveLength(routes.length + 3);
+    // ...and the cost report, publish-events, the media worker and apply-webhook-batch
+    expect(functions).toHaveLength(routes.length + 4);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
