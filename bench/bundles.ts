@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { routes } from '../functions/routes.ts';
 
 export interface BundleRow {
@@ -19,10 +19,17 @@ export interface BundleRow {
   /** against the reference bundle: the budget is ≤ 1.3 for both */
   sizeRatio: number;
   initRatio: number;
+  /** init ratios of the runs one by one (the reference was imported just before, in the same run) */
+  initRatioSpread: { median: number; min: number; max: number };
   /** TCP connections attempted while importing: must be 0 */
   connects: number;
   /** the packages (or our own code) that add the most bytes over the reference, bytes in the output */
   largestAdditions: Array<{ source: string; bytes: number }>;
+  /**
+   * for a function over the size budget: the init time each of its largest package additions costs,
+   * measured as the function's init minus its init with that package stubbed out (median of the runs)
+   */
+  additionInitMs?: Array<{ source: string; bytes: number; initMs: number }>;
 }
 
 export interface BundleResult {
@@ -34,7 +41,27 @@ export interface BundleResult {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bundling of lib/lambda-function.ts (NodejsFunction's esbuild options), for one entry. */
-const bundle = async (entry: string, outfile: string): Promise<Map<string, number>> => {
+/**
+ * A package replaced by a stand-in that answers every property, call and `new` with itself: the
+ * bundle then imports without that package's code, so the difference in init time is what the
+ * package costs. (Module-scope calls into it still run, against the stand-in.)
+ */
+const STUB = `const stub = new Proxy(function () {}, { get: (_, key) => (key === Symbol.toPrimitive ? () => '' : key === 'then' ? undefined : stub), apply: () => stub, construct: () => stub }); module.exports = stub;`;
+
+const stubbing = (packages: readonly string[]): Plugin => ({
+  name: 'stub-packages',
+  setup(builder) {
+    const filter = new RegExp(`^(${packages.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})(/.*)?$`);
+    builder.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'stub' }));
+    builder.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: STUB, loader: 'js' }));
+  },
+});
+
+const bundle = async (
+  entry: string,
+  outfile: string,
+  stubbed: readonly string[] = [],
+): Promise<Map<string, number>> => {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -51,6 +78,7 @@ const bundle = async (entry: string, outfile: string): Promise<Map<string, numbe
     absWorkingDir: root,
     logLevel: 'silent',
     metafile: true,
+    plugins: stubbed.length > 0 ? [stubbing(stubbed)] : [],
   });
   // Bytes in the output per package (`@scope/name`), or per file for the project's own code.
   const bySource = new Map<string, number>();
@@ -116,6 +144,9 @@ const median = (values: number[]): number => {
 
 const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
 
+/** The design's budget for a bundle and its init, as a ratio to the reference. */
+const SIZE_BUDGET = 1.3;
+
 /**
  * Builds every route's Lambda (and the scheduled cost report) as the stack does, plus the
  * reference, then imports each in fresh processes, interleaved run by run so that noise spreads evenly.
@@ -123,7 +154,7 @@ const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 
 export const measureBundles = async (runs = 9): Promise<BundleResult> => {
   const out = mkdtempSync(join(tmpdir(), 'wse-bench-bundles-'));
   try {
-    const names = [...new Set<string>([...routes.map((route) => route.handler), 'cost-report'])];
+    const names = [...new Set<string>([...routes.map((route) => route.handler), 'cost-report', 'apply-webhook-batch'])];
     const entries: Array<{ name: string; entry: string }> = [
       { name: 'reference', entry: join(root, 'bench/reference-handler.ts') },
       ...names.map((name) => ({ name, entry: join(root, 'functions', name, 'index.ts') })),
@@ -146,6 +177,16 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
         .filter((entry) => entry.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes)
         .slice(0, 4);
+    // Per run, against the reference imported in that same run: a slow moment slows both sides.
+    const referenceTaken = samples.get('reference') ?? [];
+    const spreadOf = (taken: Array<ReturnType<typeof importOnce>>) => {
+      const ratios = taken.map((sample, run) => sample.ms / (referenceTaken[run]?.ms ?? sample.ms));
+      return {
+        median: round(median(ratios)),
+        min: round(Math.min(...ratios)),
+        max: round(Math.max(...ratios)),
+      };
+    };
     const rowOf = (
       { name, outfile, sources }: { name: string; outfile: string; sources: Map<string, number> },
       reference?: BundleRow,
@@ -161,6 +202,7 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
         processMs: round(median(taken.map((sample) => sample.processMs)), 1),
         sizeRatio: reference ? round(bytes / reference.bytes) : 1,
         initRatio: reference ? round(initMs / reference.initMs) : 1,
+        initRatioSpread: spreadOf(taken),
         connects: Math.max(...taken.map((sample) => sample.connects)),
         largestAdditions: reference ? additions(sources) : [],
       };
@@ -168,7 +210,29 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
     const [referenceBuilt, ...functionsBuilt] = built;
     if (!referenceBuilt) throw new Error('no reference bundle');
     const reference = rowOf(referenceBuilt);
-    return { runs, reference, functions: functionsBuilt.map((entry) => rowOf(entry, reference)) };
+    const functions = functionsBuilt.map((entry) => rowOf(entry, reference));
+    for (const row of functions) {
+      if (row.sizeRatio <= SIZE_BUDGET) continue;
+      const full = built.find((entry) => entry.name === row.name) as (typeof built)[number];
+      const entry = entries.find((candidate) => candidate.name === row.name)?.entry as string;
+      row.additionInitMs = [];
+      // The packages among its largest additions (our own files are not stubbed: their callers need them).
+      for (const addition of row.largestAdditions
+        .filter((a) => !a.source.includes('/') || a.source.startsWith('@'))
+        .slice(0, 3)) {
+        const outfile = join(out, `${row.name}-without-${addition.source.replace(/\W/g, '_')}`, 'index.mjs');
+        try {
+          await bundle(entry, outfile, [addition.source]);
+          const deltas: number[] = [];
+          for (let run = 0; run < runs; run++) deltas.push(importOnce(full.outfile).ms - importOnce(outfile).ms);
+          row.additionInitMs.push({ ...addition, initMs: round(median(deltas), 1) });
+        } catch {
+          // Its module scope needs the real package (the stand-in does not import): no figure, said so.
+          row.additionInitMs.push({ ...addition, initMs: Number.NaN });
+        }
+      }
+    }
+    return { runs, reference, functions };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

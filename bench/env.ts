@@ -1,3 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { signBody } from '#webhook/signature';
+
 /**
  * The settings the bench runs the handlers with. The handlers read the environment when they are
  * first imported, so `applyBenchEnv` runs before any of them is loaded (see run.ts).
@@ -45,4 +48,18 @@ export const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): P
     timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
+/** POST /webhook as API Gateway hands it to the handler, signed with the bench's app secret. */
+export const signedWebhookEvent = (payload: unknown, requestId = 'bench'): APIGatewayProxyEventV2 => {
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhook',
+    rawPath: '/webhook',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, BENCH.appSecret) },
+    requestContext: { requestId, http: { method: 'POST', path: '/webhook' } },
+    body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
 };

@@ -15,6 +15,7 @@ import { fireWindowTimer, type PublisherDeps } from '#commons/events/publisher';
 import * as payloads from '../test/fixtures/payloads.ts';
 import { startEventListener, waitUntil } from '../test/support/event-listener.ts';
 import { BENCH, nowSeconds } from './env.ts';
+import { PRICES as LIST_PRICES } from './prices.ts';
 import type { BenchStack } from './stack.ts';
 
 /**
@@ -23,14 +24,12 @@ import type { BenchStack } from './stack.ts';
  * (stream reads, handler invocations, PutEvents calls at up to 10 entries each), priced at AWS's list prices.
  */
 
-/** us-east-1 list prices (2026): EventBridge custom events, Lambda arm64 requests and GB-seconds. */
+/** us-east-1 list prices, from the one dated price file (aws-prices.json, with its sources). */
 export const PRICES = {
-  /** https://aws.amazon.com/eventbridge/pricing/ : $1.00 per million custom events (64 KB chunks) */
-  putEventsPerEvent: 1 / 1_000_000,
-  /** https://aws.amazon.com/lambda/pricing/ : $0.20 per million requests */
-  lambdaPerRequest: 0.2 / 1_000_000,
-  /** arm64, $0.0000133334 per GB-second */
-  lambdaPerGbSecond: 0.0000133334,
+  putEventsPerEvent: LIST_PRICES.eventBridge.customEventsPerMillion / 1_000_000,
+  lambdaPerRequest: LIST_PRICES.lambda.requestsPerMillion / 1_000_000,
+  /** arm64 */
+  lambdaPerGbSecond: LIST_PRICES.lambda.arm64GbSecond,
   /** GetRecords by a Lambda event source mapping is not charged (DynamoDB Streams pricing) */
   streamReadPerCall: 0,
   memoryGb: 0.5,

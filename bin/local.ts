@@ -143,6 +143,14 @@ const main = async (): Promise<void> => {
     consumers: [mediaConsumer()],
     log: (entry) => log({ service: 'event-delivery', ...entry }),
   });
+  // Big webhook POSTs are answered once stored as batch chunks; this applies them from the stream.
+  const { startWebhookBatches } = await import('./local/events/webhook-batches.ts');
+  await startWebhookBatches({
+    endpoint: dynamoDb.endpoint,
+    tableName: process.env.TABLE_NAME as string,
+    ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
+    log: (entry) => log({ service: 'webhook-batches', ...entry }),
+  });
   running.reports = await startLocalDailyReports({
     folder: dataDir,
     tableName: process.env.TABLE_NAME as string,

@@ -35,6 +35,13 @@ interface RouteCommon {
   secrets: readonly SecretName[];
   /** Lambda timeout when the default (10 s) is too short, e.g. while Meta's API is retried */
   timeoutSeconds?: number;
+  /**
+   * Lambda memory, MB, which also sets its CPU share (a whole vCPU at 1,769 MB:
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); chosen from the bench's
+   * emulation, with the cost per million invocations at each size in the README (Performance).
+   * Every route names its own; unset, lib/lambda-function.ts's 512.
+   */
+  memoryMb?: number;
   /** the table's indexes the handler queries (its grant names only these), e.g. the history index */
   tableIndexes?: readonly string[];
   /** reads stored media from the media bucket (lib/media-bucket.ts grants s3:GetObject on media/*) */
@@ -78,6 +85,7 @@ export const routes = [
     method: 'GET',
     path: '/webhook',
     handler: 'webhook-verify',
+    memoryMb: 512,
     auth: 'metaVerifyToken',
     tableActions: [],
     secrets: ['verifyToken'],
@@ -86,6 +94,7 @@ export const routes = [
     method: 'POST',
     path: '/webhook',
     handler: 'webhook',
+    memoryMb: 512,
     auth: 'webhookSignature',
     tableActions: WEBHOOK_ACTIONS,
     secrets: ['appSecret'],
@@ -94,6 +103,7 @@ export const routes = [
     method: 'GET',
     path: '/contacts/{userId}/session',
     handler: 'get-session',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
@@ -103,6 +113,7 @@ export const routes = [
     method: 'POST',
     path: '/messages',
     handler: 'send-message',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'send',
     tableActions: SEND_ACTIONS,
@@ -114,6 +125,7 @@ export const routes = [
     method: 'PUT',
     path: '/templates/{name}/{language}',
     handler: 'put-template',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'admin',
     tableActions: ['dynamodb:UpdateItem'],
@@ -123,6 +135,7 @@ export const routes = [
     method: 'GET',
     path: '/templates',
     handler: 'list-templates',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:Query'],
@@ -132,6 +145,8 @@ export const routes = [
     method: 'GET',
     path: '/reports/cost',
     handler: 'get-cost-report',
+    // a month's report is ~0.4 s of CPU: twice the share of 512 MB halves it, for the same GB-seconds
+    memoryMb: 1024,
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:Query'],
@@ -142,6 +157,7 @@ export const routes = [
     method: 'GET',
     path: '/contacts/{userId}/messages',
     handler: 'get-contact-messages',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
@@ -153,6 +169,7 @@ export const routes = [
     method: 'GET',
     path: '/media/{wamid}/{mediaId}',
     handler: 'get-media',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem'],
@@ -163,6 +180,7 @@ export const routes = [
     method: 'POST',
     path: '/media',
     handler: 'upload-media',
+    memoryMb: 512,
     auth: 'apiToken',
     scope: 'send',
     tableActions: [],

@@ -42,7 +42,8 @@ export class CostReportSchedule extends Construct {
     this.function = new LambdaFunction(this, 'CostReport', {
       handlerName: 'cost-report',
       table: props.table,
-      tableActions: ['dynamodb:Query'],
+      // reads the aggregates; writes the fold of the day that became final (aggregate-day parts)
+      tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
       timeout: Duration.minutes(5),
       environment: {
         ...props.environment,

@@ -44,10 +44,12 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'publish-events': 10,
   // one invocation per stream shard at a time (parallelization factor 1); room for several shards
   'media-worker': 5,
+  // up to four chunks per stream shard at once (parallelization factor 4): a backlog's big POSTs
+  'apply-webhook-batch': 8,
 };
 
-/** Functions that serve no route: the scheduled report and the stream's event publisher and media worker. */
-export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events', 'media-worker'] as const;
+/** Functions that serve no route: the scheduled report and the stream's event publisher, media worker and batch applier. */
+export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events', 'media-worker', 'apply-webhook-batch'] as const;
 
 type Context = (key: string) => unknown;
 

@@ -85,6 +85,7 @@ export class SessionApi extends Construct {
         tableActions: route.tableActions,
         ...(route.tableIndexes ? { tableIndexes: route.tableIndexes } : {}),
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
+        ...(route.memoryMb ? { memorySize: route.memoryMb } : {}),
         ...(props.rateCardFile ? { rateCardFile: props.rateCardFile } : {}),
         ...(props.settings.reservedConcurrency[route.handler]
           ? { reservedConcurrency: props.settings.reservedConcurrency[route.handler] }

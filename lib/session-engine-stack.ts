@@ -11,6 +11,7 @@ import { ReportBucket } from './report-bucket.ts';
 import { MediaBucket } from './media-bucket.ts';
 import { MediaWorker } from './media-worker.ts';
 import { Monitoring } from './monitoring.ts';
+import { WebhookBatches } from './webhook-batches.ts';
 import { SessionTable } from './session-table.ts';
 import { WhatsAppSecrets } from './whatsapp-secret.ts';
 
@@ -66,6 +67,13 @@ export class SessionEngineStack extends Stack {
         ? { reservedConcurrency: settings.reservedConcurrency['media-worker'] }
         : {}),
     });
+    const webhookBatches = new WebhookBatches(this, 'WebhookBatches', {
+      table,
+      environment,
+      ...(settings.reservedConcurrency['apply-webhook-batch']
+        ? { reservedConcurrency: settings.reservedConcurrency['apply-webhook-batch'] }
+        : {}),
+    });
     const { bus } = new EngineEventBus(this, 'Events');
     const scheduler = new WindowScheduler(this, 'WindowTimers');
     const publisher = new EventPublisher(this, 'EventPublisher', {
@@ -86,6 +94,7 @@ export class SessionEngineStack extends Stack {
         'cost-report': report.function,
         'publish-events': publisher.function,
         'media-worker': mediaWorker.function,
+        'apply-webhook-batch': webhookBatches.function,
       },
       table,
       apiMetrics: api.metrics,
@@ -94,6 +103,7 @@ export class SessionEngineStack extends Stack {
         { name: 'cost-report', queue: report.deadLetterQueue },
         { name: 'event-records', queue: publisher.deadLetterQueue },
         { name: 'media-records', queue: mediaWorker.failures },
+        { name: 'webhook-batches', queue: webhookBatches.failures },
         { name: 'window-timers', queue: scheduler.deadLetterQueue },
         ...(forwarding ? [{ name: 'event-forwarding', queue: forwarding.deadLetterQueue }] : []),
       ],

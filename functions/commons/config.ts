@@ -23,6 +23,12 @@ export const NUMBER_SETTINGS = {
   PAIR_RATE_BURST: 45,
   /** how far ahead of our clock a user message may be stamped and still count as sent now (domain/window.ts) */
   INBOUND_CLOCK_SKEW_SECONDS: 60,
+  /** writes in flight at once while one webhook POST (or one deferred chunk of it) is applied */
+  INGESTION_CONCURRENCY: 32,
+  /** the DynamoDB client's socket pool: at least the ingestion concurrency, or calls queue for a socket */
+  DYNAMODB_MAX_SOCKETS: 50,
+  /** a webhook POST with more events is answered once stored as batch chunks, applied from the stream */
+  WEBHOOK_DEFER_ABOVE_EVENTS: 50,
 } as const;
 export type NumberSetting = keyof typeof NUMBER_SETTINGS;
 
@@ -77,6 +83,14 @@ export const config = {
   },
   get pairBurst(): number {
     return positive('PAIR_RATE_BURST');
+  },
+  /** writes in flight while a webhook POST is applied (INGESTION_CONCURRENCY, default 32) */
+  get ingestionConcurrency(): number {
+    return Math.ceil(positive('INGESTION_CONCURRENCY'));
+  },
+  /** webhook POSTs with more events than this are deferred (WEBHOOK_DEFER_ABOVE_EVENTS, default 50) */
+  get webhookDeferAboveEvents(): number {
+    return positive('WEBHOOK_DEFER_ABOVE_EVENTS');
   },
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
   get wabaId(): string | undefined {

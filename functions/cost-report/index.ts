@@ -19,6 +19,7 @@ import { parseDisplayNumbers } from '#report/report-insights';
 import type { ReportSink } from '#report/report-sink';
 import { S3ReportSink } from '#report/s3-report-sink';
 import { DynamoDbReportStore } from '#store/dynamodb-report-store';
+import { foldableDay } from '#store/items/aggregate-day';
 
 export interface ScheduledReportDeps extends CostReportDeps {
   sink: ReportSink;
@@ -51,6 +52,8 @@ export const createHandler = (deps: ScheduledReportDeps) =>
     const now = event.time ? Math.floor(Date.parse(event.time) / 1000) : deps.clock();
     const { day, daily, monthToDate, files } = await writeDailyReports(deps, now);
     for (const [phoneNumberId, amount] of costByNumber(daily)) deps.publishCost(phoneNumberId, amount, daily.currency);
+    // The day that just became final is folded: later reports read it with one Query, not one per shard.
+    await deps.store.foldDay?.(foldableDay(now, config.retentionDays));
     logger.info('cost report written', {
       day,
       total: daily.total,

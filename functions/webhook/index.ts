@@ -7,11 +7,11 @@ import { apiHandler } from '#http/api-handler';
 import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
 import { systemClock, type Clock } from '#domain/time';
+import { dynamoDbIngestionStores } from '#ingestion/dynamodb-ingestion-stores';
 import { ingestWebhook, StorageFailure, type IngestionStores } from '#ingestion/ingest-webhook';
-import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
-import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
-import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
-import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import { deferWebhook, shouldDefer } from '#ingestion/webhook-batch';
+import { DynamoDbWebhookBatches } from '#store/dynamodb-webhook-batches';
+import type { WebhookBatches } from '#store/webhook-batches';
 import { parseWebhook } from '#webhook/parse';
 import { webhookRawBody } from '#webhook/raw-body';
 import { verifySignature } from '#webhook/signature';
@@ -21,12 +21,18 @@ export interface WebhookDeps {
   clock: Clock;
   secrets: () => Promise<Secrets<'appSecret'>>;
   retentionDays: number;
+  /** writes in flight while one POST is applied */
+  concurrency?: number;
+  /** POSTs with more events than `aboveEvents` are stored as batch chunks and applied from the stream */
+  deferral?: { batches: WebhookBatches; aboveEvents: number };
 }
 
 /**
  * POST /webhook: Meta's events. The signature is checked over the raw bytes before anything is
  * parsed; then every event is stored. Any storage failure answers 500 so that Meta redelivers,
- * and the redelivery completes the work without counting anything twice.
+ * and the redelivery completes the work without counting anything twice. A big POST (more events
+ * than `deferral.aboveEvents`) is answered once its events are stored durably as batch chunks;
+ * apply-webhook-batch applies them from the table's stream (#ingestion/webhook-batch).
  */
 export const createHandler = (deps: WebhookDeps) =>
   apiHandler(
@@ -57,10 +63,28 @@ export const createHandler = (deps: WebhookDeps) =>
       }
       const parsed = parseWebhook(payload);
       try {
+        if (deps.deferral && shouldDefer(parsed.events.length, deps.deferral.aboveEvents)) {
+          const deferred = await deferWebhook(parsed, body, {
+            batches: deps.deferral.batches,
+            now: deps.clock(),
+            retentionDays: deps.retentionDays,
+          });
+          if (deferred) {
+            logger.info('webhook deferred', { ...deferred });
+            // A redelivery of a POST accepted before writes nothing: every event is a duplicate.
+            return json(200, {
+              received: parsed.events.length,
+              deferred: deferred.redelivered ? 0 : deferred.events,
+              duplicates: deferred.redelivered ? deferred.events : 0,
+              chunks: deferred.chunks,
+            });
+          }
+        }
         const summary = await ingestWebhook(parsed, {
           stores: deps.stores,
           now: deps.clock(),
           retentionDays: deps.retentionDays,
+          ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
         });
         logger.info('webhook stored', { events: parsed.events.length, ...summary });
         return json(200, { received: parsed.events.length, ...summary });
@@ -77,16 +101,13 @@ export const createHandler = (deps: WebhookDeps) =>
   );
 
 export const handler = createHandler({
-  stores: {
-    contacts: new DynamoDbContactStore(documentClient, config.tableName, {
-      clock: systemClock,
-      retentionDays: config.retentionDays,
-    }),
-    messages: new DynamoDbMessageLedger(documentClient, config.tableName),
-    templates: new DynamoDbTemplateStore(documentClient, config.tableName),
-    parked: new DynamoDbParkedWebhookItems(documentClient, config.tableName),
-  },
+  stores: dynamoDbIngestionStores(documentClient, config.tableName, config.retentionDays),
   clock: systemClock,
   secrets: routeSecrets('webhook'),
   retentionDays: config.retentionDays,
+  concurrency: config.ingestionConcurrency,
+  deferral: {
+    batches: new DynamoDbWebhookBatches(documentClient, config.tableName),
+    aboveEvents: config.webhookDeferAboveEvents,
+  },
 });

@@ -43,8 +43,8 @@ describe('the deployed stack', () => {
 
   it('runs every function on Node.js 22, arm64', () => {
     const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention'));
-    // ...and the cost report, publish-events and the media worker
-    expect(functions).toHaveLength(routes.length + 3);
+    // ...and the cost report, publish-events, the media worker and apply-webhook-batch
+    expect(functions).toHaveLength(routes.length + 4);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -171,7 +171,7 @@ describe('the deployed stack', () => {
     });
   });
 
-  it('lets the report function only query the table, put objects under reports/, and log, trace, dead-letter', () => {
+  it('lets the report function only query the table and fold finished days, put objects under reports/, and log, trace, dead-letter', () => {
     const [, fn] = resources('AWS::Lambda::Function').find(([id]) => /^CostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
     const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOfRole(roleId);
@@ -181,6 +181,7 @@ describe('the deployed stack', () => {
     expect(new Set(actions)).toEqual(
       new Set([
         'dynamodb:Query',
+        'dynamodb:PutItem',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',
@@ -199,7 +200,12 @@ describe('the deployed stack', () => {
 
   it('alarms on function errors and on API 5xx', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
-    for (const name of [...routes.map((route) => route.handler), 'cost-report', 'media-worker']) {
+    for (const name of [
+      ...routes.map((route) => route.handler),
+      'cost-report',
+      'media-worker',
+      'apply-webhook-batch',
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: `${name}: the Lambda threw or timed out`,
         MetricName: 'Errors',
@@ -254,6 +260,7 @@ describe('the deployed stack', () => {
         'cost-report': 'CostReportFunction',
         'publish-events': 'EventPublisherFunction',
         'media-worker': 'MediaWorkerFunction',
+        'apply-webhook-batch': 'WebhookBatchesApply',
       };
       const name = [...routes.map((route) => route.handler), ...BACKGROUND_FUNCTIONS].find((handler) =>
         id.startsWith(background[handler] ?? `Api${pascal(handler)}Function`),

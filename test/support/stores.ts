@@ -6,6 +6,7 @@ import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
 import { DynamoDbReportStore } from '#store/dynamodb-report-store';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import { DynamoDbWebhookBatches } from '#store/dynamodb-webhook-batches';
 import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
 
 /** Every store port on the test run's DynamoDB Local, as the handlers wire them. */
@@ -20,6 +21,7 @@ export const tableStores = (
   parked: new DynamoDbParkedWebhookItems(client, tableName),
   pacing: new DynamoDbPacingStore(client, tableName),
   reports: new DynamoDbReportStore(client, tableName),
+  batches: new DynamoDbWebhookBatches(client, tableName),
 });
 
 export type TableStores = ReturnType<typeof tableStores>;

@@ -28,4 +28,9 @@ export interface ReportStore {
   readCells(from: string, to: string): Promise<AggregateCell[]>;
   /** every template cell of those days; a store without template aggregates leaves it out */
   readTemplateCells?(from: string, to: string): Promise<TemplateCell[]>;
+  /**
+   * Folds a finished day's shards into one read (the DynamoDB adapter); only for a day older than
+   * the message retention, which no event can change any more.
+   */
+  foldDay?(day: string): Promise<{ cells: number; parts: number }>;
 }

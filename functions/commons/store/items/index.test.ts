@@ -1,4 +1,5 @@
 import { aggregateCellItem } from './aggregate-cell';
+import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
 import { contactMergeItem } from './contact-merge';
 import { conversationItem } from './conversation';
@@ -11,6 +12,7 @@ import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
 import { templateCellItem } from './template-cell';
+import { webhookBatchItem } from './webhook-batch';
 import { windowItem } from './window';
 
 const unit = {
@@ -55,6 +57,8 @@ const examples = [
   ],
   [numberSlotItem.key('100', 1_760_000_000), 'number-slot', { pk: 'PACE#100#1760000000', sk: 'NUMBER' }],
   [pairSlotItem.key('100', '1555'), 'pair-slot', { pk: 'PACE#100#1555', sk: 'PAIR' }],
+  [aggregateDayItem.key('2026-11-02', 1), 'aggregate-day', { pk: 'AGGDAY#2026-11-02', sk: 'PART#001' }],
+  [webhookBatchItem.key('ab12', 3), 'webhook-batch', { pk: 'WEBHOOK_BATCH#ab12', sk: 'CHUNK#003' }],
 ] as const;
 
 describe('item kinds', () => {

@@ -1,4 +1,5 @@
 import { aggregateCellItem } from './aggregate-cell';
+import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
 import { contactMergeItem } from './contact-merge';
 import { conversationItem } from './conversation';
@@ -11,6 +12,7 @@ import { numberSlotItem, pairSlotItem } from './pacing-slot';
 import { parkedWebhookItem } from './parked-webhook-item';
 import { templateItem } from './template';
 import { templateCellItem } from './template-cell';
+import { webhookBatchItem } from './webhook-batch';
 import { windowItem } from './window';
 
 /** Every item kind of the table, once. */
@@ -24,11 +26,13 @@ export const itemKinds = [
   countedUnitsItem,
   aggregateCellItem,
   templateCellItem,
+  aggregateDayItem,
   templateItem,
   idempotencyRecordItem,
   parkedWebhookItem,
   numberSlotItem,
   pairSlotItem,
+  webhookBatchItem,
 ] as const satisfies readonly ItemDeclaration<never[]>[];
 
 /** The kind a key belongs to (a stream image's Keys, say), or undefined for a key no kind declares. */

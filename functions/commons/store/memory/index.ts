@@ -6,6 +6,7 @@ import { MemoryParkedWebhookItems } from './memory-parked-webhook-items';
 import { MemoryReportStore } from './memory-report-store';
 import { MemoryTable } from './memory-table';
 import { MemoryTemplateStore } from './memory-template-store';
+import { MemoryWebhookBatches } from './memory-webhook-batches';
 
 /**
  * Every store port in memory, over one shared table (a contact's partition holds what two stores
@@ -20,6 +21,7 @@ export const memoryStores = (table = new MemoryTable(), retention?: AliasRetenti
   parked: new MemoryParkedWebhookItems(table),
   pacing: new MemoryPacingStore(table),
   reports: new MemoryReportStore(table),
+  batches: new MemoryWebhookBatches(table),
 });
 
 export type MemoryStores = ReturnType<typeof memoryStores>;

@@ -4,8 +4,20 @@ export type MemoryItem = TableKey & Record<string, unknown>;
 
 const id = (key: TableKey): string => `${key.pk}\u0000${key.sk}`;
 
-/** Stored as DynamoDB's document client stores them: a copy, undefined attributes dropped. */
-const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const BYTES = '\u0000bytes';
+
+/** Stored as DynamoDB's document client stores them: a copy, undefined attributes dropped, binary kept binary. */
+const copy = <T>(value: T): T =>
+  JSON.parse(
+    JSON.stringify(value, function (this: Record<string, unknown>, key: string, field: unknown) {
+      const raw = this[key];
+      return raw instanceof Uint8Array ? { [BYTES]: Buffer.from(raw).toString('base64') } : field;
+    }),
+    (_, field: unknown) =>
+      typeof field === 'object' && field !== null && BYTES in field
+        ? new Uint8Array(Buffer.from(String((field as Record<string, unknown>)[BYTES]), 'base64'))
+        : field,
+  ) as T;
 
 /**
  * The single table in memory, for the in-memory store fakes: items by key, a partition read in
@@ -32,6 +44,11 @@ export class MemoryTable {
 
   delete(key: TableKey): void {
     this.items.delete(id(key));
+  }
+
+  /** Every item, in key order (for tests comparing whole tables). */
+  all(): MemoryItem[] {
+    return [...this.items.values()].sort((a, b) => id(a).localeCompare(id(b))).map(copy);
   }
 
   query(pk: string): MemoryItem[] {

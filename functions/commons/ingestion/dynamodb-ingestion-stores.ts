@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '#domain/time';
+import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
+import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
+import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
+import type { IngestionStores } from './ingest-webhook';
+
+/** What webhook ingestion writes, on the table: the webhook and apply-webhook-batch write the same. */
+export const dynamoDbIngestionStores = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  retentionDays: number,
+): IngestionStores => ({
+  contacts: new DynamoDbContactStore(client, tableName, { clock: systemClock, retentionDays }),
+  messages: new DynamoDbMessageLedger(client, tableName),
+  templates: new DynamoDbTemplateStore(client, tableName),
+  parked: new DynamoDbParkedWebhookItems(client, tableName),
+});
