@@ -39,7 +39,7 @@ describe('a webhook POST above the deferral threshold', () => {
       },
     });
     readers.push(reader);
-    return eventually(async () => applied >= chunks, 60_000);
+    return eventually(async () => applied >= chunks, 150_000);
   };
 
   it('answers 200 at once and is applied from the stream exactly as the synchronous path applies it', async () => {
@@ -68,7 +68,7 @@ describe('a webhook POST above the deferral threshold', () => {
     expect(await applyAll(deferred, 2)).toBe(true);
     expect(await messageCount(deferred)).toBe(200);
     expect(await ingestedState(deferred)).toEqual(await ingestedState(reference));
-  }, 180_000);
+  }, 240_000);
 
   it('applies a POST at the threshold synchronously and one event above it deferred', async () => {
     const phoneNumberId = uniquePhoneNumberId();
@@ -111,5 +111,5 @@ describe('a webhook POST above the deferral threshold', () => {
     expect(await applyAll(deferred, 3)).toBe(true);
     expect(await messageCount(deferred)).toBe(400);
     expect(await ingestedState(deferred)).toEqual(await ingestedState(reference));
-  }, 180_000);
+  }, 240_000);
 });
