@@ -1,4 +1,10 @@
-import type { ConversationRecord, CountedUnit, DeliveryDecision, EffectChanges, MessageEffects } from '#domain/delivery';
+import type {
+  ConversationRecord,
+  CountedUnit,
+  DeliveryDecision,
+  EffectChanges,
+  MessageEffects,
+} from '#domain/delivery';
 import { deliveredAt, type MessageState } from '#domain/message-state';
 import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
