@@ -39,6 +39,8 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'list-templates': 2,
   'get-cost-report': 2,
   'cost-report': 1,
+  'sync-templates': 1,
+  'scheduled-template-sync': 1,
   // One batch per stream shard at a time (parallelization factor 1) plus the window timers: a table
   // at this traffic has a handful of shards; past this the stream lags, nothing is lost.
   'publish-events': 10,
@@ -46,8 +48,13 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'media-worker': 5,
 };
 
-/** Functions that serve no route: the scheduled report and the stream's event publisher and media worker. */
-export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events', 'media-worker'] as const;
+/** Functions that serve no route: the scheduled report and template sync, the stream's event publisher and media worker. */
+export const BACKGROUND_FUNCTIONS = [
+  'cost-report',
+  'publish-events',
+  'media-worker',
+  'scheduled-template-sync',
+] as const;
 
 type Context = (key: string) => unknown;
 

@@ -8,6 +8,7 @@ import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
 import { systemClock, type Clock } from '#domain/time';
 import { ingestWebhook, StorageFailure, type IngestionStores } from '#ingestion/ingest-webhook';
+import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
@@ -85,6 +86,7 @@ export const handler = createHandler({
     messages: new DynamoDbMessageLedger(documentClient, config.tableName),
     templates: new DynamoDbTemplateStore(documentClient, config.tableName),
     parked: new DynamoDbParkedWebhookItems(documentClient, config.tableName),
+    consent: new DynamoDbConsentStore(documentClient, config.tableName),
   },
   clock: systemClock,
   secrets: routeSecrets('webhook'),

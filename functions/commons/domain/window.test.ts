@@ -1,4 +1,4 @@
-import { closesWindow, extendsWindow, windowExpiry, windowOpenAt } from './window';
+import { callOpensWindow, closesWindow, extendsWindow, windowExpiry, windowOpenAt } from './window';
 import { WINDOW_SECONDS } from './platform';
 
 const t = 1_760_000_000;
@@ -35,5 +35,14 @@ describe('customer service window rules', () => {
     expect(windowOpenAt(window, t + 99)).toBe(true);
     expect(windowOpenAt(window, t + 100)).toBe(false);
     expect(windowOpenAt({ lastInboundAt: t + 200, closedAt: t + 100 }, t + 300)).toBe(true);
+  });
+});
+
+describe('calls and the window', () => {
+  it('only the connect of a call the user placed opens it', () => {
+    expect(callOpensWindow({ event: 'connect', direction: 'USER_INITIATED' })).toBe(true);
+    expect(callOpensWindow({ event: 'connect', direction: 'BUSINESS_INITIATED' })).toBe(false);
+    expect(callOpensWindow({ event: 'terminate', direction: 'USER_INITIATED' })).toBe(false);
+    expect(callOpensWindow({ event: 'connect' })).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { WINDOW_SECONDS } from './platform';
 import { isLive, type EpochSeconds } from './time';
 
-/** The customer service window lasts 24 hours from the user's latest message (its own timestamp). */
+/** The customer service window lasts 24 hours from the user's latest message or call (its own timestamp). */
 export { WINDOW_SECONDS };
 
 /** The customer service window of one (business number, user) pair as stored. */
@@ -12,6 +12,14 @@ export interface WindowState {
   /** set when Meta refused a free-form send (131047): the window is closed from then until the user writes again */
   closedAt?: EpochSeconds;
 }
+
+/**
+ * A user's call opens the window as a message does: Meta says the customer service window starts when
+ * a user "messages you or calls you" (https://developers.facebook.com/docs/whatsapp/pricing). Only the
+ * `connect` of a call the user placed counts; a business-initiated call, or a call's later events, do not.
+ */
+export const callOpensWindow = (call: { event?: string; direction?: string }): boolean =>
+  call.event === 'connect' && call.direction === 'USER_INITIATED';
 
 export const windowExpiry = (lastInboundAt: EpochSeconds): EpochSeconds => lastInboundAt + WINDOW_SECONDS;
 

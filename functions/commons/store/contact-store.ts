@@ -1,3 +1,4 @@
+import type { ConsentState } from '#domain/consent';
 import type { ConversationState } from '#domain/conversation';
 import type { UserIds } from '#domain/identity';
 import { RETENTION_FLOOR_DAYS } from '#domain/platform';
@@ -15,6 +16,8 @@ export interface ContactRef {
 export interface ContactState {
   window?: WindowState;
   conversations: ConversationState[];
+  /** marketing consent, when Meta ever said anything of it (#domain/consent) */
+  consent?: ConsentState;
 }
 
 /** What is stored about one user of one business number, whichever of their ids it was asked by. */

@@ -20,6 +20,7 @@ import {
   type StoredSession,
 } from './contact-store';
 import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from './items/alias';
+import { isConsentKey, toConsentState } from './items/consent';
 import { contactIdOf, contactPk } from './items/contact-partition';
 import { isConversationKey, toConversationState } from './items/conversation';
 import { isWindowKey, toWindowState, windowConditions, windowItem } from './items/window';
@@ -136,8 +137,10 @@ export class DynamoDbContactStore implements ContactStore {
       }),
     );
     const window = Items.find((item) => isWindowKey(String(item.pk), String(item.sk)));
+    const consent = Items.find((item) => isConsentKey(String(item.pk), String(item.sk)));
     return {
       ...(window ? { window: toWindowState(window) } : {}),
+      ...(consent ? { consent: toConsentState(consent) } : {}),
       conversations: Items.filter((item) => isConversationKey(String(item.pk), String(item.sk))).map(
         toConversationState,
       ),

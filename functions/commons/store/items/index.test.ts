@@ -1,5 +1,6 @@
 import { aggregateCellItem } from './aggregate-cell';
 import { aliasItem } from './alias';
+import { consentItem } from './consent';
 import { conversationItem } from './conversation';
 import { idempotencyRecordItem } from './idempotency-record';
 import { itemKinds, kindOfKey } from './index';
@@ -24,6 +25,7 @@ const examples = [
   [aliasItem.key('100', '15551234567'), 'alias', { pk: 'USER#100#15551234567', sk: 'ALIAS' }],
   [windowItem.key('100', '15551234567'), 'window', { pk: 'CONTACT#100#15551234567', sk: 'WINDOW' }],
   [conversationItem.key('100', '1555', 'utility'), 'conversation', { pk: 'CONTACT#100#1555', sk: 'CONV#utility' }],
+  [consentItem.key('100', '1555'), 'consent', { pk: 'CONTACT#100#1555', sk: 'CONSENT' }],
   [messageItem.key('wamid.A'), 'message', { pk: 'MSG#wamid.A', sk: 'MSG' }],
   [ledgerEntryItem.key('conv.1'), 'ledger-entry', { pk: 'LEDGER#conv.1', sk: 'LEDGER' }],
   [

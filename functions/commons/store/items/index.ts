@@ -1,5 +1,6 @@
 import { aggregateCellItem } from './aggregate-cell';
 import { aliasItem } from './alias';
+import { consentItem } from './consent';
 import { conversationItem } from './conversation';
 import type { ItemDeclaration } from './declaration';
 import { idempotencyRecordItem } from './idempotency-record';
@@ -15,6 +16,7 @@ export const itemKinds = [
   aliasItem,
   windowItem,
   conversationItem,
+  consentItem,
   messageItem,
   ledgerEntryItem,
   aggregateCellItem,

@@ -11,6 +11,7 @@ import {
   type StoredSession,
 } from '../contact-store';
 import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
+import { isConsentKey, toConsentState } from '../items/consent';
 import { contactPk } from '../items/contact-partition';
 import { isConversationKey, toConversationState } from '../items/conversation';
 import { isWindowKey, toWindowState, windowItem } from '../items/window';
@@ -89,8 +90,10 @@ export class MemoryContactStore implements ContactStore {
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
     const items = this.table.query(contactPk(phoneNumberId, contactId));
     const window = items.find((item) => isWindowKey(item.pk, item.sk));
+    const consent = items.find((item) => isConsentKey(item.pk, item.sk));
     return {
       ...(window ? { window: toWindowState(window) } : {}),
+      ...(consent ? { consent: toConsentState(consent) } : {}),
       conversations: items.filter((item) => isConversationKey(item.pk, item.sk)).map(toConversationState),
     };
   }
