@@ -35,7 +35,8 @@ export interface SendRoute {
   close(): Promise<void>;
 }
 
-export const startSendRoute = async (): Promise<SendRoute> => {
+/** `statusDelayMs`: how long the sandbox waits before each status webhook (0: at once; far out: never, close() cancels). */
+export const startSendRoute = async (options: { statusDelayMs?: number } = {}): Promise<SendRoute> => {
   process.env.WHATSAPP_APP_SECRET = APP_SECRET;
   const stores = tableStores(documentClient);
   const local = await startLocalServer({ port: 0 });
@@ -46,7 +47,11 @@ export const startSendRoute = async (): Promise<SendRoute> => {
     accessToken: ACCESS_TOKEN,
     webhookUrl: `${local.url}/webhook`,
     templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
-    delaysMs: { sent: 0, delivered: 0, read: 0 },
+    delaysMs: {
+      sent: options.statusDelayMs ?? 0,
+      delivered: options.statusDelayMs ?? 0,
+      read: options.statusDelayMs ?? 0,
+    },
   });
   const handler = (overrides: Partial<SendHandlerDeps> = {}) =>
     createHandler({
@@ -101,8 +106,8 @@ export const startSendRoute = async (): Promise<SendRoute> => {
       body: JSON.stringify({ phoneNumberId, text: 'Hello' }),
     });
     const answer = (await response.json()) as { id: string; delivered: boolean };
+    // Answered once the engine stored the webhook (or gave up): the window is open when it says delivered.
     if (response.status !== 200 || !answer.delivered) throw new Error(`the user's message did not reach the engine`);
-    await sandbox.idle();
     return answer.id;
   };
   return {
