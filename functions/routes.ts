@@ -19,7 +19,8 @@ export type TableAction =
 
 /**
  * What an API token may do. A token without scopes may do everything (README: Security).
- * `read`: sessions, history, media, templates, cost reports; `send`: messages, media uploads; `admin`: template registration.
+ * `read`: sessions, history, media, templates, cost reports; `send`: messages, media uploads; `admin`: template
+ * registration and sync.
  */
 export const apiScopes = ['read', 'send', 'admin'] as const;
 export type ApiScope = (typeof apiScopes)[number];
@@ -128,8 +129,22 @@ export const routes = [
     memoryMb: 512,
     auth: 'apiToken',
     scope: 'admin',
-    tableActions: ['dynamodb:UpdateItem'],
+    // reads the status Meta set before registering (a PUT never overrules it)
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     secrets: ['apiTokens'],
+  },
+  {
+    method: 'POST',
+    path: '/templates/sync',
+    handler: 'sync-templates',
+    auth: 'apiToken',
+    scope: 'admin',
+    // reads the registry, then writes what Meta's template list says
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    // the caller's token, then Meta's access token for the template list
+    secrets: ['apiTokens', 'accessToken'],
+    // every page of Meta's list, retried like a send
+    timeoutSeconds: 29,
   },
   {
     method: 'GET',
@@ -204,6 +219,9 @@ export const routeOf = (handler: HandlerName): RouteDefinition => {
 
 /** The scheduled cost report is no route, but reads a secret too: for Meta's pricing_analytics. */
 export const costReportSecrets = ['accessToken'] as const satisfies readonly SecretName[];
+
+/** The scheduled template sync is no route: it reads Meta's template list with the access token. */
+export const templateSyncSecrets = ['accessToken'] as const satisfies readonly SecretName[];
 
 /** The media worker is no route either: it downloads media from Meta with the access token, nothing else. */
 export const mediaWorkerSecrets = ['accessToken'] as const satisfies readonly SecretName[];

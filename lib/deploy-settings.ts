@@ -39,6 +39,8 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'list-templates': 2,
   'get-cost-report': 2,
   'cost-report': 1,
+  'sync-templates': 1,
+  'scheduled-template-sync': 1,
   // One batch per stream shard at a time (parallelization factor 1) plus the window timers: a table
   // at this traffic has a handful of shards; past this the stream lags, nothing is lost.
   'publish-events': 10,
@@ -48,8 +50,14 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'apply-webhook-batch': 8,
 };
 
-/** Functions that serve no route: the scheduled report and the stream's event publisher, media worker and batch applier. */
-export const BACKGROUND_FUNCTIONS = ['cost-report', 'publish-events', 'media-worker', 'apply-webhook-batch'] as const;
+/** Functions that serve no route: the scheduled report and template sync, the stream's event publisher, media worker and batch applier. */
+export const BACKGROUND_FUNCTIONS = [
+  'cost-report',
+  'publish-events',
+  'media-worker',
+  'apply-webhook-batch',
+  'scheduled-template-sync',
+] as const;
 
 type Context = (key: string) => unknown;
 

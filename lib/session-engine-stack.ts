@@ -13,6 +13,7 @@ import { MediaWorker } from './media-worker.ts';
 import { Monitoring } from './monitoring.ts';
 import { WebhookBatches } from './webhook-batches.ts';
 import { SessionTable } from './session-table.ts';
+import { TemplateSyncSchedule } from './template-sync-schedule.ts';
 import { WhatsAppSecrets } from './whatsapp-secret.ts';
 
 export interface SessionEngineStackProps extends StackProps {
@@ -44,18 +45,37 @@ export class SessionEngineStack extends Stack {
       ? { WHATSAPP_PHONE_NUMBER_ID: props.defaultPhoneNumberId }
       : {};
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
-    const api = new SessionApi(this, 'Api', { table, secrets, environment, settings, ...rateCard });
+    const waba: Record<string, string> = props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {};
+    // POST /templates/sync reads the WABA's template list
+    const api = new SessionApi(this, 'Api', {
+      table,
+      secrets,
+      environment: { ...environment, ...waba },
+      settings,
+      ...rateCard,
+    });
     const { bucket } = new ReportBucket(this, 'Reports');
     const report = new CostReportSchedule(this, 'CostReport', {
       table,
       bucket,
       secrets,
-      environment: { ...environment, ...(props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {}) },
+      environment: { ...environment, ...waba },
       ...(settings.reservedConcurrency['cost-report']
         ? { reservedConcurrency: settings.reservedConcurrency['cost-report'] }
         : {}),
       ...rateCard,
     });
+    // Meta's template list every 15 minutes, only where there is a WABA to read it from.
+    const templateSync = props.wabaId
+      ? new TemplateSyncSchedule(this, 'TemplateSync', {
+          table,
+          secrets,
+          environment: { ...environment, ...waba },
+          ...(settings.reservedConcurrency['scheduled-template-sync']
+            ? { reservedConcurrency: settings.reservedConcurrency['scheduled-template-sync'] }
+            : {}),
+        })
+      : undefined;
     const media = new MediaBucket(this, 'Media');
     media.wireRoutes(api.functions);
     const mediaWorker = new MediaWorker(this, 'MediaWorker', {
@@ -95,6 +115,7 @@ export class SessionEngineStack extends Stack {
         'publish-events': publisher.function,
         'media-worker': mediaWorker.function,
         'apply-webhook-batch': webhookBatches.function,
+        ...(templateSync ? { 'scheduled-template-sync': templateSync.function } : {}),
       },
       table,
       apiMetrics: api.metrics,
@@ -105,6 +126,7 @@ export class SessionEngineStack extends Stack {
         { name: 'media-records', queue: mediaWorker.failures },
         { name: 'webhook-batches', queue: webhookBatches.failures },
         { name: 'window-timers', queue: scheduler.deadLetterQueue },
+        ...(templateSync ? [{ name: 'template-sync', queue: templateSync.deadLetterQueue }] : []),
         ...(forwarding ? [{ name: 'event-forwarding', queue: forwarding.deadLetterQueue }] : []),
       ],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),

@@ -4,8 +4,9 @@ import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { readJsonBody } from '#http/json-body';
+import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
-import { systemClock, type Clock } from '#domain/time';
+import { systemClock, toIso, type Clock } from '#domain/time';
 import { validateTemplateRegistration } from '#send/validate-template';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 import type { TemplateStore } from '#store/template-store';
@@ -18,7 +19,10 @@ export interface PutTemplateDeps {
   secrets: () => Promise<Secrets<'apiTokens'>>;
 }
 
-/** PUT /templates/{name}/{language}: registers a template as it exists at Meta, so sends can be checked. */
+/**
+ * PUT /templates/{name}/{language}: registers a template as it exists at Meta, so sends can be checked.
+ * A status Meta set (by webhook or sync) is never overruled: another status answers 409 with Meta's.
+ */
 export const createHandler = (deps: PutTemplateDeps) =>
   apiHandler(
     async (event) => {
@@ -27,8 +31,18 @@ export const createHandler = (deps: PutTemplateDeps) =>
         event.pathParameters?.language ?? '',
         readJsonBody(event, BODY),
       );
-      await deps.store.registerTemplate(template, deps.clock());
-      return json(200, template);
+      const result = await deps.store.registerTemplate(template, deps.clock());
+      if ('conflict' in result) {
+        const { status, reason, at } = result.conflict;
+        throw new ApiError(
+          409,
+          'TEMPLATE_STATUS_SET_BY_META',
+          `Meta says template ${template.name} (${template.language}) is ${status}` +
+            `${reason === undefined ? '' : ` (${reason})`} since ${toIso(at)}; a PUT cannot change a status Meta set. ` +
+            'Leave status out to register the components and category, or wait for Meta to change it.',
+        );
+      }
+      return json(200, result.template);
     },
     { middlewares: [requireApiToken(deps.secrets, 'put-template')] },
   );

@@ -15,9 +15,12 @@ import { readJsonBody } from '#http/json-body';
 import { ApiError, badRequest } from '#http/errors';
 import { json } from '#http/responses';
 import { estimateSendCost } from '#send/estimate-cost';
+import { markMessageRead } from '#send/mark-read';
 import { sendMessage, type SendMessageDeps } from '#send/send-message';
 import { validateSendRequest } from '#send/validate-send-request';
+import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbInboundReceipts } from '#store/dynamodb-inbound-receipts';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
@@ -68,6 +71,7 @@ export const createHandler = (deps: SendHandlerDeps) =>
           'Name the sending business number with "phoneNumberId", or configure WHATSAPP_PHONE_NUMBER_ID.',
         );
       }
+      if (request.kind === 'read') return json(200, await markMessageRead(deps, request, phoneNumberId));
       return json(200, await sendMessage(deps, request, phoneNumberId));
     },
     {
@@ -102,6 +106,8 @@ export const handler = createHandler({
     messages: new DynamoDbMessageLedger(documentClient, config.tableName),
     templates: new DynamoDbTemplateStore(documentClient, config.tableName),
     pacing: new DynamoDbPacingStore(documentClient, config.tableName),
+    receipts: new DynamoDbInboundReceipts(documentClient, config.tableName),
+    consent: new DynamoDbConsentStore(documentClient, config.tableName),
   },
   graph: createGraphClient({
     baseUrl: config.whatsAppApiUrl,

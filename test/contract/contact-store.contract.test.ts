@@ -149,6 +149,27 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     expect((await contacts.readContactState(phoneNumberId, userId)).window?.inboundAt).toEqual([T - 100, T]);
   });
 
+  it("moves the losing contact's marketing consent with the merge: a stop under the number holds under the user id", async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
+    await contacts.extendWindow(byNumber, T - 100);
+    await stores.consent.applyConsent(byNumber, { kind: 'preference', value: 'stop', at: T - 100 });
+    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
+    await contacts.extendWindow(byUserId, T);
+    await stores.consent.applyConsent(byUserId, { kind: 'failure', code: 131049, at: T - 50 });
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    const expected = {
+      marketing: 'opted-out',
+      changedAt: T - 100,
+      source: 'user_preferences',
+      limitedUntil: T - 50 + DAY,
+    };
+    expect((await contacts.readContactState(phoneNumberId, userId)).consent).toEqual(expected);
+    expect((await contacts.readContactState(phoneNumberId, waId)).consent).toEqual(expected);
+  });
+
   it("links the number as written to Meta's wa_id from a send answer, so both find the same window", async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const metaWaId = uniqueWaId();

@@ -52,10 +52,12 @@ describe.each(adapters)('TemplateStore %s', (_, adapter) => {
     await templates.applyTemplateCategory(categoryEvent(n, 'MARKETING', T + 20));
     await templates.applyTemplateCategory(categoryEvent(n, 'AUTHENTICATION', T + 19));
     expect((await templates.readTemplate(n, 'en_US'))?.category).toBe('MARKETING');
-    await templates.registerTemplate(
-      { name: n, language: 'en_US', category: 'utility', status: 'APPROVED', components: body },
-      T + 30,
-    );
+    // Without a status, a registration keeps Meta's.
+    expect(
+      await templates.registerTemplate({ name: n, language: 'en_US', category: 'utility', components: body }, T + 30),
+    ).toEqual({
+      template: { name: n, language: 'en_US', category: 'utility', status: 'PAUSED', components: body },
+    });
     expect(await item(keys.template(n, 'en_US'))).toMatchObject({
       templateId: 't1',
       wabaId: 'w1',
@@ -78,5 +80,68 @@ describe.each(adapters)('TemplateStore %s', (_, adapter) => {
       status: 'APPROVED',
       components: [],
     });
+  });
+  it('refuses a registration naming another status than Meta set, and says what Meta says', async () => {
+    const n = name();
+    await templates.applyTemplateStatus({
+      ...statusEvent(n, 'PAUSED', T),
+      reason: 'LOW_QUALITY',
+    } as TemplateStatusEvent);
+    const template = { name: n, language: 'en_US', category: 'utility' as const, components: body };
+    expect(await templates.registerTemplate({ ...template, status: 'APPROVED' }, T + 5)).toEqual({
+      conflict: { status: 'PAUSED', reason: 'LOW_QUALITY', at: T },
+    });
+    expect((await templates.readTemplate(n, 'en_US'))?.status).toBe('PAUSED');
+    expect(await templates.registerTemplate({ ...template, status: 'PAUSED' }, T + 6)).toMatchObject({
+      template: { status: 'PAUSED' },
+    });
+    // A template Meta never spoke of: the PUT's status, APPROVED by default.
+    const fresh = name();
+    expect(await templates.registerTemplate({ ...template, name: fresh }, T)).toMatchObject({
+      template: { status: 'APPROVED' },
+    });
+  });
+
+  it('follows the lifecycle: REINSTATED sends again, UNARCHIVED restores the status before ARCHIVED', async () => {
+    const n = name();
+    const status = async () => (await templates.readTemplate(n, 'en_US'))?.status;
+    await templates.applyTemplateStatus(statusEvent(n, 'PAUSED', T));
+    await templates.applyTemplateStatus(statusEvent(n, 'REINSTATED', T + 1));
+    expect(await status()).toBe('APPROVED');
+    await templates.applyTemplateStatus(statusEvent(n, 'PAUSED', T + 2));
+    await templates.applyTemplateStatus(statusEvent(n, 'ARCHIVED', T + 3));
+    expect(await status()).toBe('ARCHIVED');
+    await templates.applyTemplateStatus(statusEvent(n, 'UNARCHIVED', T + 4));
+    expect(await status()).toBe('PAUSED');
+    expect(await item(keys.template(n, 'en_US'))).not.toHaveProperty('statusBeforeArchive');
+  });
+
+  it("takes Meta's template list over older webhooks, and lists what a WABA's sync imported", async () => {
+    const n = name();
+    await templates.applyTemplateStatus(statusEvent(n, 'PENDING', T));
+    const synced = {
+      name: n,
+      language: 'en_US',
+      category: 'marketing' as const,
+      status: 'APPROVED',
+      components: body,
+      templateId: 't1',
+      wabaId: `waba_${n}`,
+      quality: 'GREEN',
+    };
+    await templates.applySyncedTemplate(synced, T + 100);
+    expect(await templates.readTemplate(n, 'en_US')).toEqual({
+      name: n,
+      language: 'en_US',
+      category: 'marketing',
+      status: 'APPROVED',
+      components: body,
+    });
+    await templates.applyTemplateStatus(statusEvent(n, 'REJECTED', T + 50));
+    expect((await templates.readTemplate(n, 'en_US'))?.status).toBe('APPROVED');
+    expect(await templates.listSyncedTemplates(`waba_${n}`)).toEqual([
+      { name: n, language: 'en_US', status: 'APPROVED', templateId: 't1' },
+    ]);
+    expect(await item(keys.template(n, 'en_US'))).toMatchObject({ quality: 'GREEN', syncedAt: T + 100 });
   });
 });

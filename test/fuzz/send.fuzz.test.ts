@@ -58,6 +58,10 @@ beforeAll(async () => {
         graphCalls++;
         return graph.sendMessage(...args);
       },
+      markRead: (...args) => {
+        graphCalls++;
+        return graph.markRead(...args);
+      },
     },
     clock: () => Math.floor(Date.now() / 1000),
     // Wide limits: pacing refusals are legitimate 429s, but would hide what the body does.

@@ -90,6 +90,7 @@ describe('GET /contacts/{userId}/session against DynamoDB Local', () => {
           expiresAt: new Date((now + 1) * 1000).toISOString(),
         },
       ],
+      consent: { marketing: 'subscribed', changedAt: null, source: null, marketingLimitedUntil: null },
     });
   });
 

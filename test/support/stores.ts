@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AliasRetention } from '#store/contact-store';
+import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbInboundReceipts } from '#store/dynamodb-inbound-receipts';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
@@ -22,6 +24,8 @@ export const tableStores = (
   pacing: new DynamoDbPacingStore(client, tableName),
   reports: new DynamoDbReportStore(client, tableName),
   batches: new DynamoDbWebhookBatches(client, tableName),
+  receipts: new DynamoDbInboundReceipts(client, tableName),
+  consent: new DynamoDbConsentStore(client, tableName),
 });
 
 export type TableStores = ReturnType<typeof tableStores>;

@@ -151,8 +151,29 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     return { pending: model.pendingFaults() };
   };
 
+  const templates = model.state.templates;
   const endpoints: Endpoint[] = [
     { pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)\/messages$/, graph: true, methods: { POST: send } },
+    {
+      pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)\/message_templates$/,
+      graph: true,
+      methods: {
+        GET: ({ req, url }) => {
+          requireToken(req);
+          return templates.page(url, context.origin());
+        },
+      },
+    },
+    {
+      pattern: /^\/sandbox\/templates$/,
+      graph: false,
+      methods: { POST: async ({ body }) => ({ ...templates.put(sandboxJson(await body())) }) },
+    },
+    {
+      pattern: /^\/sandbox\/templates\/([^/]+)\/([^/]+)$/,
+      graph: false,
+      methods: { DELETE: ({ params }) => templates.remove(params[0] ?? '', params[1] ?? '') },
+    },
     { pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)$/, graph: true, methods: { GET: node } },
     { pattern: /^\/sandbox\/users\/([^/]+)\/messages$/, graph: false, methods: { POST: userWrites } },
     {
@@ -166,7 +187,11 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
         },
       },
     },
-    { pattern: /^\/sandbox\/sent$/, graph: false, methods: { GET: () => ({ messages: model.sent() }) } },
+    {
+      pattern: /^\/sandbox\/sent$/,
+      graph: false,
+      methods: { GET: () => ({ messages: model.sent(), reads: model.state.reads.list() }) },
+    },
     {
       pattern: /^\/sandbox\/idle$/,
       graph: false,

@@ -13,8 +13,11 @@
  *   writes to the business; answers once the signed inbound `text` webhook was delivered (or dropped).
  * - `POST /sandbox/faults` `{ mode, count?, retryAfterSeconds? }`, `DELETE /sandbox/faults`: the next
  *   `count` sends fail as asked.
- * - `GET /sandbox/sent`: what was sent and which status webhooks went out.
+ * - `GET /sandbox/sent`: what was sent and which status webhooks went out (and the mark-as-read calls).
  * - `GET /sandbox/idle`: answers once no webhook is pending (scheduled, in flight or being retried).
+ * - `GET /{version}/{wabaId}/message_templates`: Meta's template list of the templates the sandbox
+ *   knows; `POST /sandbox/templates` `{ name, language, category, status?, components? }` adds one,
+ *   `DELETE /sandbox/templates/{name}/{language}` removes it (templates.ts).
  *
  * Choices (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components,
  * https://developers.facebook.com/docs/whatsapp/pricing):
@@ -39,6 +42,7 @@ import { createSandboxMedia } from '../sandbox-media.ts';
 import { createEndpoints } from './endpoints';
 import type { SandboxFaultMode } from './errors';
 import type { SandboxSentMessage } from './messages';
+import type { SandboxRead } from './reads';
 import { MetaModel, type TemplateCategoryLookup } from './model';
 import type { RateCard } from '#pricing/rate-card';
 import { rateCardPricing } from './rate-card-pricing';
@@ -48,6 +52,7 @@ import { WebhookPoster, type WebhookDelivery } from './webhooks';
 export { FAULT_MODES, type SandboxFaultMode } from './errors';
 export { MetaModel } from './model';
 export type { SandboxPricing, SandboxSentMessage, SandboxStatus } from './messages';
+export type { SandboxRead } from './reads';
 
 export interface SandboxOptions {
   port: number;
@@ -95,6 +100,8 @@ export interface Sandbox {
   idle(): Promise<void>;
   /** what was sent so far (copies) */
   sent(): SandboxSentMessage[];
+  /** the mark-as-read calls so far (copies) */
+  reads(): SandboxRead[];
   /** the next `count` sends fail in that mode (after any faults already queued) */
   injectFault(mode: SandboxFaultMode, count?: number, retryAfterSeconds?: number): void;
   /** stops the server, cancels scheduled webhooks and aborts those in flight */
@@ -188,6 +195,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     port,
     idle: () => poster.idle(),
     sent: () => model.sent(),
+    reads: () => model.state.reads.list(),
     injectFault: (mode, count, retryAfterSeconds) => model.queueFaults(mode, count, retryAfterSeconds),
     close: async () => {
       poster.close();

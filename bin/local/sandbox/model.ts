@@ -32,6 +32,8 @@ import {
   type SandboxSentMessage,
   type SandboxStatus,
 } from './messages';
+import { ReadLog } from './reads';
+import { SandboxTemplates } from './templates';
 import { readSendRequest } from './send-request';
 import { createSandboxMedia, type SandboxMedia } from '../sandbox-media.ts';
 import { publishedPricing, type SandboxPricingRule } from './rate-card-pricing';
@@ -48,6 +50,10 @@ export interface MetaState {
   faults: Fault[];
   /** media files by id (users' and uploads), their five-minute URLs and media faults (sandbox-media.ts) */
   media: SandboxMedia;
+  /** mark-as-read calls (reads.ts) */
+  reads: ReadLog;
+  /** the WABA's templates, for Meta's template list (templates.ts) */
+  templates: SandboxTemplates;
 }
 
 export interface MetaModelOptions {
@@ -85,6 +91,8 @@ export class MetaModel {
       media:
         options.media ??
         createSandboxMedia({ accessToken: '', baseUrl: () => 'http://sandbox', now: () => options.clock() * 1000 }),
+      reads: new ReadLog(),
+      templates: new SandboxTemplates(),
     };
   }
 
@@ -134,7 +142,10 @@ export class MetaModel {
       throw faultFailure(fault);
     }
     const request = readSendRequest(body);
-    if (request.kind === 'read') return { answer: { success: true } };
+    if (request.kind === 'read') {
+      const read = { phoneNumberId, messageId: request.messageId, typing: request.typing, at: this.options.clock() };
+      return { answer: this.state.reads.record({ ...read, body }) };
+    }
 
     let template: SandboxSentMessage['template'];
     if (request.template) {

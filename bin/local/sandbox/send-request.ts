@@ -30,7 +30,7 @@ const CONTENT_SHAPE: Readonly<Record<string, 'object' | 'array'>> = {
 
 export type SendRequest =
   /** mark-as-read: answered `{ success: true }`, nothing is sent */
-  | { kind: 'read'; messageId: string }
+  | { kind: 'read'; messageId: string; typing: boolean }
   | {
       kind: 'message';
       /** `to` (or `recipient`) as the request gave it */
@@ -75,7 +75,7 @@ export const readSendRequest = (body: Json): SendRequest => {
   }
   if (body.status === 'read') {
     if (!nonEmpty(body.message_id)) throw graphError(400, 100, '(#100) The parameter message_id is required.');
-    return { kind: 'read', messageId: body.message_id };
+    return { kind: 'read', messageId: body.message_id, typing: isObject(body.typing_indicator) };
   }
   // A business-scoped user id travels in `recipient`, a phone number in `to`.
   const to = body.to ?? body.recipient;

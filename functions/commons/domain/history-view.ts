@@ -14,7 +14,7 @@ export interface HistoryMessage {
   content: Record<string, unknown> | null;
   /** true once the retention period has passed: the message is listed, its content is gone */
   contentExpired: boolean;
-  /** inbound: `received`; outbound: the current delivery status (null until Meta reports one) */
+  /** inbound: `received`, or `read` once the business marked it read; outbound: the current delivery status (null until Meta reports one) */
   status: string | null;
   statuses: Partial<Record<DeliveryStatus, string>>;
   errors: number[];
@@ -67,7 +67,8 @@ const inboundView = (item: Record<string, unknown>, live: boolean): HistoryMessa
     timestamp: toIso(Number(item.timestamp ?? 0)),
     content: live ? content : null,
     contentExpired: !live,
-    status: 'received',
+    // Marked read by the business (POST /messages with status read); when is on the table item (readAt).
+    status: item.status === 'read' ? 'read' : 'received',
     statuses: {},
     errors: [],
     conversation: null,

@@ -52,6 +52,12 @@ export const RETENTION_FLOOR_DAYS = WEBHOOK_RETRY_DAYS + 1;
 export const retentionSeconds = (retentionDays: number): number => Math.max(retentionDays, RETENTION_FLOOR_DAYS) * DAY;
 
 /**
+ * How long after receipt a user's message can be marked as read.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read
+ */
+export const READ_RECEIPT_SECONDS = 30 * DAY;
+
+/**
  * Cloud API error codes the engine acts on.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
  */
@@ -63,6 +69,13 @@ export const MetaError = {
   /** The user stopped marketing messages from the business. */
   marketingOptOut: 131050,
 } as const;
+
+/**
+ * How long marketing to a user is held after Meta's 131049 (per-user marketing limit): Meta's
+ * error-code page advises against retrying the user for a day
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
+ */
+export const MARKETING_LIMIT_SECONDS = 24 * HOUR;
 
 /**
  * Media the Cloud API accepts, by message type: MIME types and the largest size in bytes (stickers:

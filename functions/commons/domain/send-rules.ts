@@ -1,3 +1,6 @@
+import { READ_RECEIPT_SECONDS } from './platform';
+import { SENDABLE_STATUS } from './template-lifecycle';
+import type { EpochSeconds } from './time';
 import { lengthViolation, parameterMismatch, type Template, type TemplateRequestComponent } from './templates';
 
 /** A send refused before Meta sees it: the status, our error code, and what to do instead. */
@@ -43,7 +46,7 @@ export const sendRefusal = (attempt: SendAttempt): SendRefusal | undefined => {
         `PUT /templates/${requested.name}/${requested.language}, or check its name and language code.`,
     };
   }
-  if (template.status !== 'APPROVED') {
+  if (template.status !== SENDABLE_STATUS) {
     return {
       status: 422,
       code: 'TEMPLATE_NOT_APPROVED',
@@ -64,5 +67,40 @@ export const sendRefusal = (attempt: SendAttempt): SendRefusal | undefined => {
   }
   const mismatch = parameterMismatch(template, requested.components);
   if (mismatch) return { status: 422, code: 'TEMPLATE_PARAMETER_MISMATCH', message: mismatch };
+  return undefined;
+};
+
+/** A user's message as a read receipt is checked against: whose it is and Meta's timestamp. */
+export interface ReadTarget {
+  phoneNumberId: string;
+  timestamp: EpochSeconds;
+}
+
+/**
+ * Meta's rules for marking a message read, and nothing more (no window check): it must be a message
+ * the user sent to this number, at most 30 days old
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read).
+ */
+export const readReceiptRefusal = (
+  message: ReadTarget | undefined,
+  phoneNumberId: string,
+  now: EpochSeconds,
+): SendRefusal | undefined => {
+  if (message === undefined || message.phoneNumberId !== phoneNumberId) {
+    return {
+      status: 422,
+      code: 'MESSAGE_NOT_FOUND',
+      message:
+        'message_id names no message a user sent to this number: only messages users sent you can be marked as ' +
+        'read (not your own); use the id of the inbound message webhook.',
+    };
+  }
+  if (now - message.timestamp > READ_RECEIPT_SECONDS) {
+    return {
+      status: 422,
+      code: 'MESSAGE_TOO_OLD',
+      message: 'WhatsApp marks messages as read only within 30 days of receipt; this message is older.',
+    };
+  }
   return undefined;
 };

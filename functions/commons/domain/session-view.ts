@@ -1,3 +1,4 @@
+import { NO_CONSENT_RECORD, type ConsentState } from './consent';
 import type { ConversationState } from './conversation';
 import type { UserIds } from './identity';
 import { isLive, toIso, type EpochSeconds } from './time';
@@ -9,6 +10,13 @@ export interface SessionView {
   phoneNumberId: string;
   window: { open: boolean; expiresAt: string | null };
   conversations: { id: string; category: string; origin: string; openedAt: string; expiresAt: string }[];
+  /** marketing consent: opted out by the user, and Meta's per-user marketing limit while it holds */
+  consent: {
+    marketing: 'subscribed' | 'opted-out';
+    changedAt: string | null;
+    source: string | null;
+    marketingLimitedUntil: string | null;
+  };
 }
 
 /** What the session route answers: only what is open at `now`, whatever DynamoDB has not yet deleted. */
@@ -17,11 +25,13 @@ export const toSessionView = (input: {
   ids: UserIds;
   window?: WindowState;
   conversations: ConversationState[];
+  consent?: ConsentState;
   now: EpochSeconds;
   /** seconds a user message may be stamped ahead of our clock (default DEFAULT_INBOUND_SKEW_SECONDS) */
   skew?: number;
 }): SessionView => {
   const { window, now } = input;
+  const consent = input.consent ?? NO_CONSENT_RECORD;
   const open = isWindowOpen(window, now, input.skew);
   return {
     userId: input.ids.userId ?? null,
@@ -38,5 +48,12 @@ export const toSessionView = (input: {
         openedAt: toIso(c.openedAt),
         expiresAt: toIso(c.expiresAt),
       })),
+    consent: {
+      marketing: consent.marketing,
+      changedAt: consent.changedAt === undefined ? null : toIso(consent.changedAt),
+      source: consent.source ?? null,
+      marketingLimitedUntil:
+        consent.limitedUntil !== undefined && now < consent.limitedUntil ? toIso(consent.limitedUntil) : null,
+    },
   };
 };

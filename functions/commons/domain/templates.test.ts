@@ -156,14 +156,16 @@ describe('parameterMismatch', () => {
     );
   });
 
-  it('allows a quick-reply payload but not text on a button that takes none', () => {
+  it("allows a quick reply's payload, or its text as Meta's own example gives it, but no text on a button that takes none", () => {
     const payload = { type: 'button' as const, sub_type: 'quick_reply', index: '0' };
     expect(
       parameterMismatch(urlTemplate, [...full, { ...payload, parameters: [{ type: 'payload', payload: 'STOP' }] }]),
     ).toBeUndefined();
-    expect(parameterMismatch(urlTemplate, [...full, { ...payload, parameters: params(1) }])).toMatch(
-      /^button 0 \(QUICK_REPLY\): /,
-    );
+    expect(parameterMismatch(urlTemplate, [...full, { ...payload, parameters: params(1) }])).toBeUndefined();
+    const phone = template(body('Call us'), { type: 'BUTTONS', buttons: [{ type: 'PHONE_NUMBER', text: 'Call' }] });
+    expect(
+      parameterMismatch(phone, [{ type: 'button', sub_type: 'voice_call', index: '0', parameters: params(1) }]),
+    ).toMatch(/^button 0 \(PHONE_NUMBER\): /);
   });
 
   it('refuses a button index the template does not have', () => {

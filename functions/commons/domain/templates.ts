@@ -154,8 +154,14 @@ export const lengthViolation = (template: Template): LengthViolation | undefined
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** Parameters a button may carry although it needs none: a quick reply's payload, a flow's action. */
+/**
+ * Parameters a button may carry although it needs none: a quick reply's payload, a flow's or a
+ * catalog's action; Meta's own quick-reply example also gives a text
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates).
+ */
 const OPTIONAL_BUTTON_PARAMETERS = new Set(['payload', 'action']);
+const optionalFor = (button: TemplateButton, parameter: TemplateParameter): boolean =>
+  OPTIONAL_BUTTON_PARAMETERS.has(parameter.type) || (button.type === 'QUICK_REPLY' && parameter.type === 'text');
 
 /**
  * Why a send's parameters do not fit the template, or undefined when they do. Counts per component
@@ -225,7 +231,7 @@ export const parameterMismatch = (
         'Send button components only for the template’s own buttons, indexed from 0'
       );
     }
-    const required = component.parameters.filter((parameter) => !OPTIONAL_BUTTON_PARAMETERS.has(parameter.type));
+    const required = component.parameters.filter((parameter) => !optionalFor(definition, parameter));
     if (required.length > 0) {
       return countMessage(
         `button ${index} (${definition.type})`,

@@ -1,4 +1,5 @@
 import {
+  callOpensWindow,
   closesWindow,
   DEFAULT_INBOUND_SKEW_SECONDS,
   extendsWindow,
@@ -125,5 +126,14 @@ describe('which user messages may put past deliveries inside the window', () => 
     expect(mayOpenPastDeliveries({ ...open, closedAt: t + 2 * H }, t + H, t + 3 * H)).toBe(true);
     // a message stamped after now cannot cover anything judged already
     expect(mayOpenPastDeliveries(undefined, t + 10, t)).toBe(false);
+  });
+});
+
+describe('calls and the window', () => {
+  it('only the connect of a call the user placed opens it', () => {
+    expect(callOpensWindow({ event: 'connect', direction: 'USER_INITIATED' })).toBe(true);
+    expect(callOpensWindow({ event: 'connect', direction: 'BUSINESS_INITIATED' })).toBe(false);
+    expect(callOpensWindow({ event: 'terminate', direction: 'USER_INITIATED' })).toBe(false);
+    expect(callOpensWindow({ event: 'connect' })).toBe(false);
   });
 });

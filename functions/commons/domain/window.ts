@@ -1,7 +1,7 @@
 import { WINDOW_SECONDS } from './platform';
 import type { EpochSeconds } from './time';
 
-/** The customer service window lasts 24 hours from the user's latest message (its own timestamp). */
+/** The customer service window lasts 24 hours from the user's latest message or call (its own timestamp). */
 export { WINDOW_SECONDS };
 
 /**
@@ -30,6 +30,14 @@ export interface WindowState {
   /** the latest user message that came from a click-to-WhatsApp ad or a call-to-action (its `referral`) */
   referralAt?: EpochSeconds;
 }
+
+/**
+ * A user's call opens the window as a message does: Meta says the customer service window starts when
+ * a user "messages you or calls you" (https://developers.facebook.com/docs/whatsapp/pricing). Only the
+ * `connect` of a call the user placed counts; a business-initiated call, or a call's later events, do not.
+ */
+export const callOpensWindow = (call: { event?: string; direction?: string }): boolean =>
+  call.event === 'connect' && call.direction === 'USER_INITIATED';
 
 export const windowExpiry = (lastInboundAt: EpochSeconds): EpochSeconds => lastInboundAt + WINDOW_SECONDS;
 

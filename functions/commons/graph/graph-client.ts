@@ -83,7 +83,11 @@ export type GraphSendResult = GraphSendSuccess | GraphSendFailure;
 
 export interface GraphClient {
   sendMessage(phoneNumberId: string, body: Record<string, unknown>): Promise<GraphSendResult>;
+  /** Meta's mark-as-read (`{ status: 'read', message_id, typing_indicator? }`), answered `{ success: true }`. */
+  markRead(phoneNumberId: string, body: Record<string, unknown>): Promise<GraphReadResult>;
 }
+
+export type GraphReadResult = { ok: true; attempts: number } | GraphSendFailure;
 
 export { parseRetryAfter, RETRYABLE_META_CODES };
 
@@ -125,6 +129,19 @@ const parseSuccess = (status: number, text: string): Attempt => {
   return result;
 };
 
+/** A mark-as-read answers `{ "success": true }` (https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read). */
+const parseReadSuccess = (status: number, text: string): Attempt => {
+  const body = parseJson(text);
+  if (isObject(body) && body.success === true) return { ok: true, wamid: '' };
+  return {
+    ok: false,
+    kind: 'invalid-response',
+    httpStatus: status,
+    message: `The Graph API answered ${status} without "success": true`,
+    retryable: false,
+  };
+};
+
 const parseFailure = (status: number, text: string, retryAfterMs: number | undefined): GraphSendFailureBase => {
   const failure = readGraphError(status, text, retryAfterMs);
   return { ok: false, kind: 'http', ...failure, retryable: isRetryable(failure) };
@@ -154,7 +171,12 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
     return Math.floor(r * cap);
   };
 
-  const attemptOnce = async (url: string, token: string, payload: string): Promise<Attempt> => {
+  const attemptOnce = async (
+    url: string,
+    token: string,
+    payload: string,
+    parse: (status: number, text: string) => Attempt,
+  ): Promise<Attempt> => {
     const answer = await requestGraph(
       doFetch,
       url,
@@ -166,28 +188,38 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
       timeoutMs,
     );
     if (!answer.answered) return unanswered(answer);
-    if (answer.ok) return parseSuccess(answer.status, answer.text);
+    if (answer.ok) return parse(answer.status, answer.text);
     return parseFailure(answer.status, answer.text, answer.retryAfterMs);
   };
 
-  return {
-    async sendMessage(phoneNumberId, body) {
-      const url = graphUrl(options.baseUrl, options.apiVersion, phoneNumberId, 'messages');
-      const payload = JSON.stringify(
-        body.messaging_product === undefined ? { messaging_product: 'whatsapp', ...body } : body,
-      );
-      const token = await options.accessToken();
-      for (let attempts = 1; ; attempts += 1) {
-        const outcome = scrub(await attemptOnce(url, token, payload), token);
-        if (outcome.ok || !outcome.retryable || attempts >= maxAttempts) return { ...outcome, attempts };
-        let wait = backoff(attempts);
-        if (outcome.retryAfterMs !== undefined) {
-          // Meta asked for a longer pause than one request may hold: hand it to the caller.
-          if (outcome.retryAfterMs > maxRetryAfterMs) return { ...outcome, attempts };
-          wait = outcome.retryAfterMs;
-        }
-        await sleep(wait);
+  const postMessages = async (
+    phoneNumberId: string,
+    body: Record<string, unknown>,
+    parse: (status: number, text: string) => Attempt,
+  ): Promise<GraphSendResult> => {
+    const url = graphUrl(options.baseUrl, options.apiVersion, phoneNumberId, 'messages');
+    const payload = JSON.stringify(
+      body.messaging_product === undefined ? { messaging_product: 'whatsapp', ...body } : body,
+    );
+    const token = await options.accessToken();
+    for (let attempts = 1; ; attempts += 1) {
+      const outcome = scrub(await attemptOnce(url, token, payload, parse), token);
+      if (outcome.ok || !outcome.retryable || attempts >= maxAttempts) return { ...outcome, attempts };
+      let wait = backoff(attempts);
+      if (outcome.retryAfterMs !== undefined) {
+        // Meta asked for a longer pause than one request may hold: hand it to the caller.
+        if (outcome.retryAfterMs > maxRetryAfterMs) return { ...outcome, attempts };
+        wait = outcome.retryAfterMs;
       }
+      await sleep(wait);
+    }
+  };
+
+  return {
+    sendMessage: (phoneNumberId, body) => postMessages(phoneNumberId, body, parseSuccess),
+    async markRead(phoneNumberId, body) {
+      const result = await postMessages(phoneNumberId, body, parseReadSuccess);
+      return result.ok ? { ok: true, attempts: result.attempts } : result;
     },
   };
 };

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#domain/time';
+import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
@@ -16,4 +17,5 @@ export const dynamoDbIngestionStores = (
   messages: new DynamoDbMessageLedger(client, tableName),
   templates: new DynamoDbTemplateStore(client, tableName),
   parked: new DynamoDbParkedWebhookItems(client, tableName),
+  consent: new DynamoDbConsentStore(client, tableName),
 });

@@ -5,12 +5,14 @@ import type { UserIds } from '#domain/identity';
 import { retentionSeconds } from '#domain/platform';
 import { isStaleStatus } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
+import type { ConsentStore } from '#store/consent-store';
 import type { ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { ParkedKind, ParkedWebhookItems } from '#store/parked-webhook-items';
 import type { TemplateStore } from '#store/template-store';
 import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import { forEachWithConcurrency } from './concurrency';
+import { recordConsentFailures, recordPreference } from './record-consent';
 import { recordInbound } from './record-inbound';
 import { ContentionError, recordStatuses } from './update-message';
 
@@ -20,6 +22,8 @@ export interface IngestionStores {
   messages: MessageLedger;
   templates: Pick<TemplateStore, 'applyTemplateStatus' | 'applyTemplateCategory'>;
   parked: ParkedWebhookItems;
+  /** marketing consent from user_preferences and from 131050/131049 failures */
+  consent: ConsentStore;
 }
 
 export interface IngestOptions {
@@ -159,6 +163,10 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
         return;
       case 'account-update':
         return park(event, 'account-update');
+      case 'user-preference':
+        if (!(await recordPreference(stores, event)))
+          await park(event, 'unrecognized', 'preference not about marketing');
+        return;
       case 'value-error':
         logger.warn('Meta reported an error', { code: event.error.code, title: event.error.title });
         return park(event, 'value-error');
@@ -180,6 +188,7 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     if (!first) return;
     const statuses: [StatusEvent, ...StatusEvent[]] = [first, ...rest];
     const result = await recordStatuses(stores, statuses, retainUntil, now);
+    await recordConsentFailures(stores, statuses);
     if (result === 'duplicate') summary.duplicates += statuses.length;
     else summary.statuses += statuses.length;
   };

@@ -7,7 +7,7 @@ import { ApiError } from '#http/errors';
 import { keys } from '#store/keys';
 import { memoryStores, type MemoryStores } from '#store/memory/index';
 import { sendMessage, type BillingQuestion, type SendMessageDeps } from './send-message';
-import { validateSendRequest } from './validate-send-request';
+import { validateSendRequest, type SendRequest } from './validate-send-request';
 
 /**
  * The send orchestration against the in-memory stores (held to the DynamoDB adapters by
@@ -18,12 +18,12 @@ const T = 1_760_000_000;
 const PN = '106540352242922';
 const WA = '16505551234';
 
-const text = validateSendRequest({ to: `+${WA}`, type: 'text', text: { body: 'Your order is ready.' } });
+const text = validateSendRequest({ to: `+${WA}`, type: 'text', text: { body: 'Your order is ready.' } }) as SendRequest;
 const template = validateSendRequest({
   to: `+${WA}`,
   type: 'template',
   template: { name: 'order_ready', language: { code: 'en_US' } },
-});
+}) as SendRequest;
 
 /** Meta's side: answers each send with the next result given (accepted by default), and remembers the bodies. */
 const graphAnswering = (...results: GraphSendResult[]) => {
@@ -32,6 +32,10 @@ const graphAnswering = (...results: GraphSendResult[]) => {
     sendMessage: async (_phoneNumberId, body) => {
       bodies.push(body);
       return results.shift() ?? { ok: true, wamid: `wamid.sent.${bodies.length}`, attempts: 1 };
+    },
+    markRead: async (_phoneNumberId, body) => {
+      bodies.push(body);
+      return { ok: true, attempts: 1 };
     },
   };
   return { graph, bodies };

@@ -2,6 +2,7 @@ import { logger } from '#commons/logger';
 import { maskId } from '#commons/redact';
 import { pricingModelAt } from '#domain/delivery';
 import type { RateLimit } from '#domain/pacing';
+import { isConsentFailure, marketingRefusal, NO_CONSENT_RECORD } from '#domain/consent';
 import { FREE_ENTRY_POINT, isFreeInsideWindow, joinedConversation, opensEntryPoint } from '#domain/conversation';
 import { MetaError, retentionSeconds } from '#domain/platform';
 import { sendRefusal } from '#domain/send-rules';
@@ -9,7 +10,9 @@ import { toIso, utcDay, type Clock } from '#domain/time';
 import { DEFAULT_INBOUND_SKEW_SECONDS, isWindowOpen } from '#domain/window';
 import { mapGraphError, type GraphClient } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
+import type { ConsentStore } from '#store/consent-store';
 import type { ContactStore } from '#store/contact-store';
+import type { InboundReceipts } from '#store/inbound-receipts';
 import type { MessageLedger } from '#store/message-ledger';
 import type { PacingStore } from '#store/pacing-store';
 import type { TemplateStore } from '#store/template-store';
@@ -37,6 +40,10 @@ export interface SendStores {
   messages: MessageLedger;
   templates: Pick<TemplateStore, 'readTemplate'>;
   pacing: PacingStore;
+  /** read receipts on users' messages (POST /messages with `status: read`) */
+  receipts: InboundReceipts;
+  /** marketing consent learnt from Meta's synchronous 131050/131049 refusals */
+  consent: ConsentStore;
 }
 
 export interface SendMessageDeps {
@@ -94,6 +101,14 @@ export const sendMessage = async (
     ...(template ? { template } : {}),
   });
   if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
+  // A marketing template to a user who stopped them, or within a day of Meta's per-user limit, is a
+  // billed failure that hurts the number's quality: refused here instead.
+  const held = template ? marketingRefusal(state.consent ?? NO_CONSENT_RECORD, template.category, now) : undefined;
+  if (held) {
+    const retry: Record<string, string> =
+      held.retryAfter === undefined ? {} : { 'retry-after': String(held.retryAfter) };
+    throw new ApiError(held.status, held.code, held.message, retry);
+  }
 
   const numberSlot = await stores.pacing.takeNumberSlot(phoneNumberId, now, deps.pacing.messagesPerSecond);
   if (!numberSlot.allowed) {
@@ -117,6 +132,9 @@ export const sendMessage = async (
   const sent = await deps.graph.sendMessage(phoneNumberId, request.graphBody);
   if (!sent.ok) {
     if (sent.code === MetaError.outsideWindow) await stores.contacts.closeWindow(contact, now);
+    if (sent.code !== undefined && isConsentFailure(sent.code)) {
+      await stores.consent.applyConsent(contact, { kind: 'failure', code: sent.code, at: now });
+    }
     const mapped = mapGraphError(sent);
     logger.warn('Meta refused a send', { code: sent.code, httpStatus: sent.httpStatus, to: maskId(request.to) });
     throw new ApiError(

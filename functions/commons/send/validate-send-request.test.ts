@@ -1,10 +1,10 @@
 import { ApiError } from '#http/errors';
-import { validateSendRequest } from './validate-send-request';
+import { validateSendRequest, type SendRequest } from './validate-send-request';
 
 type Body = Record<string, unknown>;
 
 const TO = '+16505551234';
-const send = (body: Body) => validateSendRequest({ to: TO, ...body });
+const send = (body: Body) => validateSendRequest({ to: TO, ...body }) as SendRequest;
 
 const refusal = (run: () => unknown): ApiError => {
   try {
@@ -57,9 +57,43 @@ describe('the send body', () => {
     });
   });
 
-  it('refuses unknown fields and the object of another type', () => {
-    refuses({ type: 'text', text: { body: 'Hi' }, tpye: 'text' }, 'tpye');
+  it('passes fields it does not know on to Meta, refuses the object of another type', () => {
+    const request = send({ type: 'text', text: { body: 'Hi', newer: 1 }, newer_option: { a: 1 } });
+    expect(request.graphBody).toMatchObject({ newer_option: { a: 1 }, text: { body: 'Hi', newer: 1 } });
     refuses({ type: 'text', text: { body: 'Hi' }, image: { id: '1' } }, 'image');
+  });
+
+  it('reads a missing type as text, as Meta does, or as the one message object given', () => {
+    expect(send({ text: { body: 'Hi' } }).graphBody).toMatchObject({ type: 'text', text: { body: 'Hi' } });
+    expect(send({ image: { id: '1' } }).type).toBe('image');
+    refuses({}, 'text');
+    refuses({ text: { body: 'Hi' }, image: { id: '1' } }, 'image');
+  });
+
+  it("reads Meta's mark-as-read with the typing indicator", () => {
+    const read = validateSendRequest({ status: 'read', message_id: 'wamid.A', typing_indicator: { type: 'text' } });
+    expect(read).toEqual({
+      kind: 'read',
+      messageId: 'wamid.A',
+      typing: true,
+      graphBody: {
+        messaging_product: 'whatsapp',
+        status: 'read',
+        message_id: 'wamid.A',
+        typing_indicator: { type: 'text' },
+      },
+    });
+    expect(validateSendRequest({ status: 'read', message_id: 'wamid.A', phoneNumberId: '1' })).toMatchObject({
+      typing: false,
+      phoneNumberId: '1',
+      graphBody: { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.A' },
+    });
+    expectField({ status: 'read' }, 'message_id');
+    expectField({ status: 'delivered', message_id: 'wamid.A' }, 'status');
+    expectField(
+      { status: 'read', message_id: 'wamid.A', typing_indicator: { type: 'audio' } },
+      'typing_indicator.type',
+    );
   });
 
   it('checks phoneNumberId, messaging_product and recipient_type', () => {
@@ -83,7 +117,7 @@ describe('the send body', () => {
 
 describe('to', () => {
   const text = { type: 'text', text: { body: 'Hi' } };
-  const to = (value: unknown) => validateSendRequest({ ...text, to: value });
+  const to = (value: unknown) => validateSendRequest({ ...text, to: value }) as SendRequest;
 
   const refusedRecipient = (value: unknown) => {
     const error = refusal(() => to(value));
@@ -415,5 +449,52 @@ describe('template', () => {
     refuses(parameter({ type: 'image', image: { link: 'http://x' } }), `${at}.image.link`);
     refuses(parameter({ type: 'location', location: { latitude: 91, longitude: 0 } }), `${at}.location.latitude`);
     refuses(parameter({ type: 'payload' }), `${at}.payload`);
+  });
+});
+
+describe("Meta's payments and catalog bodies", () => {
+  const interactive = (value: Body) => ({ type: 'interactive', interactive: value });
+
+  it('takes order_details with review_and_pay, and order_status with review_order', () => {
+    const details = {
+      type: 'order_details',
+      header: { type: 'image', image: { link: 'https://example.com/bread.jpg' } },
+      body: { text: 'Your order' },
+      action: { name: 'review_and_pay', parameters: { reference_id: 'r1', currency: 'INR', order: { items: [] } } },
+    };
+    expect(send(interactive(details)).graphBody.interactive).toEqual(details);
+    refuses(interactive({ ...details, action: { name: 'pay', parameters: {} } }), 'interactive.action.name');
+    const status = {
+      type: 'order_status',
+      body: { text: 'Shipped' },
+      action: { name: 'review_order', parameters: { reference_id: 'r1', order: { status: 'shipped' } } },
+    };
+    expect(send(interactive(status)).type).toBe('interactive');
+    refuses(interactive({ ...status, header: { type: 'text', text: 'x' } }), 'interactive.header');
+    refuses(interactive({ ...status, action: { name: 'review_order' } }), 'interactive.action.parameters');
+  });
+
+  it('reads a catalog button sub_type in either case and passes it on as written', () => {
+    const button = { type: 'button', sub_type: 'CATALOG', index: 0, parameters: [{ type: 'action', action: {} }] };
+    const request = send({
+      type: 'template',
+      template: { name: 'catalog_offer', language: { code: 'en_US' }, components: [button] },
+    });
+    expect(request.template?.components[0]).toMatchObject({ sub_type: 'catalog', index: '0' });
+    expect((request.graphBody.template as Body).components).toEqual([button]);
+  });
+
+  it("takes a quick reply's text given as true or false, as Meta's own example does", () => {
+    const button = (text: unknown) => ({
+      type: 'template',
+      template: {
+        name: 'issue_resolution',
+        language: { code: 'en_US' },
+        components: [{ type: 'button', sub_type: 'quick_reply', index: 0, parameters: [{ type: 'text', text }] }],
+      },
+    });
+    expect(send(button(true)).kind).toBe('template');
+    refuses(button(''), 'template.components[0].parameters[0].text');
+    refuses(button(1), 'template.components[0].parameters[0].text');
   });
 });

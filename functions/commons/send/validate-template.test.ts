@@ -31,7 +31,7 @@ const vars = ' {{1}} {{2}}';
 const briefVars = ' {{1}} {{customer_full_name}}';
 
 describe('validateTemplateRegistration', () => {
-  it('returns the template: category lower-cased, status APPROVED by default, types upper-cased', () => {
+  it('returns the template: category lower-cased, no status unless given (the store keeps its own), types upper-cased', () => {
     const template = validateTemplateRegistration('order_update', 'en_US', {
       category: 'UTILITY',
       components: [{ type: 'header', format: 'text', text: 'Order {{1}}' }, body('Hi {{1}}')],
@@ -40,7 +40,6 @@ describe('validateTemplateRegistration', () => {
       name: 'order_update',
       language: 'en_US',
       category: 'utility',
-      status: 'APPROVED',
       components: [{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' }, body('Hi {{1}}')],
     });
   });
@@ -69,7 +68,13 @@ describe('validateTemplateRegistration', () => {
   it('takes language codes like en, en_US, pt_BR', () => {
     for (const language of ['en', 'en_US', 'pt_BR', 'fil'])
       expect(register([body('Hi')], {}, 'a', language).language).toBe(language);
-    for (const language of ['EN', 'en-US', 'english', 'en_us'])
+    // Meta's webhooks write en-US where its API writes en_US: one template, one spelling.
+    expect(['EN', 'en-US', 'en_us'].map((language) => register([body('Hi')], {}, 'a', language).language)).toEqual([
+      'en',
+      'en_US',
+      'en_US',
+    ]);
+    for (const language of ['english', 'e', 'en-USA'])
       expectInvalid(() => register([body('Hi')], {}, 'a', language), 'language');
   });
 

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
+import { normalizeLanguage } from '#domain/template-lifecycle';
 import { LANGUAGE_CODE, TEMPLATE_NAME, lengthViolation, type Template } from '#domain/templates';
+import type { TemplateRegistration } from '#store/template-store';
 import { badRequest } from '#http/errors';
 import { isObject, option, parseOrThrow } from './schemas/fields';
 import { category, components, status } from './schemas/template-registration';
@@ -18,7 +20,7 @@ export { TEMPLATE_STATUSES } from './schemas/template-registration';
 const pathField = (fromPath: string) =>
   v.optional(
     v.custom(
-      (given) => given === fromPath,
+      (given) => given === fromPath || (typeof given === 'string' && normalizeLanguage(given) === fromPath),
       (issue) => `the body says ${JSON.stringify(issue.input)} but the path says "${fromPath}"; make them agree`,
     ),
   );
@@ -40,9 +42,15 @@ const LIMIT_CODES = {
 
 /**
  * The template that `PUT /templates/{name}/{language}` stores. Category is read in any case and
- * returned lower-case; status defaults to APPROVED (upper-case out).
+ * returned lower-case; status upper-case, undefined when left out (the store keeps the one it has).
+ * The language is read in Meta's either spelling (`en-US` is `en_US`).
  */
-export const validateTemplateRegistration = (name: string, language: string, body: unknown): Template => {
+export const validateTemplateRegistration = (
+  name: string,
+  pathLanguage: string,
+  body: unknown,
+): TemplateRegistration => {
+  const language = normalizeLanguage(pathLanguage);
   if (!TEMPLATE_NAME.test(name)) {
     throw badRequest(
       'VALIDATION_ERROR',
@@ -53,14 +61,14 @@ export const validateTemplateRegistration = (name: string, language: string, bod
     throw badRequest('VALIDATION_ERROR', 'language: must be a template language code like en, en_US or pt_BR');
   }
   const read = parseOrThrow(registration(name, language), body);
-  const template: Template = {
+  const template: TemplateRegistration = {
     name,
     language,
     category: read.category,
-    status: read.status,
+    ...(read.status === undefined ? {} : { status: read.status }),
     components: read.components as Template['components'],
   };
-  const violation = lengthViolation(template);
+  const violation = lengthViolation({ ...template, status: template.status ?? '' });
   if (violation !== undefined) {
     const component = violation.component.toUpperCase();
     throw badRequest(

@@ -1,3 +1,4 @@
+import type { ConsentState } from '#domain/consent';
 import type { ConversationState } from '#domain/conversation';
 import type { UserIds } from '#domain/identity';
 import { RETENTION_FLOOR_DAYS } from '#domain/platform';
@@ -19,6 +20,8 @@ export interface ContactState {
   movedTo?: string;
   /** the window item's revision (items/window.ts), when there is one */
   windowRev?: number;
+  /** marketing consent, when Meta ever said anything of it (#domain/consent) */
+  consent?: ConsentState;
 }
 
 /** What recording a user message did to the window. */

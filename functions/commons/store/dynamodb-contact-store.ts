@@ -20,8 +20,10 @@ import {
   type InboundRecorded,
   type StoredSession,
 } from './contact-store';
+import { DynamoDbConsentStore } from './dynamodb-consent-store';
 import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from './items/alias';
 import { contactMergeItem, isContactMergeKey } from './items/contact-merge';
+import { isConsentKey, toConsentState } from './items/consent';
 import { contactIdOf, contactPk } from './items/contact-partition';
 import { conversationItem, isConversationKey, toConversationState } from './items/conversation';
 import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowConditions, windowItem } from './items/window';
@@ -35,7 +37,12 @@ export class DynamoDbContactStore implements ContactStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retention: AliasRetention = defaultAliasRetention,
-  ) {}
+  ) {
+    this.consent = new DynamoDbConsentStore(client, tableName);
+  }
+
+  /** consent items have one writer; a merge hands the other contact's consent to it */
+  private readonly consent: DynamoDbConsentStore;
 
   async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef> {
     const present = definedIds(ids);
@@ -102,7 +109,7 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   /**
-   * Copies every window instant and conversation of `from` into `into` (idempotent: a repeat, or two
+   * Copies every window instant, conversation and the consent of `from` into `into` (idempotent: a repeat, or two
    * merges at once, end the same), then leaves a marker so what still names `from` finds `into`.
    */
   private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
@@ -112,6 +119,13 @@ export class DynamoDbContactStore implements ContactStore {
     if (window) {
       const theirs = toWindowState(window);
       await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    }
+    const consent = items.find((item) => isConsentKey(String(item.pk), String(item.sk)));
+    if (consent && from !== into) {
+      await this.consent.applyConsent(
+        { phoneNumberId, contactId: into, ids: {} },
+        { kind: 'merge', theirs: toConsentState(consent) },
+      );
     }
     for (const item of items.filter((found) => isConversationKey(String(found.pk), String(found.sk)))) {
       const conversation = toConversationState(item);
@@ -254,8 +268,10 @@ export class DynamoDbContactStore implements ContactStore {
     const movedTo = marker ? String(marker.mergedInto) : undefined;
     if (movedTo !== undefined) items = await this.partition(phoneNumberId, movedTo);
     const window = items.find((item) => isWindowKey(String(item.pk), String(item.sk)));
+    const consent = items.find((item) => isConsentKey(String(item.pk), String(item.sk)));
     return {
       ...(window ? { window: toWindowState(window) } : {}),
+      ...(consent ? { consent: toConsentState(consent) } : {}),
       conversations: items
         .filter((item) => isConversationKey(String(item.pk), String(item.sk)))
         .map(toConversationState),

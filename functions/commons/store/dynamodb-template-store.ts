@@ -1,10 +1,31 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
-import { templateConditions, templateItem, TEMPLATES_PK, toTemplate } from './items/template';
-import type { TemplateStore } from './template-store';
+import {
+  metaStatusOf,
+  syncedRefOf,
+  templateConditions,
+  templateItem,
+  TEMPLATES_PK,
+  toTemplate,
+} from './items/template';
+import type {
+  RegisterResult,
+  SyncedTemplate,
+  SyncedTemplateRef,
+  TemplateRegistration,
+  TemplateStore,
+} from './template-store';
+
+type Item = Record<string, unknown>;
+
+/** Writes computed from the item read are retried this often when another write came between. */
+const ATTEMPTS = 5;
+
+const NAMES = { '#name': 'name', '#language': 'language', '#status': 'status' };
 
 /** Templates on the single table: one partition, one item per name and language. */
 export class DynamoDbTemplateStore implements TemplateStore {
@@ -14,75 +35,73 @@ export class DynamoDbTemplateStore implements TemplateStore {
   ) {}
 
   async readTemplate(name: string, language: string): Promise<Template | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: templateItem.key(name, language), ConsistentRead: true }),
-    );
-    return Item ? toTemplate(Item) : undefined;
+    const item = await this.item(name, language);
+    return item ? toTemplate(item) : undefined;
   }
 
   async listTemplates(): Promise<Template[]> {
-    const templates: Template[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': TEMPLATES_PK },
-          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      templates.push(...(page.Items ?? []).map(toTemplate));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return templates;
+    return (await this.all()).map(toTemplate);
   }
 
-  async registerTemplate(template: Template, at: EpochSeconds): Promise<void> {
-    // An update, not a put: fields that template webhooks keep (templateId, wabaId, reasons) survive.
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: templateItem.key(template.name, template.language),
+  async listSyncedTemplates(wabaId: string): Promise<SyncedTemplateRef[]> {
+    return (await this.all()).filter((item) => item.wabaId === wabaId).map(syncedRefOf);
+  }
+
+  async registerTemplate(template: TemplateRegistration, at: EpochSeconds): Promise<RegisterResult> {
+    return this.retried(async () => {
+      const item = await this.item(template.name, template.language);
+      const meta = metaStatusOf(item);
+      if (meta !== undefined && putStatusConflict(meta, template.status)) return { conflict: meta };
+      const status = template.status ?? (typeof item?.status === 'string' ? item.status : SENDABLE_STATUS);
+      // An update, not a put: fields that template webhooks keep (templateId, wabaId, reasons) survive.
+      await this.updateIfUnchanged(item, template, {
         UpdateExpression:
           'SET #name = :name, #language = :language, category = :category, components = :components, ' +
           '#status = :status, registeredAt = :at',
-        ExpressionAttributeNames: { '#name': 'name', '#language': 'language', '#status': 'status' },
         ExpressionAttributeValues: {
           ':name': template.name,
           ':language': template.language,
           ':category': template.category,
           ':components': template.components,
-          ':status': template.status,
+          ':status': status,
           ':at': at,
         },
-      }),
-    );
+      });
+      return { template: { ...template, status } };
+    });
   }
 
   async applyTemplateStatus(event: TemplateStatusEvent): Promise<void> {
-    await this.updateUnlessOlder(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: templateItem.key(event.name, event.language),
+    const at = event.timestamp ?? 0;
+    await this.retried(async () => {
+      const item = await this.item(event.name, event.language);
+      if (typeof item?.statusUpdatedAt === 'number' && item.statusUpdatedAt > at) return;
+      const next = statusAfter(
+        {
+          status: item?.status as string | undefined,
+          statusBeforeArchive: item?.statusBeforeArchive as string | undefined,
+        },
+        event.event,
+      );
+      await this.updateIfUnchanged(item, event, {
         UpdateExpression:
           'SET #name = :name, #language = :language, templateId = :id, wabaId = :waba, #status = :status, ' +
           'statusReason = :reason, statusUpdatedAt = :at' +
-          (event.category ? ', category = :category' : ''),
-        ConditionExpression: templateConditions.status,
-        ExpressionAttributeNames: { '#name': 'name', '#language': 'language', '#status': 'status' },
+          (event.category ? ', category = :category' : '') +
+          (next.statusBeforeArchive === undefined ? ' REMOVE statusBeforeArchive' : ', statusBeforeArchive = :before'),
         ExpressionAttributeValues: {
           ':name': event.name,
           ':language': event.language,
           ':id': event.templateId,
           ':waba': event.wabaId,
-          ':status': event.event,
+          ':status': next.status,
           ':reason': event.reason ?? 'NONE',
-          ':at': event.timestamp ?? 0,
+          ':at': at,
           ...(event.category ? { ':category': event.category } : {}),
+          ...(next.statusBeforeArchive === undefined ? {} : { ':before': next.statusBeforeArchive }),
         },
-      }),
-    );
+      });
+    });
   }
 
   async applyTemplateCategory(event: TemplateCategoryEvent): Promise<void> {
@@ -107,6 +126,88 @@ export class DynamoDbTemplateStore implements TemplateStore {
         },
       }),
     );
+  }
+
+  async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
+    // Meta's list is what Meta says now: it wins over any webhook older than the sync.
+    await this.updateUnlessOlder(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: templateItem.key(template.name, template.language),
+        UpdateExpression:
+          'SET #name = :name, #language = :language, category = :category, components = :components, ' +
+          '#status = :status, templateId = :id, wabaId = :waba, statusUpdatedAt = :at, categoryUpdatedAt = :at, ' +
+          'syncedAt = :at' +
+          (template.quality === undefined ? '' : ', quality = :quality'),
+        ConditionExpression: `(attribute_not_exists(statusUpdatedAt) OR statusUpdatedAt <= :at) AND (${templateConditions.category})`,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':name': template.name,
+          ':language': template.language,
+          ':category': template.category,
+          ':components': template.components,
+          ':status': template.status,
+          ':id': template.templateId,
+          ':waba': template.wabaId,
+          ':at': at,
+          ...(template.quality === undefined ? {} : { ':quality': template.quality }),
+        },
+      }),
+    );
+  }
+
+  private async item(name: string, language: string): Promise<Item | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: templateItem.key(name, language), ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async all(): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': TEMPLATES_PK },
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** An update computed from `seen`, written only while the status and its time are still as read. */
+  private async updateIfUnchanged(
+    seen: Item | undefined,
+    template: { name: string; language: string },
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: templateItem.key(template.name, template.language),
+        UpdateExpression: update.UpdateExpression,
+        ConditionExpression: templateConditions.statusUnchanged(seen),
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...templateConditions.seenValues(seen) },
+      }),
+    );
+  }
+
+  /** Read, decide, write; again when another write came between the read and the write. */
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || tries >= ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Meta's older update arriving late changes nothing: a failed condition is the expected outcome. */

@@ -1,18 +1,48 @@
+import type { MetaStatus } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
 
+/** What PUT /templates registers: a template whose status, when left out, stays what it is. */
+export type TemplateRegistration = Omit<Template, 'status'> & { status?: string };
+
+/** A registration refused because Meta set another status; otherwise the template as stored. */
+export type RegisterResult = { template: Template } | { conflict: MetaStatus };
+
+/** A template as Meta's template API lists it (GET /{waba-id}/message_templates). */
+export interface SyncedTemplate extends Template {
+  templateId: string;
+  wabaId: string;
+  quality?: string;
+}
+
+/** A template of a WABA as the registry holds it. */
+export interface SyncedTemplateRef {
+  name: string;
+  language: string;
+  status: string;
+  templateId: string;
+}
+
 /**
- * Message templates: registered through our API, kept current by Meta's template webhooks. The one
- * writer of template items, whichever route or webhook the change comes from.
+ * Message templates: registered through our API, kept current by Meta's template webhooks and by the
+ * sync from Meta's template list. The one writer of template items, whichever route, webhook or
+ * schedule the change comes from.
  */
 export interface TemplateStore {
   readTemplate(name: string, language: string): Promise<Template | undefined>;
   listTemplates(): Promise<Template[]>;
-  /** PUT /templates: the fields we register; those Meta's webhooks keep (ids, reasons) survive. */
-  registerTemplate(template: Template, at: EpochSeconds): Promise<void>;
-  /** Meta's status update; an older one than the last applied is ignored. */
+  /**
+   * PUT /templates: the fields we register; those Meta's webhooks keep (ids, reasons) survive. A status
+   * other than the one Meta set is refused (#domain/template-lifecycle).
+   */
+  registerTemplate(template: TemplateRegistration, at: EpochSeconds): Promise<RegisterResult>;
+  /** Meta's status update, through its lifecycle; an older one than the last applied is ignored. */
   applyTemplateStatus(event: TemplateStatusEvent): Promise<void>;
   /** Meta's category update; an older one than the last applied is ignored. */
   applyTemplateCategory(event: TemplateCategoryEvent): Promise<void>;
+  /** A template as Meta lists it at `at`: Meta's status, category and components. */
+  applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void>;
+  /** The templates an earlier sync of this WABA imported (name and language). */
+  listSyncedTemplates(wabaId: string): Promise<SyncedTemplateRef[]>;
 }

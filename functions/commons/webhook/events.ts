@@ -153,6 +153,22 @@ export interface AccountUpdateEvent {
   raw: Record<string, unknown>;
 }
 
+/**
+ * `user_preferences`: the user stopped or resumed marketing messages from the business
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/user_preferences).
+ */
+export interface UserPreferenceEvent {
+  kind: 'user-preference';
+  origin: Origin;
+  user: UserIdentity;
+  /** marketing_messages */
+  category: string;
+  /** stop | resume */
+  value: string;
+  timestamp: EpochSeconds;
+  raw: Record<string, unknown>;
+}
+
 /** value.errors[]: errors Meta reports about the app or account rather than one message. */
 export interface ValueErrorEvent {
   kind: 'value-error';
@@ -181,6 +197,7 @@ export type WebhookEvent =
   | TemplateStatusEvent
   | TemplateCategoryEvent
   | AccountUpdateEvent
+  | UserPreferenceEvent
   | ValueErrorEvent
   | UnrecognizedEvent;
 

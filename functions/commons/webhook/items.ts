@@ -103,3 +103,27 @@ export const templateCategoryItem = record({
 });
 
 export const accountUpdateItem = record({ event: text });
+
+/**
+ * One item of a `calls` change (https://developers.facebook.com/docs/whatsapp/cloud-api/calling/user-initiated-calls):
+ * the call's id (wacid), the caller, the event (connect, terminate) and who placed it.
+ */
+export const callItem = record({
+  id: nonEmptyString,
+  timestamp: epochSeconds,
+  event: text,
+  direction: text,
+  from: optional(nonEmptyString),
+  from_user_id: optional(nonEmptyString),
+  to: text,
+});
+
+/** One item of a `user_preferences` change: the user's marketing choice. */
+export const userPreferenceItem = record({
+  wa_id: optional(nonEmptyString),
+  user_id: optional(nonEmptyString),
+  category: nonEmptyString,
+  value: nonEmptyString,
+  timestamp: epochSeconds,
+  detail: text,
+});

@@ -9,25 +9,26 @@
 import type { InferOutput } from 'valibot';
 import { isObject, type JsonObject } from '#commons/json';
 import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
-import type {
-  InboundMessageEvent,
-  MetaError,
-  Origin,
-  ParsedWebhook,
-  StatusEvent,
-  UnrecognizedEvent,
-  WebhookEvent,
-} from './events';
+import type { InboundMessageEvent, MetaError, Origin, ParsedWebhook, StatusEvent, WebhookEvent } from './events';
+import { normalizeLanguage } from '#domain/template-lifecycle';
 import {
   accountUpdateItem,
   messageItem,
-  metadataItem,
   metaErrorItem,
   statusItem,
   templateCategoryItem,
   templateStatusItem,
 } from './items';
-import { MAX_REASON_LENGTH, epochSeconds, idLike, outputOf, readItem } from './validate';
+import {
+  failureReason,
+  guarded,
+  MISSING_ORIGIN,
+  readMetadata,
+  unrecognized,
+  type ChangeContext,
+} from './parse-context';
+import { USER_FIELDS } from './user-fields';
+import { epochSeconds, idLike, outputOf, readItem } from './validate';
 
 /** Meta's snake_case for categories; the status reference spells `authentication-international`. */
 const normalizeCategory = (category: string | undefined): string | undefined =>
@@ -38,26 +39,6 @@ const toMetaError = (error: InferOutput<typeof metaErrorItem>): MetaError =>
 
 const toMetaErrors = (errors: ReadonlyArray<InferOutput<typeof metaErrorItem> | undefined> | undefined): MetaError[] =>
   (errors ?? []).flatMap((error) => (error === undefined ? [] : [toMetaError(error)]));
-
-interface ChangeContext {
-  wabaId: string;
-  field: string;
-  path: string;
-}
-
-const unrecognized = (
-  ctx: Partial<ChangeContext> & { path: string },
-  reason: string,
-  raw: unknown,
-): UnrecognizedEvent => ({
-  ...compact({ kind: 'unrecognized' as const, wabaId: ctx.wabaId, field: ctx.field, path: ctx.path, reason }),
-  raw,
-});
-
-const failureReason = (error: unknown): string =>
-  `parser error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_REASON_LENGTH);
-
-const MISSING_ORIGIN = 'value.metadata.phone_number_id is missing or invalid';
 
 const parseMessage = (
   raw: unknown,
@@ -188,23 +169,6 @@ const parseValueError = (raw: unknown, origin: Partial<Origin>, ctx: ChangeConte
   };
 };
 
-/** Runs one item's parser so that even an unforeseen exception costs only that item. */
-const guarded = (ctx: ChangeContext, item: unknown, parseItem: () => WebhookEvent): WebhookEvent => {
-  try {
-    return parseItem();
-  } catch (error) {
-    return unrecognized(ctx, failureReason(error), item);
-  }
-};
-
-/** The business number a messages change belongs to; without it, its messages and statuses are parked. */
-const readMetadata = (value: JsonObject): Omit<Origin, 'wabaId'> | undefined => {
-  const metadata = outputOf(metadataItem, value.metadata);
-  return (
-    metadata && compact({ phoneNumberId: metadata.phone_number_id, displayPhoneNumber: metadata.display_phone_number })
-  );
-};
-
 const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookEvent[]): void => {
   const metadata = readMetadata(value);
   const origin: Origin | undefined = metadata && { wabaId: ctx.wabaId, ...metadata };
@@ -246,7 +210,7 @@ const parseTemplateStatus = (value: JsonObject, ctx: ChangeContext, time: number
     wabaId: ctx.wabaId,
     templateId: item.message_template_id,
     name: item.message_template_name,
-    language: item.message_template_language,
+    language: normalizeLanguage(item.message_template_language),
     event: item.event,
     reason: item.reason,
     category: item.message_template_category?.toLowerCase(),
@@ -264,7 +228,7 @@ const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: numb
     wabaId: ctx.wabaId,
     templateId: item.message_template_id,
     name: item.message_template_name,
-    language: item.message_template_language,
+    language: normalizeLanguage(item.message_template_language),
     newCategory: item.new_category.toLowerCase(),
     previousCategory: item.previous_category?.toLowerCase(),
     timestamp: time,
@@ -302,7 +266,8 @@ const parseChange = (change: unknown, wabaId: string, time: number | undefined, 
   const ctx: ChangeContext = { wabaId, field, path: `${path}.value` };
   const value = change.value;
   const single = Object.hasOwn(SINGLE_EVENT_FIELDS, field) ? SINGLE_EVENT_FIELDS[field] : undefined;
-  if (field !== 'messages' && !single) {
+  const userField = Object.hasOwn(USER_FIELDS, field) ? USER_FIELDS[field] : undefined;
+  if (field !== 'messages' && !single && !userField) {
     out.push(unrecognized(ctx, `unhandled field ${field}`, value));
     return;
   }
@@ -312,6 +277,8 @@ const parseChange = (change: unknown, wabaId: string, time: number | undefined, 
   }
   if (single) {
     out.push(guarded(ctx, value, () => single(value, ctx, time)));
+  } else if (userField) {
+    userField(value, ctx, out);
   } else {
     parseMessagesValue(value, ctx, out);
   }

@@ -129,6 +129,15 @@ export const INTERACTIVE_TYPES: Record<string, InteractiveType> = {
       parameters: object({}, 'an object with the flow_id or flow_name, flow_cta and flow_message_version'),
     },
   },
+  // Payments (https://developers.facebook.com/docs/whatsapp/cloud-api/payments-api/payments-in/pg):
+  // an order's details with Review and pay, then updates of its status; the order itself is Meta's to check.
+  order_details: {
+    header: ANY_HEADER,
+    action: { ...named('review_and_pay'), parameters: object({}, 'the order and its payment settings') },
+  },
+  order_status: {
+    action: { ...named('review_order'), parameters: object({}, 'the reference_id and the order status') },
+  },
   product: { bodyOptional: true },
   product_list: { header: ['text'], headerRequired: true },
   catalog_message: {},

@@ -1,12 +1,27 @@
 import * as v from 'valibot';
 import { parseRecipient, RECIPIENT_FORM, type UserIdKind } from '#domain/identity';
-import { absent, coded, dispatch, isObject, matching, object, oneOf, strictObject, string } from './fields';
+import {
+  absent,
+  at,
+  coded,
+  dispatch,
+  isObject,
+  matching,
+  object,
+  oneOf,
+  option,
+  string,
+  type JsonObject,
+} from './fields';
 import { SEND_LIMITS } from './media';
 import { MESSAGE_TYPES, SEND_TYPES, type SendType } from './messages';
 
 /**
  * The whole body of `POST /messages`: Meta's send body plus an optional `phoneNumberId`, one option
- * per message type (`MESSAGE_TYPES`). Unknown top-level fields are refused: most likely typos.
+ * per message type (`MESSAGE_TYPES`), or Meta's mark-as-read body (`{ status: 'read', message_id }`).
+ * Top-level fields not declared here are passed on to Meta (its newer options); only the object of a
+ * type other than the one sent is refused (Meta reads the object named by `type`, nothing else).
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  */
 
 export interface Recipient {
@@ -41,19 +56,13 @@ const context = v.pipe(
   v.transform((item) => ({ message_id: item.message_id })),
 );
 
-const COMMON = {
-  to: recipient,
-  phoneNumberId: v.optional(
-    matching(
-      /^\d{1,32}$/,
-      'must be the sending business phone number id as a string of digits (e.g. "106540352242922"), or left out for the default',
-    ),
+const phoneNumberId = v.optional(
+  matching(
+    /^\d{1,32}$/,
+    'must be the sending business phone number id as a string of digits (e.g. "106540352242922"), or left out for the default',
   ),
-  messaging_product: v.optional(oneOf(['whatsapp'], 'must be "whatsapp" or left out')),
-  recipient_type: v.optional(
-    oneOf(['individual'], 'must be "individual" or left out; group messages are not supported'),
-  ),
-};
+);
+const messagingProduct = v.optional(oneOf(['whatsapp'], 'must be "whatsapp" or left out'));
 
 const callbackData = v.optional(
   v.custom<string>(
@@ -62,23 +71,63 @@ const callbackData = v.optional(
   ),
 );
 
-const unknownField = (type: SendType) => (key: string) =>
-  (SEND_TYPES as string[]).includes(key)
-    ? `not allowed when type is "${type}"; send only the ${type} object`
-    : 'unknown field; a send body has to, type, the object named by type, and optionally context, ' +
-      'biz_opaque_callback_data, recipient_type, messaging_product and phoneNumberId';
+/** Meta reads only the object named by `type`: another one is a mistake, not an option. */
+const onlyItsObject = (type: SendType) =>
+  v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
+    const other = SEND_TYPES.find((key) => key !== type && Object.hasOwn(dataset.value as object, key));
+    if (other !== undefined) {
+      addIssue({ message: `not allowed when type is "${type}"; send only the ${type} object`, path: at(other) });
+    }
+  });
 
-const option = (type: SendType) =>
-  strictObject(
-    {
-      type: v.string(),
-      ...COMMON,
-      [type]: MESSAGE_TYPES[type],
-      context: type === 'reaction' ? absent('a reaction cannot be a reply; leave context out') : v.optional(context),
-      biz_opaque_callback_data: callbackData,
-    },
-    unknownField(type),
+const messageOption = (type: SendType) =>
+  v.pipe(
+    v.custom<JsonObject>(isObject),
+    onlyItsObject(type),
+    option(
+      {
+        type: v.string(),
+        to: recipient,
+        phoneNumberId,
+        messaging_product: messagingProduct,
+        // Groups are addressed by the group id of Meta's Groups API, not by a user's number.
+        recipient_type: v.optional(
+          oneOf(['individual'], 'must be "individual" or left out; group sends are not supported yet'),
+        ),
+        [type]: MESSAGE_TYPES[type],
+        context: type === 'reaction' ? absent('a reaction cannot be a reply; leave context out') : v.optional(context),
+        biz_opaque_callback_data: callbackData,
+      },
+      'a JSON object',
+    ),
   );
+
+/**
+ * Meta's mark-as-read, optionally with the typing indicator: the wamid of the user's message
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/typing-indicators).
+ */
+const readReceipt = option(
+  {
+    status: v.string(),
+    message_id: string("the wamid of the user's message to mark as read"),
+    phoneNumberId,
+    messaging_product: messagingProduct,
+    typing_indicator: v.optional(
+      object({ type: oneOf(['text'], 'must be "text"') }, 'an object like {"type": "text"}, or left out'),
+    ),
+  },
+  'a JSON object',
+);
+
+/**
+ * Meta defaults a missing `type` to text; a body that names no type but carries exactly one
+ * message object (as one of Meta's own reference examples does) is read as that type.
+ */
+const typeOf = (body: JsonObject): unknown => {
+  if (body.type !== undefined) return body.type;
+  const given = SEND_TYPES.filter((type) => Object.hasOwn(body, type));
+  return given.length === 1 ? given[0] : 'text';
+};
 
 export interface SendBody extends Recipient {
   type: SendType;
@@ -88,15 +137,36 @@ export interface SendBody extends Recipient {
   [field: string]: unknown;
 }
 
+export interface ReadBody {
+  status: 'read';
+  message_id: string;
+  phoneNumberId?: string;
+  typing_indicator?: { type: 'text' };
+}
+
+const STATUSES = 'must be "read" (mark a message as read), or left out to send a message';
+
+const messageBody = v.pipe(
+  dispatch(
+    'type',
+    Object.fromEntries(SEND_TYPES.map((type) => [type, messageOption(type)])),
+    `required, one of ${SEND_TYPES.join(', ')}`,
+  ),
+  v.transform(({ to, ...rest }): SendBody | ReadBody => ({ ...rest, ...(to as Recipient) }) as SendBody),
+);
+
+const readBody = v.pipe(
+  v.looseObject({ status: oneOf(['read'], STATUSES) }, STATUSES),
+  readReceipt,
+  v.transform((read): SendBody | ReadBody => read as unknown as ReadBody),
+);
+
+/** A message to send, or (with `status`) a read receipt. */
 export const sendBody = v.pipe(
-  v.custom<Record<string, unknown>>(
+  v.custom<JsonObject>(
     isObject,
     'must be a JSON object like {"to": "+16505551234", "type": "text", "text": {"body": "Hello"}}',
   ),
-  dispatch(
-    'type',
-    Object.fromEntries(SEND_TYPES.map((type) => [type, option(type)])),
-    `required, one of ${SEND_TYPES.join(', ')}`,
-  ),
-  v.transform(({ to, ...rest }) => ({ ...rest, ...(to as Recipient) }) as SendBody),
+  v.transform((body): JsonObject => (body.status === undefined ? { ...body, type: typeOf(body) } : body)),
+  v.lazy((input) => ((input as JsonObject).status === undefined ? messageBody : readBody)),
 );

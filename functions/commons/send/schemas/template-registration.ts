@@ -253,11 +253,11 @@ export const category = v.pipe(
   oneOf(TEMPLATE_CATEGORIES, CATEGORY),
 );
 
+/** Left out: the status stays what it is (Meta's, or APPROVED for a new template). */
 export const status = v.optional(
   v.pipe(
     v.unknown(),
     v.transform(upper),
-    oneOf(TEMPLATE_STATUSES, `must be one of ${TEMPLATE_STATUSES.join(', ')} (default APPROVED), or left out`),
+    oneOf(TEMPLATE_STATUSES, `must be one of ${TEMPLATE_STATUSES.join(', ')}, or left out`),
   ),
-  'APPROVED',
 );

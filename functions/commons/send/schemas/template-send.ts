@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { normalizeLanguage } from '#domain/template-lifecycle';
 import { LANGUAGE_CODE, TEMPLATE_NAME, type TemplateRequestComponent } from '#domain/templates';
 import { array, at, byKey, given, isObject, matching, object, oneOf, option, string, type JsonObject } from './fields';
 import { location, media } from './media';
@@ -15,8 +16,9 @@ const NAMED_PARAMETER = /^[a-z_][a-z0-9_]*$/;
 /** What each parameter type must carry besides its `type`, in the field named by the type. */
 export const PARAMETER_TYPES: Record<string, v.GenericSchema> = {
   // Variable values are not limited here: Meta's template limits do not count them.
-  text: v.custom<string>(
-    (value) => typeof value === 'string' && value !== '',
+  // Meta's own quick-reply example gives `true` and `false` as button texts, so a boolean is taken too.
+  text: v.custom<string | boolean>(
+    (value) => (typeof value === 'string' && value !== '') || typeof value === 'boolean',
     'required, the non-empty value of the variable',
   ),
   currency: object(
@@ -77,7 +79,12 @@ export const COMPONENT_TYPES = {
   header: {},
   body: {},
   button: {
-    sub_type: matching(/^[a-z_]+$/, 'required for a button, e.g. quick_reply, url, copy_code or flow'),
+    // Meta's reference writes `CATALOG` where its guides write `catalog`: either case is read.
+    sub_type: v.pipe(
+      given('required for a button, e.g. quick_reply, url, copy_code or flow'),
+      v.transform((value) => (typeof value === 'string' ? value.toLowerCase() : value)),
+      matching(/^[a-z_]+$/, 'required for a button, e.g. quick_reply, url, copy_code or flow'),
+    ),
     index: buttonIndex,
   },
 } satisfies Record<TemplateRequestComponent['type'], v.ObjectEntries>;
@@ -141,7 +148,12 @@ export const template = object(
       v.transform((language) => (typeof language === 'string' ? { code: language } : language)),
       object(
         {
-          code: matching(LANGUAGE_CODE, 'required, the template language code, e.g. en, en_US or pt_BR'),
+          // Meta's webhooks write en-US where its send API writes en_US: both name one template.
+          code: v.pipe(
+            given('required, the template language code, e.g. en, en_US or pt_BR'),
+            v.transform((code) => (typeof code === 'string' ? normalizeLanguage(code) : code)),
+            matching(LANGUAGE_CODE, 'required, the template language code, e.g. en, en_US or pt_BR'),
+          ),
           policy: v.optional(oneOf(['deterministic'], 'must be "deterministic" or left out')),
         },
         LANGUAGE,

@@ -2,6 +2,7 @@ import { aggregateCellItem } from './aggregate-cell';
 import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
 import { contactMergeItem } from './contact-merge';
+import { consentItem } from './consent';
 import { conversationItem } from './conversation';
 import { countedUnitsItem } from './counted-units';
 import { idempotencyRecordItem } from './idempotency-record';
@@ -30,6 +31,7 @@ const examples = [
   [windowItem.key('100', '15551234567'), 'window', { pk: 'CONTACT#100#15551234567', sk: 'WINDOW' }],
   [conversationItem.key('100', '1555', 'utility'), 'conversation', { pk: 'CONTACT#100#1555', sk: 'CONV#utility' }],
   [contactMergeItem.key('100', '1555'), 'contact-merge', { pk: 'CONTACT#100#1555', sk: 'MERGED' }],
+  [consentItem.key('100', '1555'), 'consent', { pk: 'CONTACT#100#1555', sk: 'CONSENT' }],
   [messageItem.key('wamid.A'), 'message', { pk: 'MSG#wamid.A', sk: 'MSG' }],
   [ledgerEntryItem.key('conv.1'), 'ledger-entry', { pk: 'LEDGER#conv.1', sk: 'LEDGER' }],
   [

@@ -2,6 +2,7 @@ import { aggregateCellItem } from './aggregate-cell';
 import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
 import { contactMergeItem } from './contact-merge';
+import { consentItem } from './consent';
 import { conversationItem } from './conversation';
 import { countedUnitsItem } from './counted-units';
 import type { ItemDeclaration } from './declaration';
@@ -21,6 +22,7 @@ export const itemKinds = [
   windowItem,
   conversationItem,
   contactMergeItem,
+  consentItem,
   messageItem,
   ledgerEntryItem,
   countedUnitsItem,

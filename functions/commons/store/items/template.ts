@@ -20,6 +20,10 @@ export type TemplateItem = TableKey & {
   statusUpdatedAt?: EpochSeconds;
   categoryUpdatedAt?: EpochSeconds;
   previousCategory?: string;
+  /** the status before ARCHIVED, which UNARCHIVED restores */
+  statusBeforeArchive?: string;
+  /** Meta's quality rating of the template (GREEN, YELLOW, RED, UNKNOWN) */
+  quality?: string;
 };
 
 const PK = 'TEMPLATES';
@@ -39,6 +43,8 @@ export const templateItem = declare({
     'status',
     /** UpdateItem of category fields from Meta's webhook (condition: not older than the last) */
     'category',
+    /** UpdateItem of what Meta's template list says (POST /templates/sync and the scheduled sync) */
+    'sync',
   ],
 });
 
@@ -54,8 +60,38 @@ export const toTemplate = (item: Record<string, unknown>): Template => ({
   components: (item.components ?? []) as Template['components'],
 });
 
-/** Meta's updates may arrive out of order: each field group keeps the latest it saw, ties applied again. */
+/** A template of a WABA as a sync compares it with Meta's list. */
+export const syncedRefOf = (item: Record<string, unknown>) => ({
+  name: String(item.name),
+  language: String(item.language),
+  status: String(item.status),
+  templateId: String(item.templateId ?? ''),
+});
+
+/** What a status change needs of the item it read: Meta's last status and its time. */
+export const metaStatusOf = (item: Record<string, unknown> | undefined) =>
+  item && typeof item.statusUpdatedAt === 'number'
+    ? {
+        status: String(item.status),
+        ...(typeof item.statusReason === 'string' && item.statusReason !== 'NONE' ? { reason: item.statusReason } : {}),
+        at: item.statusUpdatedAt,
+      }
+    : undefined;
+
+/**
+ * Meta's updates may arrive out of order: each field group keeps the latest it saw, ties applied
+ * again. A status change is computed from the status read (ARCHIVED, UNARCHIVED), so it is written
+ * only if that status and its time are still what was read (`:seenStatus`, `:seenAt`).
+ */
 export const templateConditions = {
-  status: ['attribute_not_exists(statusUpdatedAt)', 'statusUpdatedAt <= :at'].join(' OR '),
   category: ['attribute_not_exists(categoryUpdatedAt)', 'categoryUpdatedAt <= :at'].join(' OR '),
+  statusUnchanged: (seen: { status?: unknown; statusUpdatedAt?: unknown } | undefined) =>
+    [
+      seen?.status === undefined ? 'attribute_not_exists(#status)' : '#status = :seenStatus',
+      seen?.statusUpdatedAt === undefined ? 'attribute_not_exists(statusUpdatedAt)' : 'statusUpdatedAt = :seenAt',
+    ].join(' AND '),
+  seenValues: (seen: { status?: unknown; statusUpdatedAt?: unknown } | undefined) => ({
+    ...(seen?.status === undefined ? {} : { ':seenStatus': seen.status }),
+    ...(seen?.statusUpdatedAt === undefined ? {} : { ':seenAt': seen.statusUpdatedAt }),
+  }),
 } as const;

@@ -1,5 +1,7 @@
 import type { AliasRetention } from '../contact-store';
+import { MemoryConsentStore } from './memory-consent-store';
 import { MemoryContactStore } from './memory-contact-store';
+import { MemoryInboundReceipts } from './memory-inbound-receipts';
 import { MemoryMessageLedger } from './memory-message-ledger';
 import { MemoryPacingStore } from './memory-pacing-store';
 import { MemoryParkedWebhookItems } from './memory-parked-webhook-items';
@@ -22,6 +24,8 @@ export const memoryStores = (table = new MemoryTable(), retention?: AliasRetenti
   pacing: new MemoryPacingStore(table),
   reports: new MemoryReportStore(table),
   batches: new MemoryWebhookBatches(table),
+  receipts: new MemoryInboundReceipts(table),
+  consent: new MemoryConsentStore(table),
 });
 
 export type MemoryStores = ReturnType<typeof memoryStores>;

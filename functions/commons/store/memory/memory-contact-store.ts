@@ -11,8 +11,10 @@ import {
   type InboundRecorded,
   type StoredSession,
 } from '../contact-store';
+import { MemoryConsentStore } from './memory-consent-store';
 import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
 import { contactMergeItem, isContactMergeKey } from '../items/contact-merge';
+import { isConsentKey, toConsentState } from '../items/consent';
 import { contactPk } from '../items/contact-partition';
 import { conversationItem, isConversationKey, toConversationState } from '../items/conversation';
 import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem } from '../items/window';
@@ -26,7 +28,11 @@ export class MemoryContactStore implements ContactStore {
   constructor(
     private readonly table: MemoryTable,
     private readonly retention: AliasRetention = defaultAliasRetention,
-  ) {}
+  ) {
+    this.consent = new MemoryConsentStore(table);
+  }
+
+  private readonly consent: MemoryConsentStore;
 
   private aliasItem(phoneNumberId: string, id: string | undefined) {
     const item = id === undefined ? undefined : this.table.get(aliasItem.key(phoneNumberId, id));
@@ -79,7 +85,7 @@ export class MemoryContactStore implements ContactStore {
     return target;
   }
 
-  /** As DynamoDbContactStore.mergeContact: every window instant and conversation of `from` into `into`. */
+  /** As DynamoDbContactStore.mergeContact: every window instant, conversation and the consent of `from` into `into`. */
   private mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): void {
     const items = this.table.query(contactPk(phoneNumberId, from));
     const marker = items.find((item) => isContactMergeKey(item.pk, item.sk));
@@ -87,6 +93,13 @@ export class MemoryContactStore implements ContactStore {
     if (window) {
       const theirs = toWindowState(window);
       this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    }
+    const consent = items.find((item) => isConsentKey(item.pk, item.sk));
+    if (consent && from !== into) {
+      this.consent.apply(
+        { phoneNumberId, contactId: into, ids: {} },
+        { kind: 'merge', theirs: toConsentState(consent) },
+      );
     }
     for (const item of items.filter((found) => isConversationKey(found.pk, found.sk))) {
       const conversation = toConversationState(item);
@@ -160,8 +173,10 @@ export class MemoryContactStore implements ContactStore {
     const movedTo = marker ? String(marker.mergedInto) : undefined;
     if (movedTo !== undefined) items = this.table.query(contactPk(phoneNumberId, movedTo));
     const window = items.find((item) => isWindowKey(item.pk, item.sk));
+    const consent = items.find((item) => isConsentKey(item.pk, item.sk));
     return {
       ...(window ? { window: toWindowState(window) } : {}),
+      ...(consent ? { consent: toConsentState(consent) } : {}),
       conversations: items.filter((item) => isConversationKey(item.pk, item.sk)).map(toConversationState),
       ...(movedTo !== undefined ? { movedTo } : {}),
       ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),

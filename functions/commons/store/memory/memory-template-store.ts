@@ -1,8 +1,15 @@
+import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
-import { templateItem, TEMPLATES_PK, toTemplate } from '../items/template';
-import type { TemplateStore } from '../template-store';
+import { metaStatusOf, syncedRefOf, templateItem, TEMPLATES_PK, toTemplate } from '../items/template';
+import type {
+  RegisterResult,
+  SyncedTemplate,
+  SyncedTemplateRef,
+  TemplateRegistration,
+  TemplateStore,
+} from '../template-store';
 import type { MemoryTable } from './memory-table';
 
 const olderThan = (last: unknown, at: number): boolean => typeof last === 'number' && last > at;
@@ -19,30 +26,55 @@ export class MemoryTemplateStore implements TemplateStore {
     return this.table.query(TEMPLATES_PK).map(toTemplate);
   }
 
-  async registerTemplate(template: Template, at: EpochSeconds): Promise<void> {
-    this.table.update(templateItem.key(template.name, template.language), {
+  async listSyncedTemplates(wabaId: string): Promise<SyncedTemplateRef[]> {
+    return this.table
+      .query(TEMPLATES_PK)
+      .filter((item) => item.wabaId === wabaId)
+      .map(syncedRefOf);
+  }
+
+  async registerTemplate(template: TemplateRegistration, at: EpochSeconds): Promise<RegisterResult> {
+    const key = templateItem.key(template.name, template.language);
+    const item = this.table.get(key);
+    const meta = metaStatusOf(item);
+    if (meta !== undefined && putStatusConflict(meta, template.status)) return { conflict: meta };
+    const status = template.status ?? (typeof item?.status === 'string' ? item.status : SENDABLE_STATUS);
+    this.table.update(key, {
       name: template.name,
       language: template.language,
       category: template.category,
       components: template.components,
-      status: template.status,
+      status,
       registeredAt: at,
     });
+    return { template: { ...template, status } };
   }
 
   async applyTemplateStatus(event: TemplateStatusEvent): Promise<void> {
     const key = templateItem.key(event.name, event.language);
     const at = event.timestamp ?? 0;
-    if (olderThan(this.table.get(key)?.statusUpdatedAt, at)) return;
-    this.table.update(key, {
+    const item = this.table.get(key);
+    if (olderThan(item?.statusUpdatedAt, at)) return;
+    const next = statusAfter(
+      {
+        status: item?.status as string | undefined,
+        statusBeforeArchive: item?.statusBeforeArchive as string | undefined,
+      },
+      event.event,
+    );
+    const { statusBeforeArchive: _previous, ...rest } = item ?? { pk: key.pk, sk: key.sk };
+    this.table.put({
+      ...rest,
+      ...key,
       name: event.name,
       language: event.language,
       templateId: event.templateId,
       wabaId: event.wabaId,
-      status: event.event,
+      status: next.status,
       statusReason: event.reason ?? 'NONE',
       statusUpdatedAt: at,
       ...(event.category ? { category: event.category } : {}),
+      ...(next.statusBeforeArchive === undefined ? {} : { statusBeforeArchive: next.statusBeforeArchive }),
     });
   }
 
@@ -58,6 +90,25 @@ export class MemoryTemplateStore implements TemplateStore {
       category: event.newCategory,
       categoryUpdatedAt: at,
       ...(event.previousCategory ? { previousCategory: event.previousCategory } : {}),
+    });
+  }
+
+  async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
+    const key = templateItem.key(template.name, template.language);
+    const item = this.table.get(key);
+    if (olderThan(item?.statusUpdatedAt, at) || olderThan(item?.categoryUpdatedAt, at)) return;
+    this.table.update(key, {
+      name: template.name,
+      language: template.language,
+      category: template.category,
+      components: template.components,
+      status: template.status,
+      templateId: template.templateId,
+      wabaId: template.wabaId,
+      statusUpdatedAt: at,
+      categoryUpdatedAt: at,
+      syncedAt: at,
+      ...(template.quality === undefined ? {} : { quality: template.quality }),
     });
   }
 }

@@ -1,0 +1,45 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EpochSeconds } from '#domain/time';
+import type { InboundMessageRef, InboundReceipts } from './inbound-receipts';
+import { messageItem } from './items/message';
+
+/** Read receipts on the inbound message items of the single table. */
+export class DynamoDbInboundReceipts implements InboundReceipts {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async readInbound(wamid: string): Promise<InboundMessageRef | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
+    );
+    if (!Item || Item.direction !== 'inbound') return undefined;
+    return {
+      phoneNumberId: String(Item.phoneNumberId),
+      contactId: String(Item.contactId),
+      timestamp: Number(Item.timestamp),
+    };
+  }
+
+  async recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageItem.key(wamid),
+          // `status` is what the history index projects (an inbound message has no delivery status of its own).
+          UpdateExpression: `SET #status = :read, readAt = :at${typing ? ', typingAt = :at' : ''}`,
+          // Only the user's message, and never back in time.
+          ConditionExpression: 'direction = :inbound AND (attribute_not_exists(readAt) OR readAt < :at)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':inbound': 'inbound', ':read': 'read' },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+}

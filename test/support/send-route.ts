@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { startLocalServer } from '../../bin/local/server.ts';
+import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
+import { createHandler, type SendHandlerDeps } from '../../functions/send-message/index.ts';
+import { documentClient } from '#clients/dynamodb';
+import { countryOf } from '#domain/country';
+import { pairRateLimit } from '#domain/pacing';
+import { createGraphClient } from '#graph/graph-client';
+import { estimateSendCost } from '#send/estimate-cost';
+import { tableStores } from './stores.ts';
+import { TEST_TABLE_NAME } from './environment.ts';
+
+/**
+ * POST /messages against DynamoDB Local with the built-in sandbox playing Meta, whose status
+ * webhooks reach the real webhook handler through the local server: the send route's whole loop.
+ */
+export type Json = Record<string, unknown>;
+
+const APP_SECRET = 'send-route-app-secret';
+export const ACCESS_TOKEN = 'send-route-access-token';
+export const API_TOKEN = 'send-route-api-token';
+
+export interface SendRoute {
+  sandbox: Sandbox;
+  stores: ReturnType<typeof tableStores>;
+  /** the send handler, with the deps a test overrides (its clock, pacing) */
+  handler(overrides?: Partial<SendHandlerDeps>): ReturnType<typeof createHandler>;
+  post(
+    handler: ReturnType<typeof createHandler>,
+    body: unknown,
+  ): Promise<{ status: number; headers: Json; body: Json }>;
+  /** a user writes to the business through the sandbox; the wamid of the message, once the engine has it */
+  userWrites(phoneNumberId: string, waId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** `statusDelayMs`: how long the sandbox waits before each status webhook (0: at once; far out: never, close() cancels). */
+export const startSendRoute = async (options: { statusDelayMs?: number } = {}): Promise<SendRoute> => {
+  process.env.WHATSAPP_APP_SECRET = APP_SECRET;
+  const stores = tableStores(documentClient);
+  const local = await startLocalServer({ port: 0 });
+  const server: Server = local.server;
+  const sandbox = await startSandbox({
+    port: 0,
+    appSecret: APP_SECRET,
+    accessToken: ACCESS_TOKEN,
+    webhookUrl: `${local.url}/webhook`,
+    templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
+    delaysMs: {
+      sent: options.statusDelayMs ?? 0,
+      delivered: options.statusDelayMs ?? 0,
+      read: options.statusDelayMs ?? 0,
+    },
+  });
+  const handler = (overrides: Partial<SendHandlerDeps> = {}) =>
+    createHandler({
+      stores,
+      graph: createGraphClient({
+        baseUrl: sandbox.url,
+        apiVersion: 'v23.0',
+        accessToken: async () => ACCESS_TOKEN,
+        sleep: async () => undefined,
+      }),
+      clock: () => Math.floor(Date.now() / 1000),
+      pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 45) },
+      retentionDays: 30,
+      estimate: estimateSendCost,
+      countryOf,
+      secrets: async () => ({
+        appSecret: APP_SECRET,
+        verifyToken: 'v',
+        accessToken: ACCESS_TOKEN,
+        apiTokens: [API_TOKEN],
+      }),
+      defaultPhoneNumberId: () => undefined,
+      idempotency: { tableName: TEST_TABLE_NAME },
+      ...overrides,
+    });
+  const post: SendRoute['post'] = async (send, body) => {
+    const event = {
+      version: '2.0',
+      routeKey: 'POST /messages',
+      rawPath: '/messages',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
+      requestContext: { requestId: `r-${Math.random()}`, http: { method: 'POST', path: '/messages' } },
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    const context = {
+      awsRequestId: `r-${Math.random()}`,
+      getRemainingTimeInMillis: () => 30_000,
+    } as unknown as Context;
+    const result = (await send(event, context)) as APIGatewayProxyStructuredResultV2;
+    return {
+      status: result.statusCode ?? 0,
+      headers: (result.headers ?? {}) as Json,
+      body: JSON.parse(result.body ?? 'null') as Json,
+    };
+  };
+  const userWrites = async (phoneNumberId: string, waId: string): Promise<string> => {
+    const response = await fetch(`${sandbox.url}/sandbox/users/${waId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phoneNumberId, text: 'Hello' }),
+    });
+    const answer = (await response.json()) as { id: string; delivered: boolean };
+    // Answered once the engine stored the webhook (or gave up): the window is open when it says delivered.
+    if (response.status !== 200 || !answer.delivered) throw new Error(`the user's message did not reach the engine`);
+    return answer.id;
+  };
+  return {
+    sandbox,
+    stores,
+    handler,
+    post,
+    userWrites,
+    close: async () => {
+      await sandbox.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
