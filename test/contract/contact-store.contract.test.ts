@@ -1,3 +1,4 @@
+import { ownConversationId } from '#domain/delivery';
 import { conversationExpiry } from '#domain/conversation';
 import { retentionSeconds } from '#domain/platform';
 import { DAY } from '#domain/time';
@@ -217,7 +218,7 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     expect(await stores.messages.commitMessage(conversationCommit(contact, 'wamid.c1', T))).toBe('committed');
     expect((await contacts.readContactState(phoneNumberId, contact.contactId)).conversations).toEqual([
       {
-        id: 'conv.wamid.c1',
+        id: ownConversationId('wamid.c1'),
         category: 'marketing',
         origin: 'business_initiated',
         openedAt: T,

@@ -1,5 +1,5 @@
 import { conversationExpiry } from '#domain/conversation';
-import { effectChanges, type ConversationRecord, type MessageEffects } from '#domain/delivery';
+import { effectChanges, type ConversationRecord, type MessageEffects, ownConversationId } from '#domain/delivery';
 import type { MessageState } from '#domain/message-state';
 import { DAY, utcDay } from '#domain/time';
 import type { ContactRef } from '#store/contact-store';
@@ -41,7 +41,7 @@ export const conversationCommit = (
   at: number,
   options: { conversationId?: string; writeConversationItem?: boolean; previousVersion?: number } = {},
 ): CommitInput => {
-  const record = conversationRecord(contact, options.conversationId ?? `conv.${id}`, at);
+  const record = conversationRecord(contact, options.conversationId ?? ownConversationId(id), at);
   const target: MessageEffects = { messageUnit: record.unit, conversation: record };
   return {
     ...(options.previousVersion === undefined ? {} : { previousVersion: options.previousVersion }),

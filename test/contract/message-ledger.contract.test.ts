@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { effectChanges } from '#domain/delivery';
+import { effectChanges, ownConversationId } from '#domain/delivery';
 import { countedUnitsExpiry } from '#domain/retention';
 import { DAY, utcDay } from '#domain/time';
 import { contactPk, keys } from '#store/keys';
@@ -102,10 +102,10 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     const id = `wamid.open.${contact.phoneNumberId}`;
     expect(await messages.commitMessage(conversationCommit(contact, id, T))).toBe('committed');
     // Kept past the message retention (no TTL): the counting facts, the user's ids only hashed.
-    const entry = await item(keys.conversationLedger(`conv.${id}`));
+    const entry = await item(keys.conversationLedger(ownConversationId(id)));
     expect(entry).toEqual({
-      ...keys.conversationLedger(`conv.${id}`),
-      conversationId: `conv.${id}`,
+      ...keys.conversationLedger(ownConversationId(id)),
+      conversationId: ownConversationId(id),
       phoneNumberId: contact.phoneNumberId,
       contactHash: sha256(contact.contactId),
       openedByHash: sha256(id),
@@ -170,13 +170,13 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     expect(await messages.commitMessage(early)).toBe('conversation-taken');
     // All or nothing: the refused commit left no message, no ledger entry and no units behind.
     expect(await messages.readMessage(`wamid.b.${contact.phoneNumberId}`)).toBeUndefined();
-    expect(await item(keys.conversationLedger(`conv.wamid.b.${contact.phoneNumberId}`))).toBeUndefined();
+    expect(await item(keys.conversationLedger(ownConversationId(`wamid.b.${contact.phoneNumberId}`)))).toBeUndefined();
     const units = await reports.readCells(utcDay(end - 1), utcDay(end - 1));
     expect(units.filter((c) => c.phoneNumberId === contact.phoneNumberId)).toEqual([]);
     const onTime = conversationCommit(contact, `wamid.c.${contact.phoneNumberId}`, end);
     expect(await messages.commitMessage(onTime)).toBe('committed');
     expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([
-      expect.objectContaining({ id: `conv.wamid.c.${contact.phoneNumberId}`, openedAt: end }),
+      expect.objectContaining({ id: ownConversationId(`wamid.c.${contact.phoneNumberId}`), openedAt: end }),
     ]);
   });
 
@@ -215,7 +215,7 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     };
     expect(withdraw.changes.withdrawn).toEqual(record);
     expect(await messages.commitMessage(withdraw)).toBe('committed');
-    expect(await item(keys.conversationLedger(`conv.${id}`))).toBeUndefined();
+    expect(await item(keys.conversationLedger(ownConversationId(id)))).toBeUndefined();
     expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([]);
     const cells = (await reports.readCells(utcDay(T), utcDay(T))).filter(
       (cell) => cell.phoneNumberId === contact.phoneNumberId && cell.units !== 0,
@@ -232,9 +232,9 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
       writeConversationItem: false,
     });
     expect(await messages.commitMessage(late)).toBe('committed');
-    expect(await item(keys.conversationLedger(`conv.wamid.o.${contact.phoneNumberId}`))).toBeDefined();
+    expect(await item(keys.conversationLedger(ownConversationId(`wamid.o.${contact.phoneNumberId}`)))).toBeDefined();
     expect((await contacts.readContactState(contact.phoneNumberId, contact.contactId)).conversations).toEqual([
-      expect.objectContaining({ id: `conv.wamid.n.${contact.phoneNumberId}` }),
+      expect.objectContaining({ id: ownConversationId(`wamid.n.${contact.phoneNumberId}`) }),
     ]);
   });
 
@@ -264,7 +264,7 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     const applied = first.message.appliedEffects;
     const moved = {
       ...applied,
-      messageUnit: { ...conversationRecord(contact, `conv.${id}`, T).unit, category: 'utility' },
+      messageUnit: { ...conversationRecord(contact, ownConversationId(id), T).unit, category: 'utility' },
     };
     const move = {
       ...first,

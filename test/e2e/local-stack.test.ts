@@ -1,3 +1,4 @@
+import { ownConversationId } from '#domain/delivery';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { freePort } from '../../bin/local/dynamodb-local.ts';
@@ -174,7 +175,7 @@ describe('npm start', () => {
         window: { open: true, expiresAt: new Date((now - 60 + 86_400) * 1000).toISOString() },
       });
       expect(view.conversations).toEqual([
-        expect.objectContaining({ id: `conv.${wamid}`, category: 'utility', origin: 'business_initiated' }),
+        expect.objectContaining({ id: ownConversationId(wamid), category: 'utility', origin: 'business_initiated' }),
       ]);
     }
   });

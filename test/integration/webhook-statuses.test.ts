@@ -1,3 +1,4 @@
+import { ownConversationId } from '#domain/delivery';
 import { createHash } from 'node:crypto';
 import * as payloads from '../fixtures/payloads.ts';
 import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
@@ -78,7 +79,10 @@ describe('status webhooks against DynamoDB Local', () => {
       const result = await outcome(phoneNumberId, waId, wamid);
       outcomes.push({
         ...result,
-        conversations: result.conversations.map((c) => ({ ...c, id: c.id === `conv.${wamid}` ? 'ours' : c.id })),
+        conversations: result.conversations.map((c) => ({
+          ...c,
+          id: c.id === ownConversationId(wamid) ? 'ours' : c.id,
+        })),
       });
     }
     expect(outcomes[0]).toEqual({
@@ -130,9 +134,9 @@ describe('status webhooks against DynamoDB Local', () => {
       [`${DAY_OF_T}#difference#US#marketing>utility#PMP#regular>regular`]: 1,
     });
     expect(result.conversations).toEqual([
-      { id: `conv.${wamid}`, category: 'marketing', openedAt: T + 30, expiresAt: T + 30 + 86_400 },
+      { id: ownConversationId(wamid), category: 'marketing', openedAt: T + 30, expiresAt: T + 30 + 86_400 },
     ]);
-    expect(await ledgerItem(`conv.${wamid}`)).toMatchObject({
+    expect(await ledgerItem(ownConversationId(wamid))).toMatchObject({
       category: 'marketing',
       openedByHash: createHash('sha256').update(wamid).digest('hex'),
       openedAt: T + 30,
@@ -346,7 +350,10 @@ describe('status webhooks against DynamoDB Local', () => {
         source: message?.state?.source,
         category: message?.state?.templateCategory,
         ...result,
-        conversations: result.conversations.map((c) => ({ ...c, id: c.id === `conv.${wamid}` ? 'ours' : c.id })),
+        conversations: result.conversations.map((c) => ({
+          ...c,
+          id: c.id === ownConversationId(wamid) ? 'ours' : c.id,
+        })),
       };
     };
     const apiFirst = await run(false);

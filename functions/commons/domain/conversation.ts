@@ -11,6 +11,8 @@ import { isLive, type EpochSeconds } from './time';
 /** A conversation as stored: the latest of its category for one contact. */
 export interface ConversationState {
   id: string;
+  /** the opening message of our own conversations (domain/delivery.ts ownConversationId) */
+  openedBy?: string;
   category: string;
   origin: string;
   openedAt: EpochSeconds;

@@ -12,6 +12,8 @@ import {
   type ConversationRecord,
   type DeliveryDecision,
   type MessageEffects,
+  openerOfOwnConversation,
+  ownConversationId,
 } from './delivery';
 import { applyStatus, type MessageState } from './message-state';
 import type { ConversationState } from './conversation';
@@ -247,7 +249,18 @@ describe('targetEffects', () => {
     const opened = targetEffects(template('marketing'), opens).conversation;
     expect(opened?.openedAt).toBe(D);
     expect(opened?.expiresAt).toBe(D + DAY);
-    expect(opened?.id).toBe('conv.wamid.1');
+    expect(opened?.id).toBe(ownConversationId('wamid.1'));
+  });
+
+  it('names our own conversation by a hash of its opener, never the wamid itself, and keeps the opener beside it', () => {
+    // a wamid is the user's phone number in base64: the ledger entry keyed by this id outlives the retention
+    const wamid = 'wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA';
+    const opened = targetEffects({ ...template('marketing'), id: wamid }, opens).conversation;
+    expect(opened?.id).toMatch(/^conv\.[0-9a-f]{64}$/);
+    expect(opened?.id).not.toContain(wamid.slice('wamid.'.length, 20));
+    expect(opened?.openedBy).toBe(wamid);
+    expect(openerOfOwnConversation({ id: ownConversationId(wamid), openedBy: wamid })).toBe(wamid);
+    expect(openerOfOwnConversation({ id: 'meta-conv-9', openedBy: wamid })).toBeUndefined();
   });
 
   it("lets Meta's conversation id and expiry win, opened when Meta opened it (its expiry less 24 h)", () => {
@@ -269,7 +282,8 @@ describe('targetEffects', () => {
     expect(decision).toEqual({ inWindow: true, opensConversation: true, category: 'service', entryPoint: true });
     const effects = targetEffects(state, decision);
     expect(effects.conversation).toEqual<ConversationRecord>({
-      id: 'conv.wamid.1',
+      id: ownConversationId('wamid.1'),
+      openedBy: 'wamid.1',
       category: 'service',
       origin: 'free_entry_point',
       openedAt: D,

@@ -1,4 +1,5 @@
 import { countryOf } from './country';
+import { idHash } from './id-hash';
 import { currentStatus, deliveredAt, type MessageState } from './message-state';
 import {
   conversationExpiry,
@@ -40,6 +41,8 @@ export interface BillingUnit {
 
 export interface ConversationRecord {
   id: string;
+  /** the opening message, for our own conversations (ownConversationId) */
+  openedBy?: string;
   category: string;
   origin: string;
   openedAt: EpochSeconds;
@@ -95,12 +98,18 @@ const BUSINESS_INITIATED = new Set([
   'marketing_lite',
 ]);
 
-/** Our own conversation ids: the opening message's id behind this prefix (Meta's ids have none). */
+/**
+ * Our own conversation ids, where Meta gave none: the opening message's id hashed behind this prefix
+ * (Meta's ids have none). Hashed because the id is the key of a ledger entry kept past the message
+ * retention, and a wamid carries the user's phone number (base64).
+ */
 export const OWN_CONVERSATION_PREFIX = 'conv.';
 
-/** The message that opened one of our own conversations, from its id; undefined for Meta's ids. */
-export const openerOfOwnConversation = (conversationId: string): string | undefined =>
-  conversationId.startsWith(OWN_CONVERSATION_PREFIX) ? conversationId.slice(OWN_CONVERSATION_PREFIX.length) : undefined;
+export const ownConversationId = (openerId: string): string => `${OWN_CONVERSATION_PREFIX}${idHash(openerId)}`;
+
+/** The message that opened one of our own conversations (kept with it, not in its id); undefined for Meta's. */
+export const openerOfOwnConversation = (conversation: { id: string; openedBy?: string }): string | undefined =>
+  conversation.id.startsWith(OWN_CONVERSATION_PREFIX) ? conversation.openedBy : undefined;
 
 const isEntryPoint = (state: MessageState): boolean =>
   state.metaPricing?.type === 'free_entry_point' || state.metaConversation?.category === 'referral_conversion';
@@ -223,7 +232,8 @@ export const targetEffects = (state: MessageState, decision: DeliveryDecision | 
         : conversationCategory(state, decision.inWindow);
     const openedAt = openingOf(state, at, entryPoint);
     effects.conversation = {
-      id: state.metaConversation?.id ?? `${OWN_CONVERSATION_PREFIX}${state.id}`,
+      id: state.metaConversation?.id ?? ownConversationId(state.id),
+      ...(state.metaConversation?.id === undefined ? { openedBy: state.id } : {}),
       category,
       origin: entryPoint
         ? FREE_ENTRY_POINT

@@ -1,3 +1,4 @@
+import { ownConversationId } from '#domain/delivery';
 import { CONVERSATION_SECONDS, RETENTION_FLOOR_DAYS, WINDOW_SECONDS } from '#domain/platform';
 import { DAY, utcDay } from '#domain/time';
 import { recordSentMessage } from '#send/record-sent-message';
@@ -58,7 +59,8 @@ describe('ingesting a webhook (in-memory stores)', () => {
     await ingest(stores, statuses(read));
     expect((await stores.contacts.readContactState(PN, WA)).conversations).toEqual([
       {
-        id: 'conv.wamid.t1',
+        id: ownConversationId('wamid.t1'),
+        openedBy: 'wamid.t1',
         category: 'marketing',
         origin: 'business_initiated',
         openedAt: T,
@@ -81,11 +83,11 @@ describe('ingesting a webhook (in-memory stores)', () => {
     await deliver('wamid.b', T + CONVERSATION_SECONDS - 1);
     await deliver('wamid.c', T + CONVERSATION_SECONDS);
     const conversations = (await stores.contacts.readContactState(PN, WA)).conversations;
-    expect(conversations.map((c) => c.id)).toEqual(['conv.wamid.c']);
+    expect(conversations.map((c) => c.id)).toEqual([ownConversationId('wamid.c')]);
     expect((await stores.messages.readMessage('wamid.b'))?.decision).toEqual({
       inWindow: false,
       opensConversation: false,
-      joinedConversationId: 'conv.wamid.a',
+      joinedConversationId: ownConversationId('wamid.a'),
       category: 'marketing',
     });
   });
@@ -121,7 +123,9 @@ describe('ingesting a webhook (in-memory stores)', () => {
       });
     await deliver('wamid.e2', T + 10);
     expect(partitionReads).toBe(0);
-    expect((await stores.messages.readMessage('wamid.e2'))?.decision?.joinedConversationId).toBe('conv.wamid.e1');
+    expect((await stores.messages.readMessage('wamid.e2'))?.decision?.joinedConversationId).toBe(
+      ownConversationId('wamid.e1'),
+    );
     // the user wrote since the send: the window's revision moved, so the delivery reads the partition
     await ingest(stores, messages(payloads.textMessage('hi', { from: WA, timestamp: T + 5 })));
     await send('wamid.e3');
@@ -129,7 +133,7 @@ describe('ingesting a webhook (in-memory stores)', () => {
     expect(partitionReads).toBeGreaterThan(0);
     expect((await stores.messages.readMessage('wamid.e3'))?.decision).toMatchObject({
       inWindow: true,
-      joinedConversationId: 'conv.wamid.e1',
+      joinedConversationId: ownConversationId('wamid.e1'),
     });
     const cells = await stores.reports.readCells(utcDay(T), utcDay(T));
     expect(cells.filter((cell) => cell.kind === 'conversation').map((cell) => cell.units)).toEqual([1]);

@@ -78,7 +78,7 @@ const supersededOpeners = async (
 ): Promise<SupersededOpener[]> => {
   const found: SupersededOpener[] = [];
   for (const other of context.conversations) {
-    const openerId = openerOfOwnConversation(other.id);
+    const openerId = openerOfOwnConversation(other);
     if (openerId === undefined || !supersedes(record, other)) continue;
     const opener = await stores.messages.readMessage(openerId).catch(() => undefined);
     const held = opener?.appliedEffects.conversation;

@@ -1,3 +1,4 @@
+import { ownConversationId } from '#domain/delivery';
 import { expectValidEvents } from '#test/event-schemas';
 import type { ItemChange } from '#commons/events/item-change';
 import { outcomeOf } from '#commons/events/registry';
@@ -50,7 +51,7 @@ const run = (c: ItemChange) => conversationEvents.outcome(c, context).events;
 
 describe('conversation.opened, from the message item whose delivery opened it', () => {
   it('names the conversation, its billing cell and the user in clear, from the message image alone', () => {
-    const opened = conversation(`conv.${wamid}`);
+    const opened = conversation(ownConversationId(wamid));
     const events = run(change({}, { messageUnit: opened.unit, conversation: opened }));
     expect(events.map((e) => e.detail)).toEqual([
       {
@@ -59,7 +60,7 @@ describe('conversation.opened, from the message item whose delivery opened it', 
         recordedAt: '2027-01-15T08:00:01.000Z',
         phoneNumberId: '100000000000001',
         contact: { waId: '15551234567', userId: 'US.1349' },
-        conversationId: `conv.${wamid}`,
+        conversationId: ownConversationId(wamid),
         category: 'marketing',
         origin: 'business_initiated',
         openedAt: '2027-01-15T08:00:00.000Z',
@@ -72,7 +73,7 @@ describe('conversation.opened, from the message item whose delivery opened it', 
   });
 
   it('is published once: a later write of the same conversation is nothing; a new id (Meta corrects ours) is another', () => {
-    const ours = conversation(`conv.${wamid}`);
+    const ours = conversation(ownConversationId(wamid));
     const held = { messageUnit: ours.unit, conversation: ours };
     expect(run(change(held, { ...held, conversation: { ...ours, category: 'utility' } }))).toEqual([]);
     const metas = conversation('c3b4b5ea9e1ae2d8cd1b6a2b1f0a9e7d', 'utility');
@@ -90,10 +91,10 @@ describe('conversation.opened, from the message item whose delivery opened it', 
   });
 
   it('comes with the message item\u2019s own events, and none comes from the ledger entry', () => {
-    const opened = conversation(`conv.${wamid}`);
+    const opened = conversation(ownConversationId(wamid));
     const events = outcomeOf(change({}, { messageUnit: opened.unit, conversation: opened }), context).events;
     expect(events.map((e) => e.detailType)).toEqual(['message.status', 'conversation.opened']);
-    const ledger = { pk: `LEDGER#conv.${wamid}`, sk: 'LEDGER', conversationId: `conv.${wamid}` };
+    const ledger = { pk: `LEDGER#conv.${wamid}`, sk: 'LEDGER', conversationId: ownConversationId(wamid) };
     expect(outcomeOf({ pk: ledger.pk, sk: ledger.sk, newImage: ledger, recordedAt: T }, context).events).toEqual([]);
   });
 });

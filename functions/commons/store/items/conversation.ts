@@ -7,6 +7,8 @@ import { declare } from './declaration';
 /** The latest conversation of one category of a contact; a new one replaces it once it has expired. */
 export type ConversationItem = TableKey & {
   conversationId: string;
+  /** the opening message of our own conversations; expires with the item */
+  openedBy?: string;
   category: string;
   origin: string;
   openedAt: number;
@@ -43,6 +45,7 @@ export const toConversationItem = (
 ): ConversationItem => ({
   ...conversationItem.key(contact.phoneNumberId, contact.contactId, record.category),
   conversationId: record.id,
+  ...(record.openedBy === undefined ? {} : { openedBy: record.openedBy }),
   category: record.category,
   origin: record.origin,
   openedAt: record.openedAt,
@@ -51,6 +54,7 @@ export const toConversationItem = (
 
 export const toConversationState = (item: Record<string, unknown>): ConversationState => ({
   id: String(item.conversationId),
+  ...(typeof item.openedBy === 'string' ? { openedBy: item.openedBy } : {}),
   category: String(item.category),
   origin: String(item.origin),
   openedAt: Number(item.openedAt),

@@ -1,7 +1,7 @@
 import type { CountedUnit } from '#domain/delivery';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
-import { idHash } from './id-hash';
+import { idHash } from '#domain/id-hash';
 
 /**
  * What a business message's delivery counted, remembered past its message record. The message

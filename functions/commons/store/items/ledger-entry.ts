@@ -1,7 +1,7 @@
 import type { ConversationRecord } from '#domain/delivery';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
-import { idHash } from './id-hash';
+import { idHash } from '#domain/id-hash';
 
 /**
  * The audit record of one conversation, kept without TTL: the conversation item and the message
@@ -11,7 +11,7 @@ import { idHash } from './id-hash';
  * image (conversation.events.ts), which expires with the retention, so nothing here needs them in clear.
  */
 export type LedgerEntryItem = TableKey & {
-  /** the key's id: Meta's conversation id, or ours (`conv.<wamid>`) when Meta gave none */
+  /** the key's id: Meta's conversation id, or ours (`conv.<sha256(wamid)>`, domain/delivery.ts ownConversationId) when Meta gave none */
   conversationId: string;
   phoneNumberId: string;
   /** idHash of the contact id */
