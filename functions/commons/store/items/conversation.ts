@@ -78,3 +78,11 @@ export const slotCondition = [
 
 /** Moving a corrected conversation out of its old category's slot, only if the slot still holds it. */
 export const moveCondition = ['attribute_not_exists(pk)', 'conversationId = :old'].join(' OR ');
+
+/** moveCondition on a slot read (the in-memory fake's check): free, or still holding `old`. */
+export const moveHolds = (slot: Record<string, unknown> | undefined, old: string): boolean =>
+  slot === undefined || slot.conversationId === old;
+
+/** What the slot rule (domain/conversation.ts mayTakeSlot) needs of the slot read. */
+export const heldSlotOf = (slot: Record<string, unknown> | undefined) =>
+  slot ? { id: String(slot.conversationId), expiresAt: Number(slot.expiresAt) } : undefined;

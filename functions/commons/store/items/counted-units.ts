@@ -1,4 +1,5 @@
 import type { CountedUnit } from '#domain/delivery';
+import { isLive, type EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
 import { idHash } from '#domain/id-hash';
@@ -38,3 +39,10 @@ export const toCountedUnitsItem = (wamid: string, counted: CountedUnit[], expire
   counted,
   expiresAt,
 });
+
+/** What the item says was counted, while it is live at `now`; undefined for none. */
+export const liveCountedUnits = (
+  item: Record<string, unknown> | undefined,
+  now: EpochSeconds,
+): CountedUnit[] | undefined =>
+  item && isLive(item.expiresAt as number | undefined, now) ? ((item.counted ?? []) as CountedUnit[]) : undefined;

@@ -75,3 +75,7 @@ export const toLedgerEntryItem = (
  * wrote it (a retry, a correction). `:openedBy` is the opener as toLedgerEntryItem writes it.
  */
 export const openerCondition = ['attribute_not_exists(pk)', 'openedByHash = :openedBy'].join(' OR ');
+
+/** openerCondition on an entry read (the in-memory fake's check): none there, or written by this opener. */
+export const openerHolds = (entry: Record<string, unknown> | undefined, openedByHash: string): boolean =>
+  entry === undefined || entry.openedByHash === openedByHash;

@@ -43,6 +43,20 @@ export const pairSlotItem = declare({
 export const isNumberSlotKey = (pk: string, sk: string): boolean => numberSlotItem.matches({ pk, sk });
 export const isPairSlotKey = (pk: string, sk: string): boolean => pairSlotItem.matches({ pk, sk });
 
+/** The number slot's expiry: a minute after the second it counts. */
+export const numberSlotExpiry = (second: number): number => second + PACING_TTL_SECONDS;
+
+/** The pair slot holding the next arrival time `tat`, expiring a minute after it. */
+export const toPairSlotItem = (phoneNumberId: string, contactId: string, tat: number): PairSlotItem => ({
+  ...pairSlotItem.key(phoneNumberId, contactId),
+  tat,
+  expiresAt: Math.ceil(tat) + PACING_TTL_SECONDS,
+});
+
+/** The arrival time a pair slot read holds; undefined before the pair's first send. */
+export const storedArrival = (item: Record<string, unknown> | undefined): number | undefined =>
+  typeof item?.tat === 'number' ? item.tat : undefined;
+
 export const pacingConditions = {
   underLimit: ['attribute_not_exists(sends)', 'sends < :limit'].join(' OR '),
   firstSend: 'attribute_not_exists(tat)',

@@ -1,5 +1,7 @@
 import type { BillingUnit } from '#domain/delivery';
+import type { TemplateCell } from '../report-store';
 import type { TableKey } from '../table-schema';
+import { billingUnitOf, sumCells } from './aggregate-cell';
 import { declare } from './declaration';
 
 /**
@@ -33,3 +35,13 @@ export const templateCellItem = declare({
     'readDay',
   ],
 });
+
+/** A template cell item as stored, or undefined for anything else in its partition. */
+export const toTemplateCell = (item: Record<string, unknown>): TemplateCell | undefined =>
+  typeof item.template === 'string' && typeof item.day === 'string'
+    ? { ...billingUnitOf(item), template: item.template, units: Number(item.units ?? 0) }
+    : undefined;
+
+/** The template cells of these items, summed over their shards. */
+export const sumTemplateCells = (items: Iterable<Record<string, unknown>>): TemplateCell[] =>
+  sumCells(items, toTemplateCell);

@@ -65,3 +65,7 @@ export const windowConditions = {
   revision: '(attribute_not_exists(rev) AND :rev = :zero) OR rev = :rev',
   close: `attribute_exists(pk) AND (${['attribute_not_exists(closedAt)', 'closedAt < :at'].join(' OR ')})`,
 } as const;
+
+/** windowConditions.first / .revision on a window read (the in-memory fake's check). */
+export const revisionHolds = (item: Record<string, unknown> | undefined, rev: number | undefined): boolean =>
+  rev === undefined ? item === undefined : revisionOf(item) === rev;

@@ -1,6 +1,6 @@
 import { gcra, type RateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
-import { numberSlotItem, pairSlotItem, PACING_TTL_SECONDS } from '../items/pacing-slot';
+import { numberSlotExpiry, numberSlotItem, pairSlotItem, storedArrival, toPairSlotItem } from '../items/pacing-slot';
 import type { PacingResult, PacingStore } from '../pacing-store';
 import type { MemoryTable } from './memory-table';
 
@@ -12,7 +12,7 @@ export class MemoryPacingStore implements PacingStore {
     const key = numberSlotItem.key(phoneNumberId, second);
     const sends = Number(this.table.get(key)?.sends ?? 0);
     if (sends >= messagesPerSecond) return { allowed: false, retryAfter: 1 };
-    this.table.update(key, { sends: sends + 1, expiresAt: second + PACING_TTL_SECONDS });
+    this.table.update(key, { sends: sends + 1, expiresAt: numberSlotExpiry(second) });
     return { allowed: true };
   }
 
@@ -22,11 +22,9 @@ export class MemoryPacingStore implements PacingStore {
     now: EpochSeconds,
     limit: RateLimit,
   ): Promise<PacingResult> {
-    const key = pairSlotItem.key(phoneNumberId, contactId);
-    const item = this.table.get(key);
-    const decision = gcra(limit, typeof item?.tat === 'number' ? item.tat : undefined, now);
+    const decision = gcra(limit, storedArrival(this.table.get(pairSlotItem.key(phoneNumberId, contactId))), now);
     if (!decision.allowed) return decision;
-    this.table.put({ ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS });
+    this.table.put(toPairSlotItem(phoneNumberId, contactId, decision.next));
     return { allowed: true };
   }
 }
