@@ -1,7 +1,7 @@
+import type { TableKey } from '../table-schema';
 import type { BillingUnit, UnitChange } from '#domain/delivery';
 import type { AggregateCell } from '../report-store';
-import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { anyOf, declare, padded } from './declaration';
 
 export type UnitKind = UnitChange['kind'];
 
@@ -28,15 +28,17 @@ export const shardOf = (id: string): number => {
 const PREFIX = 'AGG#';
 const KINDS: ReadonlySet<string> = new Set<UnitKind>(['message', 'conversation', 'difference']);
 
-export const aggregatePartition = (day: string, shard: number): string =>
-  `${PREFIX}${day}#${String(shard).padStart(2, '0')}`;
+/** A day's shard in a partition key (template cells share the form). */
+export const shardOfDay = (day: string, shard: number): string => `${day}#${padded(shard, 2)}`;
+
+export const aggregatePartition = (day: string, shard: number): string => `${PREFIX}${shardOfDay(day, shard)}`;
 
 export const aggregateCellItem = declare({
   kind: 'aggregate-cell',
-  key: (kind: UnitKind, unit: BillingUnit, shard: number): TableKey => ({
-    pk: aggregatePartition(unit.day, shard),
-    sk: [kind, unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType].join('#'),
-  }),
+  pk: { prefix: PREFIX, of: (_kind: UnitKind, unit: BillingUnit, shard: number) => shardOfDay(unit.day, shard) },
+  sk: anyOf((kind: UnitKind, unit: BillingUnit) =>
+    [kind, unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType].join('#'),
+  ),
   matches: ({ pk, sk }) => pk.startsWith(PREFIX) && KINDS.has(sk.split('#')[0] ?? ''),
   accessPatterns: [
     /** UpdateItem ADD units ±1 in the transaction of the message's effects */
@@ -46,7 +48,7 @@ export const aggregateCellItem = declare({
   ],
 });
 
-export const isAggregateCellKey = (pk: string, sk: string): boolean => aggregateCellItem.matches({ pk, sk });
+export const isAggregateCellKey = aggregateCellItem.is;
 
 export const isUnitKind = (kind: unknown): kind is UnitKind => typeof kind === 'string' && KINDS.has(kind);
 

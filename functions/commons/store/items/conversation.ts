@@ -1,8 +1,8 @@
 import type { ConversationRecord } from '#domain/delivery';
 import type { ConversationState } from '#domain/conversation';
 import type { TableKey } from '../table-schema';
-import { CONTACT_PREFIX, contactPk } from './contact-partition';
-import { declare } from './declaration';
+import { contactPartition } from './contact-partition';
+import { declare, present } from './declaration';
 
 /** The latest conversation of one category of a contact; a new one replaces it once it has expired. */
 export type ConversationItem = TableKey & {
@@ -19,11 +19,8 @@ const SK_PREFIX = 'CONV#';
 
 export const conversationItem = declare({
   kind: 'conversation',
-  key: (phoneNumberId: string, contactId: string, category: string): TableKey => ({
-    pk: contactPk(phoneNumberId, contactId),
-    sk: `${SK_PREFIX}${category}`,
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk.startsWith(SK_PREFIX),
+  pk: contactPartition,
+  sk: { prefix: SK_PREFIX, of: (_phoneNumberId: string, _contactId: string, category: string) => category },
   ttl: 'expiresAt',
   accessPatterns: [
     /** Put in the delivery's transaction, under the slot rule (domain/conversation.ts mayTakeSlot) */
@@ -37,7 +34,7 @@ export const conversationItem = declare({
 
 export const CONVERSATION_SK_PREFIX = SK_PREFIX;
 
-export const isConversationKey = (pk: string, sk: string): boolean => conversationItem.matches({ pk, sk });
+export const isConversationKey = conversationItem.is;
 
 export const toConversationItem = (
   contact: { phoneNumberId: string; contactId: string },
@@ -45,7 +42,7 @@ export const toConversationItem = (
 ): ConversationItem => ({
   ...conversationItem.key(contact.phoneNumberId, contact.contactId, record.category),
   conversationId: record.id,
-  ...(record.openedBy === undefined ? {} : { openedBy: record.openedBy }),
+  ...present(record, 'string', 'openedBy'),
   category: record.category,
   origin: record.origin,
   openedAt: record.openedAt,
@@ -54,7 +51,7 @@ export const toConversationItem = (
 
 export const toConversationState = (item: Record<string, unknown>): ConversationState => ({
   id: String(item.conversationId),
-  ...(typeof item.openedBy === 'string' ? { openedBy: item.openedBy } : {}),
+  ...present(item, 'string', 'openedBy'),
   category: String(item.category),
   origin: String(item.origin),
   openedAt: Number(item.openedAt),

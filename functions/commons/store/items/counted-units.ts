@@ -18,13 +18,10 @@ export type CountedUnitsItem = TableKey & {
   expiresAt: number;
 };
 
-const PREFIX = 'COUNTED#';
-const SK = 'COUNTED';
-
 export const countedUnitsItem = declare({
   kind: 'counted-units',
-  key: (wamid: string): TableKey => ({ pk: `${PREFIX}${idHash(wamid)}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  pk: { prefix: 'COUNTED#', of: (wamid: string) => idHash(wamid) },
+  sk: 'COUNTED',
   ttl: 'expiresAt',
   accessPatterns: [
     /** Put in the transaction that first counts a unit of the message */

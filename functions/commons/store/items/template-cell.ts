@@ -1,8 +1,8 @@
+import type { TableKey } from '../table-schema';
 import type { BillingUnit } from '#domain/delivery';
 import type { TemplateCell } from '../report-store';
-import type { TableKey } from '../table-schema';
-import { billingUnitOf, sumCells } from './aggregate-cell';
-import { declare } from './declaration';
+import { billingUnitOf, shardOfDay, sumCells } from './aggregate-cell';
+import { anyOf, declare } from './declaration';
 
 /**
  * One cell of the daily template aggregates, in one shard: the delivered messages of one template in
@@ -18,16 +18,14 @@ export type TemplateCellItem = TableKey &
 
 const PREFIX = 'TPL#';
 
-export const templatePartition = (day: string, shard: number): string =>
-  `${PREFIX}${day}#${String(shard).padStart(2, '0')}`;
+export const templatePartition = (day: string, shard: number): string => `${PREFIX}${shardOfDay(day, shard)}`;
 
 export const templateCellItem = declare({
   kind: 'template-cell',
-  key: (unit: BillingUnit, template: string, shard: number): TableKey => ({
-    pk: templatePartition(unit.day, shard),
-    sk: [unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType, template].join('#'),
-  }),
-  matches: ({ pk }) => pk.startsWith(PREFIX),
+  pk: { prefix: PREFIX, of: (unit: BillingUnit, _template: string, shard: number) => shardOfDay(unit.day, shard) },
+  sk: anyOf((unit: BillingUnit, template: string) =>
+    [unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType, template].join('#'),
+  ),
   accessPatterns: [
     /** UpdateItem ADD units ±1 beside the message unit's, in the same transaction */
     'count',

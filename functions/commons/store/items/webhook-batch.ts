@@ -1,7 +1,7 @@
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
 import type { WebhookBatchChunk } from '../webhook-batches';
-import { declare } from './declaration';
+import { declare, padded } from './declaration';
 
 /**
  * One chunk of a big webhook POST, accepted and answered before it is applied: the parsed events,
@@ -27,16 +27,10 @@ export type WebhookBatchItem = TableKey & {
   expiresAt: EpochSeconds;
 };
 
-const PREFIX = 'WEBHOOK_BATCH#';
-const SK_PREFIX = 'CHUNK#';
-
 export const webhookBatchItem = declare({
   kind: 'webhook-batch',
-  key: (batchId: string, chunk: number): TableKey => ({
-    pk: `${PREFIX}${batchId}`,
-    sk: `${SK_PREFIX}${String(chunk).padStart(3, '0')}`,
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk.startsWith(SK_PREFIX),
+  pk: { prefix: 'WEBHOOK_BATCH#', of: (batchId: string) => batchId },
+  sk: { prefix: 'CHUNK#', of: (_batchId: string, chunk: number) => padded(chunk, 3) },
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem if absent: a redelivered POST's chunk is recognised, not written again */
