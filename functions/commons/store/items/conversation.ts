@@ -5,15 +5,7 @@ import { contactPartition } from './contact-partition';
 import { declare, present } from './declaration';
 
 /** The latest conversation of one category of a contact; a new one replaces it once it has expired. */
-export type ConversationItem = TableKey & {
-  conversationId: string;
-  /** the opening message of our own conversations; expires with the item */
-  openedBy?: string;
-  category: string;
-  origin: string;
-  openedAt: number;
-  expiresAt: number;
-};
+export type ConversationItem = TableKey & Omit<ConversationState, 'id'> & { conversationId: string };
 
 const SK_PREFIX = 'CONV#';
 

@@ -37,6 +37,10 @@ export const pairSlotItem = declare({
 export const isNumberSlotKey = numberSlotItem.is;
 export const isPairSlotKey = pairSlotItem.is;
 
+/** pacingConditions.underLimit on a number slot read (the in-memory fake's check). */
+export const isUnderLimit = (item: Record<string, unknown> | undefined, messagesPerSecond: number): boolean =>
+  typeof item?.sends !== 'number' || item.sends < messagesPerSecond;
+
 /** The number slot's expiry: a minute after the second it counts. */
 export const numberSlotExpiry = (second: number): number => second + PACING_TTL_SECONDS;
 

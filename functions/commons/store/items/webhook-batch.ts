@@ -12,20 +12,12 @@ import { declare, padded } from './declaration';
  * the processor in the POST's order (Lambda keeps the order of records with one partition key),
  * as the synchronous path would apply them; different POSTs are applied side by side.
  */
-export type WebhookBatchItem = TableKey & {
-  /** sha256 of the POST's raw body, hex, 32 characters */
-  batchId: string;
-  chunk: number;
-  chunks: number;
-  /** events in this chunk */
-  events: number;
-  /** when the POST was received: the ingestion's `now` when the chunk is applied */
-  receivedAt: EpochSeconds;
-  /** gzip of the JSON array of the chunk's parsed webhook events */
-  payload: Uint8Array;
-  format: 1;
-  expiresAt: EpochSeconds;
-};
+export type WebhookBatchItem = TableKey &
+  Omit<WebhookBatchChunk, 'retainUntil'> & {
+    format: 1;
+    /** the chunk's retainUntil, DynamoDB's TTL attribute */
+    expiresAt: EpochSeconds;
+  };
 
 export const webhookBatchItem = declare({
   kind: 'webhook-batch',

@@ -11,15 +11,7 @@ import { countedUnitsItem, liveCountedUnits, toCountedUnitsItem } from '../items
 import { ledgerEntryItem, openerHolds, toLedgerEntryItem } from '../items/ledger-entry';
 import { isMessageKey, messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
 import { contactPk } from '../items/contact-partition';
-import {
-  recentDeliveryOf,
-  storedMessageOf,
-  type CommitInput,
-  type CommitResult,
-  type MessageLedger,
-  type RecentDelivery,
-  type StoredMessage,
-} from '../message-ledger';
+import * as ledger from '../message-ledger';
 import { revisionHolds, windowItem } from '../items/window';
 import type { MemoryTable } from './memory-table';
 
@@ -27,7 +19,7 @@ import type { MemoryTable } from './memory-table';
  * MessageLedger in memory. A commit checks every condition before it writes anything, so it is all
  * or nothing like DynamoDB's transaction; it never reports contention (nothing runs in between).
  */
-export class MemoryMessageLedger implements MessageLedger {
+export class MemoryMessageLedger implements ledger.MessageLedger {
   constructor(private readonly table: MemoryTable) {}
 
   async recordInbound(
@@ -40,15 +32,15 @@ export class MemoryMessageLedger implements MessageLedger {
     return 'recorded';
   }
 
-  async readMessage(wamid: string, now?: EpochSeconds): Promise<StoredMessage | undefined> {
-    return storedMessageOf(this.table.get(messageItem.key(wamid)), now);
+  async readMessage(wamid: string, now?: EpochSeconds): Promise<ledger.StoredMessage | undefined> {
+    return ledger.storedMessageOf(this.table.get(messageItem.key(wamid)), now);
   }
 
   async readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined> {
     return liveCountedUnits(this.table.get(countedUnitsItem.key(wamid)), now);
   }
 
-  async commitMessage(input: CommitInput): Promise<CommitResult> {
+  async commitMessage(input: ledger.CommitInput): Promise<ledger.CommitResult> {
     const { message, changes, previousVersion } = input;
     const state = message.state;
     const stored = this.table.get(messageItem.key(state.id));
@@ -139,11 +131,11 @@ export class MemoryMessageLedger implements MessageLedger {
     contact: { phoneNumberId: string; contactId: string },
     from: EpochSeconds,
     to: EpochSeconds,
-  ): Promise<RecentDelivery[]> {
+  ): Promise<ledger.RecentDelivery[]> {
     const pk = contactPk(contact.phoneNumberId, contact.contactId);
     return this.table
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
-      .flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
+      .flatMap((item) => ledger.recentDeliveryOf(item, from, to) ?? []);
   }
 }
