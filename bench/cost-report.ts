@@ -8,7 +8,10 @@ import {
 import { createTableInput } from '#store/table-schema';
 import { shippedRateCard } from '#pricing/rate-card';
 import { buildCostReport } from '#report/cost-report-service';
-import { DynamoDbReportStore, daysBetween } from '#store/dynamodb-report-store';
+import { DynamoDbReportStore } from '#store/dynamodb-report-store';
+import { daysBetween } from '#domain/time';
+import type { AggregateCell } from '#store/report-store';
+import type { TableKey } from '#store/table-schema';
 import { keys, shardOf, type UnitKind } from '#store/keys';
 import { withTimeout } from './env.ts';
 
@@ -98,18 +101,7 @@ const random = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-interface Cell {
-  pk: string;
-  sk: string;
-  kind: UnitKind;
-  day: string;
-  phoneNumberId: string;
-  country: string;
-  category: string;
-  pricingModel: string;
-  pricingType: string;
-  units: number;
-}
+type Cell = TableKey & AggregateCell;
 
 const monthCells = (month: string, conversations: number): { cells: Map<string, Cell>; messages: number } => {
   const days = daysBetween(`${month}-01`, `${month}-30`);

@@ -134,22 +134,21 @@ const main = async (): Promise<void> => {
     });
     log({ message: 'WhatsApp sandbox started', url: sandbox.url });
   }
-  // One reader of the table's stream for both of its consumers, as two event source mappings on AWS.
+  // One reader of the table's stream for all of its consumers, as three event source mappings on AWS:
+  // events, media, and the big webhook POSTs answered once stored as batch chunks, applied from the stream.
   const { startEventDelivery } = await import('./local/events/start-events.ts');
+  const { webhookBatchConsumer } = await import('./local/events/webhook-batches.ts');
   await startEventDelivery({
     endpoint: dynamoDb.endpoint,
     tableName: process.env.TABLE_NAME as string,
     ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
-    consumers: [mediaConsumer()],
+    consumers: [
+      mediaConsumer(),
+      await webhookBatchConsumer(process.env.TABLE_NAME as string, (entry) =>
+        log({ service: 'webhook-batches', ...entry }),
+      ),
+    ],
     log: (entry) => log({ service: 'event-delivery', ...entry }),
-  });
-  // Big webhook POSTs are answered once stored as batch chunks; this applies them from the stream.
-  const { startWebhookBatches } = await import('./local/events/webhook-batches.ts');
-  await startWebhookBatches({
-    endpoint: dynamoDb.endpoint,
-    tableName: process.env.TABLE_NAME as string,
-    ...(process.env.DYNAMODB_DATA_DIR ? { dataDir: process.env.DYNAMODB_DATA_DIR } : {}),
-    log: (entry) => log({ service: 'webhook-batches', ...entry }),
   });
   running.reports = await startLocalDailyReports({
     folder: dataDir,

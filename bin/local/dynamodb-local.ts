@@ -205,8 +205,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
 export const createSessionTable = async (
   endpoint: string,
   tableName: string,
-  /** `stream: false` for a table nothing reads the changes of (a bench's seeded aggregates) */
-  options: { timeToLive?: boolean; stream?: boolean } = {},
+  options: { timeToLive?: boolean } = {},
 ): Promise<void> => {
   const client = localClient(endpoint);
   try {
@@ -218,9 +217,7 @@ export const createSessionTable = async (
         throw error;
       });
     if (exists) return;
-    const input = createTableInput(tableName);
-    if (options.stream === false) delete input.StreamSpecification;
-    await client.send(new CreateTableCommand(input));
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
     if (options.timeToLive === false) return;
     await client.send(
       new UpdateTimeToLiveCommand({

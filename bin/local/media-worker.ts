@@ -11,6 +11,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import S3rver from 's3rver';
 import { MEDIA_STREAM_FILTER } from '../../functions/commons/media/store-inbound-media.ts';
 import type { StreamConsumer } from './events/stream-reader.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 export interface LocalMediaOptions {
   /** s3rver keeps its objects under `<dataDir>/s3` */
@@ -39,22 +40,6 @@ export const matchesFilter = (pattern: unknown, value: unknown): boolean => {
   return Object.entries(pattern).every(([key, inner]) => matchesFilter(inner, (value as Record<string, unknown>)[key]));
 };
 
-const context = (): Context =>
-  ({
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'media-worker',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:media-worker',
-    memoryLimitInMB: '1024',
-    awsRequestId: `local-${Date.now()}`,
-    logGroupName: '/aws/lambda/media-worker',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  }) as Context;
-
 /**
  * The media worker as a consumer of the local stream reader. Its handler is loaded at the first
  * record it takes, once MEDIA_* are in the environment (it reads them when it is loaded), so the
@@ -69,7 +54,7 @@ export const mediaConsumer = (): StreamConsumer => {
     filter: (record: DynamoDBRecord) => matchesFilter(MEDIA_STREAM_FILTER, record),
     handler: async (event) => {
       handler ??= import('../../functions/media-worker/index.ts').then((module) => module.handler as Handler);
-      return (await handler)(event, context());
+      return (await handler)(event, lambdaContext('media-worker', { memoryMB: 1024, timeoutMs: 300_000 }));
     },
     maxDeliveries: MAX_DELIVERIES,
   };

@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { routes, type RouteDefinition } from '../../functions/routes.ts';
 import { toHttpApiEvent } from './api-gateway-event.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { BodyTooLarge, listen, readBody, writeJsonError, writeNotFound } from './http.ts';
 import { compileRoutes, matchRoute } from './router.ts';
 
@@ -16,24 +17,6 @@ export type HandlerLoader = (handlerName: string) => Promise<LambdaHandler>;
 export const importHandler: HandlerLoader = async (handlerName) => {
   const module = (await import(`../../functions/${handlerName}/index.ts`)) as { handler: LambdaHandler };
   return module.handler;
-};
-
-const lambdaContext = (functionName: string, requestId: string): Context => {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 };
 
 /** Writes a Lambda result back as API Gateway does, including its shorthand for non-structured results. */
@@ -96,7 +79,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<{ s
           match,
         );
         const handler = await handlerFor(match.route.handler);
-        const result = await handler(event, lambdaContext(match.route.handler, event.requestContext.requestId));
+        const result = await handler(
+          event,
+          lambdaContext(match.route.handler, { requestId: event.requestContext.requestId }),
+        );
         writeResult(res, result);
         finish(res.statusCode);
       } catch (error) {

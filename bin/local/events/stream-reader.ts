@@ -28,6 +28,8 @@ export interface StreamConsumer {
    * limit and on-failure destination do. Unset: retried until done, the stream waits for it.
    */
   maxDeliveries?: number;
+  /** the mapping's batch size: at most this many records a call (unset: all read at once) */
+  batchSize?: number;
 }
 
 export interface StreamReaderOptions {
@@ -257,10 +259,18 @@ export class LocalStreamReader {
         await sleep(this.options.idleMs ?? 100);
         continue;
       }
-      const done = batch.records.length === 0 ? 0 : await this.deliver(consumer, batch.records);
+      const records = batch.records.slice(0, consumer.batchSize ?? batch.records.length);
+      const done = records.length === 0 ? 0 : await this.deliver(consumer, records);
       if (done === batch.records.length) {
         queue.shift();
         this.save(consumer.name, batch.shardId, batch.last);
+        continue;
+      }
+      if (done === records.length) {
+        // A full call done, more of the batch left: move past it and hand over the next.
+        this.save(consumer.name, batch.shardId, sequenceOf(records[done - 1] as DynamoDBRecord));
+        batch.records = batch.records.slice(done);
+        batch.deliveries = 0;
         continue;
       }
       // Done up to the first failed record: move past those, retry from there (ReportBatchItemFailures).

@@ -7,17 +7,11 @@
  * sandbox's control paths, as a business would create and delete them in WhatsApp Manager.
  */
 import { randomInt } from 'node:crypto';
+import type { MetaTemplate } from '../../../functions/commons/graph/message-templates.ts';
 import { invalidParameter, invalidSandboxRequest, type Json } from './errors';
 
-export interface SandboxTemplate {
-  id: string;
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  components: unknown[];
-  quality_score?: { score: string };
-}
+/** A template in Meta's wire form: what our client reads as a MetaTemplate, its quality as Meta nests it. */
+export type SandboxTemplate = Omit<MetaTemplate, 'quality'> & { quality_score?: { score: string } };
 
 const STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'ARCHIVED', 'FLAGGED'];
 const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];

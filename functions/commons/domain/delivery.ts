@@ -39,16 +39,8 @@ export interface BillingUnit {
   pricingType: string;
 }
 
-export interface ConversationRecord {
-  id: string;
-  /** the opening message, for our own conversations (ownConversationId) */
-  openedBy?: string;
-  category: string;
-  origin: string;
-  openedAt: EpochSeconds;
-  expiresAt: EpochSeconds;
-  unit: BillingUnit;
-}
+/** A conversation as a delivery counts it: its state (domain/conversation.ts) and its billing cell. */
+export type ConversationRecord = ConversationState & { unit: BillingUnit };
 
 /** Taken at the first delivery, and again when what it was taken for changes (needsDecision). */
 export interface DeliveryDecision {

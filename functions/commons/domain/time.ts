@@ -14,6 +14,14 @@ export const toIso = (at: EpochSeconds): string => new Date(at * 1000).toISOStri
 /** The UTC day (`YYYY-MM-DD`) an instant falls on: the unit of aggregates, reports and rate card versions. */
 export const utcDay = (at: EpochSeconds): string => toIso(at).slice(0, 10);
 
+/** UTC days (`YYYY-MM-DD`) from `from` to `to` inclusive. */
+export const daysBetween = (from: string, to: string): string[] => {
+  const days: string[] = [];
+  const end = Date.parse(`${to}T00:00:00Z`) / 1000;
+  for (let at = Date.parse(`${from}T00:00:00Z`) / 1000; at <= end; at += DAY) days.push(utcDay(at));
+  return days;
+};
+
 /**
  * An item with an expiry is live only while now is strictly before it. DynamoDB's TTL deletion lags
  * (often by a day or more), so every read applies this instead of trusting the item's presence.

@@ -1,5 +1,6 @@
 import { amountOf, costMicros } from './money';
 import { isDay, priceOf, versionOn, type RateCard, type RateCardVersion, type Tier } from './rate-card';
+import type { BillingUnit } from '#domain/delivery';
 
 /**
  * The daily cost report, computed from the daily aggregates alone: its work grows with the number of
@@ -24,23 +25,14 @@ import { isDay, priceOf, versionOn, type RateCard, type RateCardVersion, type Ti
  * from zero, from its exact units × rate; the total is the exact sum of the rows' micro-units.
  */
 
-/** One cell of the daily aggregates, already summed over its shards. */
-export interface CostCell {
-  /** UTC day, YYYY-MM-DD */
-  day: string;
-  /** 'message': one delivered business message; 'conversation': one conversation opened */
-  kind: 'message' | 'conversation';
-  phoneNumberId: string;
-  /** ISO 3166 alpha-2 (ZZ when unknown: priced under Other) */
-  country: string;
-  category: string;
-  /** as recorded ('CBP' | 'PMP'); the report uses the model of the rate card version in force instead */
-  pricingModel: string;
-  /** 'regular' | 'free_customer_service' | 'free_entry_point' */
-  pricingType: string;
-  /** may be negative in one shard after a move; the sum over shards is what counts */
-  units: number;
-}
+/**
+ * One cell of the daily aggregates, already summed over its shards (#store/report-store AggregateCell
+ * without the 'difference' kind): 'message' is one delivered business message, 'conversation' one
+ * conversation opened. Its country is ISO 3166 alpha-2 (ZZ when unknown: priced under Other); its
+ * pricingModel as recorded (the report uses the model of the rate card version in force instead);
+ * its units may be negative in one shard after a move, the sum over shards is what counts.
+ */
+export type CostCell = BillingUnit & { kind: 'message' | 'conversation'; units: number };
 
 export type ReportPricingModel = 'CBP' | 'PMP';
 

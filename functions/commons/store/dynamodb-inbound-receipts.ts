@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EpochSeconds } from '#domain/time';
-import type { InboundMessageRef, InboundReceipts } from './inbound-receipts';
+import { inboundRefOf, type InboundMessageRef, type InboundReceipts } from './inbound-receipts';
 import { messageItem } from './items/message';
 
 /** Read receipts on the inbound message items of the single table. */
@@ -15,12 +15,7 @@ export class DynamoDbInboundReceipts implements InboundReceipts {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
     );
-    if (!Item || Item.direction !== 'inbound') return undefined;
-    return {
-      phoneNumberId: String(Item.phoneNumberId),
-      contactId: String(Item.contactId),
-      timestamp: Number(Item.timestamp),
-    };
+    return inboundRefOf(Item);
   }
 
   async recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void> {

@@ -8,22 +8,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { countedUnitsOf, countsFirstTime, type CountedUnit, type UnitChange } from '#domain/delivery';
 import { countedUnitsExpiry } from '#domain/retention';
-import { isLive, type EpochSeconds } from '#domain/time';
+import type { EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
 import { aggregateCellItem, shardOf } from './items/aggregate-cell';
 import { templateCellItem } from './items/template-cell';
 import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
-import { countedUnitsItem, toCountedUnitsItem } from './items/counted-units';
+import { countedUnitsItem, liveCountedUnits, toCountedUnitsItem } from './items/counted-units';
 import { ledgerEntryItem, openerCondition, toLedgerEntryItem } from './items/ledger-entry';
 import { contactPk } from './items/contact-partition';
 import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
-import { tableSchema } from './table-schema';
+import { tableSchema, type TableKey } from './table-schema';
 import { windowConditions, windowItem } from './items/window';
 import {
   DELIVERY_LAG_SECONDS,
-  NotABusinessMessageError,
   recentDeliveryOf,
+  storedMessageOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
@@ -32,6 +32,17 @@ import {
 } from './message-ledger';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** The values every cell update (aggregate and template cells) sets: the delta and the billing unit. */
+const unitValues = (change: UnitChange) => ({
+  ':delta': change.delta,
+  ':day': change.unit.day,
+  ':pn': change.unit.phoneNumberId,
+  ':country': change.unit.country,
+  ':category': change.unit.category,
+  ':model': change.unit.pricingModel,
+  ':type': change.unit.pricingType,
+});
 
 /** The message ledger on the single table: one item per message, its effects in the same transaction. */
 export class DynamoDbMessageLedger implements MessageLedger {
@@ -61,28 +72,18 @@ export class DynamoDbMessageLedger implements MessageLedger {
   }
 
   async readMessage(wamid: string, now?: EpochSeconds): Promise<StoredMessage | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    if (Item.direction === 'inbound') {
-      throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
-    }
-    if (now !== undefined && !isLive(Item.expiresAt as number | undefined, now)) return undefined;
-    return {
-      state: Item.state as StoredMessage['state'],
-      ...(Item.decision ? { decision: Item.decision as StoredMessage['decision'] } : {}),
-      appliedEffects: (Item.held ?? {}) as StoredMessage['appliedEffects'],
-      version: Number(Item.version ?? 0),
-    };
+    return storedMessageOf(await this.item(messageItem.key(wamid)), now);
   }
 
   async readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined> {
+    return liveCountedUnits(await this.item(countedUnitsItem.key(wamid)), now);
+  }
+
+  private async item(key: TableKey): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: countedUnitsItem.key(wamid), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
-    if (!Item || !isLive(Item.expiresAt as number | undefined, now)) return undefined;
-    return (Item.counted ?? []) as CountedUnit[];
+    return Item;
   }
 
   async commitMessage(input: CommitInput): Promise<CommitResult> {
@@ -122,16 +123,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
           'ADD #units :delta SET #kind = :kind, #day = :day, phoneNumberId = :pn, country = :country, ' +
           'category = :category, pricingModel = :model, pricingType = :type',
         ExpressionAttributeNames: { '#units': 'units', '#kind': 'kind', '#day': 'day' },
-        ExpressionAttributeValues: {
-          ':delta': change.delta,
-          ':kind': change.kind,
-          ':day': change.unit.day,
-          ':pn': change.unit.phoneNumberId,
-          ':country': change.unit.country,
-          ':category': change.unit.category,
-          ':model': change.unit.pricingModel,
-          ':type': change.unit.pricingType,
-        },
+        ExpressionAttributeValues: { ...unitValues(change), ':kind': change.kind },
       },
     });
     const shard = shardOf(state.id);
@@ -172,16 +164,7 @@ export class DynamoDbMessageLedger implements MessageLedger {
             'ADD #units :delta SET #day = :day, phoneNumberId = :pn, country = :country, category = :category, ' +
             'pricingModel = :model, pricingType = :type, template = :template',
           ExpressionAttributeNames: { '#units': 'units', '#day': 'day' },
-          ExpressionAttributeValues: {
-            ':delta': change.delta,
-            ':day': change.unit.day,
-            ':pn': change.unit.phoneNumberId,
-            ':country': change.unit.country,
-            ':category': change.unit.category,
-            ':model': change.unit.pricingModel,
-            ':type': change.unit.pricingType,
-            ':template': state.templateName,
-          },
+          ExpressionAttributeValues: { ...unitValues(change), ':template': state.templateName },
         },
       });
     }

@@ -2,7 +2,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gcra, type RateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
-import { numberSlotItem, pacingConditions, pairSlotItem, PACING_TTL_SECONDS } from './items/pacing-slot';
+import {
+  numberSlotExpiry,
+  numberSlotItem,
+  pacingConditions,
+  pairSlotItem,
+  storedArrival,
+  toPairSlotItem,
+} from './items/pacing-slot';
 import type { PacingResult, PacingStore } from './pacing-store';
 
 /** Optimistic attempts at the pair slot before the send itself counts as over the pair rate. */
@@ -26,7 +33,7 @@ export class DynamoDbPacingStore implements PacingStore {
           ExpressionAttributeValues: {
             ':one': 1,
             ':limit': messagesPerSecond,
-            ':expiresAt': second + PACING_TTL_SECONDS,
+            ':expiresAt': numberSlotExpiry(second),
           },
         }),
       );
@@ -48,14 +55,14 @@ export class DynamoDbPacingStore implements PacingStore {
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
       );
-      const stored = typeof Item?.tat === 'number' ? Item.tat : undefined;
+      const stored = storedArrival(Item);
       const decision = gcra(limit, stored, now);
       if (!decision.allowed) return decision;
       try {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS },
+            Item: toPairSlotItem(phoneNumberId, contactId, decision.next),
             ...(stored === undefined
               ? { ConditionExpression: pacingConditions.firstSend }
               : {

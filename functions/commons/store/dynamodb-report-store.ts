@@ -1,25 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { forEachWithConcurrency } from '#ingestion/concurrency';
-import { DAY, utcDay } from '#domain/time';
-import { AGGREGATE_SHARDS, aggregatePartition, isUnitKind } from './items/aggregate-cell';
-import { readTemplateCells } from './dynamodb-template-cells';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { daysBetween } from '#domain/time';
+import { aggregatePartition, shardPartitions, sumAggregateCells } from './items/aggregate-cell';
 import { aggregateDayItem, aggregateDayPartition } from './items/aggregate-day';
+import { sumTemplateCells, templatePartition } from './items/template-cell';
+import { forEachOrThrow, queryPartition, queryPartitions } from './query-partition';
 import type { AggregateCell, ReportStore, TemplateCell } from './report-store';
-
-/** UTC days from `from` to `to` inclusive. */
-export const daysBetween = (from: string, to: string): string[] => {
-  const days: string[] = [];
-  const start = Date.parse(`${from}T00:00:00Z`) / 1000;
-  const end = Date.parse(`${to}T00:00:00Z`) / 1000;
-  for (let at = start; at <= end; at += DAY) days.push(utcDay(at));
-  return days;
-};
 
 /** Cells per folded part: about 100 bytes each compressed to a fraction, far under the 400 KB item limit. */
 const CELLS_PER_PART = 5_000;
-
-type Item = Record<string, unknown>;
 
 /**
  * Reads the daily aggregates: a folded day (aggregate-day) with one Query; any other day with one
@@ -33,27 +22,9 @@ export class DynamoDbReportStore implements ReportStore {
     private readonly concurrency = 16,
   ) {}
 
-  private async queryAll(pk: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
-
   /** The day's cells from its fold, or undefined when it is not (completely) folded. */
   private async foldedDay(day: string): Promise<AggregateCell[] | undefined> {
-    const parts = await this.queryAll(aggregateDayPartition(day));
+    const parts = await queryPartition(this.client, this.tableName, aggregateDayPartition(day));
     const expected = Number(parts[0]?.parts ?? 0);
     if (parts.length === 0 || parts.length !== expected) return undefined;
     return parts.flatMap(
@@ -63,35 +34,14 @@ export class DynamoDbReportStore implements ReportStore {
 
   /** The day's cells from its shards, summed. */
   private async shardedDay(day: string, concurrency = this.concurrency): Promise<AggregateCell[]> {
-    const cells = new Map<string, AggregateCell>();
-    const shards = Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => aggregatePartition(day, shard));
-    const results = await forEachWithConcurrency(shards, concurrency, async (pk) => {
-      for (const item of await this.queryAll(pk)) {
-        if (!isUnitKind(item.kind)) continue;
-        const key = String(item.sk);
-        const cell = cells.get(key);
-        if (cell) cell.units += Number(item.units ?? 0);
-        else {
-          cells.set(key, {
-            day: String(item.day),
-            kind: item.kind,
-            phoneNumberId: String(item.phoneNumberId),
-            country: String(item.country),
-            category: String(item.category),
-            pricingModel: String(item.pricingModel),
-            pricingType: String(item.pricingType),
-            units: Number(item.units ?? 0),
-          });
-        }
-      }
-    });
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    return [...cells.values()];
+    const shards = shardPartitions(day, aggregatePartition);
+    return sumAggregateCells(await queryPartitions(this.client, this.tableName, shards, concurrency));
   }
 
-  readTemplateCells(from: string, to: string): Promise<TemplateCell[]> {
-    return readTemplateCells(this.client, this.tableName, from, to, this.concurrency);
+  /** The template aggregates of the days: one Query per day and shard, side by side, like the billing cells. */
+  async readTemplateCells(from: string, to: string): Promise<TemplateCell[]> {
+    const partitions = daysBetween(from, to).flatMap((day) => shardPartitions(day, templatePartition));
+    return sumTemplateCells(await queryPartitions(this.client, this.tableName, partitions, this.concurrency));
   }
 
   async readCells(from: string, to: string): Promise<AggregateCell[]> {
@@ -100,11 +50,9 @@ export class DynamoDbReportStore implements ReportStore {
     // A few days side by side, each unfolded one reading its shards side by side: `concurrency` in all.
     const dayConcurrency = Math.min(4, days.length);
     const shardConcurrency = Math.max(1, Math.floor(this.concurrency / dayConcurrency));
-    const results = await forEachWithConcurrency(days, dayConcurrency, async (day) => {
+    await forEachOrThrow(days, dayConcurrency, async (day) => {
       cells.push(...((await this.foldedDay(day)) ?? (await this.shardedDay(day, shardConcurrency))));
     });
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
     return cells;
   }
 

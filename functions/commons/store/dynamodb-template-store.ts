@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
@@ -12,6 +12,7 @@ import {
   TEMPLATES_PK,
   toTemplate,
 } from './items/template';
+import { queryPartition } from './query-partition';
 import type {
   RegisterResult,
   SyncedTemplate,
@@ -163,22 +164,8 @@ export class DynamoDbTemplateStore implements TemplateStore {
     return Item;
   }
 
-  private async all(): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': TEMPLATES_PK },
-          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private all(): Promise<Item[]> {
+    return queryPartition(this.client, this.tableName, TEMPLATES_PK);
   }
 
   /** An update computed from `seen`, written only while the status and its time are still as read. */

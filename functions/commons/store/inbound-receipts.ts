@@ -19,3 +19,13 @@ export interface InboundReceipts {
   /** Marks it read at `at` (and that a typing indicator was shown); a later mark never moves it back. */
   recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void>;
 }
+
+/** The user's message an item read holds; undefined for none or a business message (both adapters read here). */
+export const inboundRefOf = (item: Record<string, unknown> | undefined): InboundMessageRef | undefined =>
+  item && item.direction === 'inbound'
+    ? {
+        phoneNumberId: String(item.phoneNumberId),
+        contactId: String(item.contactId),
+        timestamp: Number(item.timestamp),
+      }
+    : undefined;

@@ -6,7 +6,7 @@ import type {
   MessageEffects,
 } from '#domain/delivery';
 import { deliveredAt, type MessageState } from '#domain/message-state';
-import type { EpochSeconds } from '#domain/time';
+import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
 
@@ -121,4 +121,25 @@ export const recentDeliveryOf = (
   if (!state || at === undefined || at < from || at >= to) return undefined;
   const decision = item.decision as DeliveryDecision | undefined;
   return { wamid: state.id, ...(decision ? { decision } : {}) };
+};
+
+/**
+ * A message item as readMessage answers it, from either adapter's read: undefined when absent or (given
+ * `now`) expired and not yet deleted; NotABusinessMessageError for a user's message.
+ */
+export const storedMessageOf = (
+  item: Record<string, unknown> | undefined,
+  now?: EpochSeconds,
+): StoredMessage | undefined => {
+  if (!item) return undefined;
+  if (item.direction === 'inbound') {
+    throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
+  }
+  if (now !== undefined && !isLive(item.expiresAt as number | undefined, now)) return undefined;
+  return {
+    state: item.state as StoredMessage['state'],
+    ...(item.decision ? { decision: item.decision as StoredMessage['decision'] } : {}),
+    appliedEffects: (item.held ?? {}) as StoredMessage['appliedEffects'],
+    version: Number(item.version ?? 0),
+  };
 };

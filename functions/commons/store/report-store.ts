@@ -1,26 +1,10 @@
+import type { BillingUnit, UnitChange } from '#domain/delivery';
+
 /** One cell of the daily aggregates, summed over its shards. */
-export interface AggregateCell {
-  day: string;
-  kind: 'message' | 'conversation' | 'difference';
-  phoneNumberId: string;
-  country: string;
-  category: string;
-  pricingModel: string;
-  pricingType: string;
-  units: number;
-}
+export type AggregateCell = BillingUnit & { kind: UnitChange['kind']; units: number };
 
 /** One cell of the template aggregates, summed over its shards: a template's delivered messages in one billing cell. */
-export interface TemplateCell {
-  day: string;
-  phoneNumberId: string;
-  country: string;
-  category: string;
-  pricingModel: string;
-  pricingType: string;
-  template: string;
-  units: number;
-}
+export type TemplateCell = BillingUnit & { template: string; units: number };
 
 /** What the cost report reads: aggregates only, never messages, so its cost does not grow with traffic. */
 export interface ReportStore {

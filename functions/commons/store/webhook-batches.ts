@@ -6,7 +6,9 @@ export interface WebhookBatchChunk {
   batchId: string;
   chunk: number;
   chunks: number;
+  /** events in this chunk */
   events: number;
+  /** when the POST was received: the ingestion's `now` when the chunk is applied */
   receivedAt: EpochSeconds;
   /** gzip of the chunk's parsed events as JSON */
   payload: Uint8Array;

@@ -1,7 +1,7 @@
+import type { TableKey } from '../table-schema';
 import { retentionSeconds } from '#domain/platform';
 import { DAY, utcDay, type EpochSeconds } from '#domain/time';
-import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { declare, padded } from './declaration';
 
 /**
  * A finished day's aggregates folded into one partition: every cell of the day summed over its
@@ -21,15 +21,11 @@ export type AggregateDayItem = TableKey & {
 };
 
 const PREFIX = 'AGGDAY#';
-const SK_PREFIX = 'PART#';
 
 export const aggregateDayItem = declare({
   kind: 'aggregate-day',
-  key: (day: string, part: number): TableKey => ({
-    pk: `${PREFIX}${day}`,
-    sk: `${SK_PREFIX}${String(part).padStart(3, '0')}`,
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk.startsWith(SK_PREFIX),
+  pk: { prefix: PREFIX, of: (day: string) => day },
+  sk: { prefix: 'PART#', of: (_day: string, part: number) => padded(part, 3) },
   accessPatterns: [
     /** PutItem per part, by the daily cost report, for a day past the horizon of late statuses */
     'fold',

@@ -1,7 +1,7 @@
 import type { AliasRecord, UserIds } from '#domain/identity';
 import { isLive, type EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { declare, present } from './declaration';
 
 /**
  * Any id of a user (wa_id or business-scoped user id) → the contact it belongs to. It holds a phone
@@ -10,13 +10,10 @@ import { declare } from './declaration';
  */
 export type AliasItem = TableKey & AliasRecord & { expiresAt: EpochSeconds };
 
-const PREFIX = 'USER#';
-const SK = 'ALIAS';
-
 export const aliasItem = declare({
   kind: 'alias',
-  key: (phoneNumberId: string, id: string): TableKey => ({ pk: `${PREFIX}${phoneNumberId}#${id}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  pk: { prefix: 'USER#', of: (phoneNumberId: string, id: string) => `${phoneNumberId}#${id}` },
+  sk: 'ALIAS',
   ttl: 'expiresAt',
   accessPatterns: [
     /** GetItem / BatchGetItem by any id of the user: the contact it belongs to */
@@ -26,12 +23,11 @@ export const aliasItem = declare({
   ],
 });
 
-export const isAliasKey = (pk: string, sk: string): boolean => aliasItem.matches({ pk, sk });
+export const isAliasKey = aliasItem.is;
 
 export const toAliasRecord = (item: Record<string, unknown>): AliasRecord => ({
   contactId: String(item.contactId),
-  ...(typeof item.waId === 'string' ? { waId: item.waId } : {}),
-  ...(typeof item.userId === 'string' ? { userId: item.userId } : {}),
+  ...present(item, 'string', 'waId', 'userId'),
 });
 
 export const toAliasItem = (

@@ -1,7 +1,7 @@
 import type { ConsentState } from '#domain/consent';
 import type { TableKey } from '../table-schema';
-import { CONTACT_PREFIX, contactPk } from './contact-partition';
-import { declare } from './declaration';
+import { contactPartition } from './contact-partition';
+import { declare, present } from './declaration';
 
 /**
  * A contact's marketing consent (#domain/consent), in the contact's partition beside the window, so
@@ -10,12 +10,10 @@ import { declare } from './declaration';
  */
 export type ConsentItem = TableKey & ConsentState & { version: number };
 
-const SK = 'CONSENT';
-
 export const consentItem = declare({
   kind: 'consent',
-  key: (phoneNumberId: string, contactId: string): TableKey => ({ pk: contactPk(phoneNumberId, contactId), sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk === SK,
+  pk: contactPartition,
+  sk: 'CONSENT',
   accessPatterns: [
     /** PutItem under the version read, after a user_preferences webhook or a 131050/131049 failure */
     'apply',
@@ -24,11 +22,10 @@ export const consentItem = declare({
   ],
 });
 
-export const isConsentKey = (pk: string, sk: string): boolean => consentItem.matches({ pk, sk });
+export const isConsentKey = consentItem.is;
 
 export const toConsentState = (item: Record<string, unknown>): ConsentState => ({
   marketing: item.marketing === 'opted-out' ? 'opted-out' : 'subscribed',
-  ...(typeof item.changedAt === 'number' ? { changedAt: item.changedAt } : {}),
+  ...present(item, 'number', 'changedAt', 'limitedUntil'),
   ...(item.source === 'user_preferences' || item.source === 'failed-send' ? { source: item.source } : {}),
-  ...(typeof item.limitedUntil === 'number' ? { limitedUntil: item.limitedUntil } : {}),
 });

@@ -1,6 +1,6 @@
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
-import { CONTACT_PREFIX, contactPk } from './contact-partition';
+import { contactPartition } from './contact-partition';
 import { declare } from './declaration';
 
 /**
@@ -11,12 +11,10 @@ import { declare } from './declaration';
  */
 export type ContactMergeItem = TableKey & { mergedInto: string; expiresAt: EpochSeconds };
 
-const SK = 'MERGED';
-
 export const contactMergeItem = declare({
   kind: 'contact-merge',
-  key: (phoneNumberId: string, contactId: string): TableKey => ({ pk: contactPk(phoneNumberId, contactId), sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk === SK,
+  pk: contactPartition,
+  sk: 'MERGED',
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem when the contact's items were copied into the surviving contact */
@@ -26,4 +24,4 @@ export const contactMergeItem = declare({
   ],
 });
 
-export const isContactMergeKey = (pk: string, sk: string): boolean => contactMergeItem.matches({ pk, sk });
+export const isContactMergeKey = contactMergeItem.is;

@@ -6,8 +6,14 @@
  */
 export const CONTACT_PREFIX = 'CONTACT#';
 
+/** The contact's partition as a key part (store/items/declaration.ts). */
+export const contactPartition = {
+  prefix: CONTACT_PREFIX,
+  of: (phoneNumberId: string, contactId: string): string => `${phoneNumberId}#${contactId}`,
+};
+
 export const contactPk = (phoneNumberId: string, contactId: string): string =>
-  `${CONTACT_PREFIX}${phoneNumberId}#${contactId}`;
+  `${CONTACT_PREFIX}${contactPartition.of(phoneNumberId, contactId)}`;
 
 /** The contact id a contact partition key names, for the business number given. */
 export const contactIdOf = (pk: string, phoneNumberId: string): string => pk.slice(contactPk(phoneNumberId, '').length);

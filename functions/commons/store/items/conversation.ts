@@ -1,29 +1,18 @@
 import type { ConversationRecord } from '#domain/delivery';
 import type { ConversationState } from '#domain/conversation';
 import type { TableKey } from '../table-schema';
-import { CONTACT_PREFIX, contactPk } from './contact-partition';
-import { declare } from './declaration';
+import { contactPartition } from './contact-partition';
+import { declare, present } from './declaration';
 
 /** The latest conversation of one category of a contact; a new one replaces it once it has expired. */
-export type ConversationItem = TableKey & {
-  conversationId: string;
-  /** the opening message of our own conversations; expires with the item */
-  openedBy?: string;
-  category: string;
-  origin: string;
-  openedAt: number;
-  expiresAt: number;
-};
+export type ConversationItem = TableKey & Omit<ConversationState, 'id'> & { conversationId: string };
 
 const SK_PREFIX = 'CONV#';
 
 export const conversationItem = declare({
   kind: 'conversation',
-  key: (phoneNumberId: string, contactId: string, category: string): TableKey => ({
-    pk: contactPk(phoneNumberId, contactId),
-    sk: `${SK_PREFIX}${category}`,
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk.startsWith(SK_PREFIX),
+  pk: contactPartition,
+  sk: { prefix: SK_PREFIX, of: (_phoneNumberId: string, _contactId: string, category: string) => category },
   ttl: 'expiresAt',
   accessPatterns: [
     /** Put in the delivery's transaction, under the slot rule (domain/conversation.ts mayTakeSlot) */
@@ -37,7 +26,7 @@ export const conversationItem = declare({
 
 export const CONVERSATION_SK_PREFIX = SK_PREFIX;
 
-export const isConversationKey = (pk: string, sk: string): boolean => conversationItem.matches({ pk, sk });
+export const isConversationKey = conversationItem.is;
 
 export const toConversationItem = (
   contact: { phoneNumberId: string; contactId: string },
@@ -45,7 +34,7 @@ export const toConversationItem = (
 ): ConversationItem => ({
   ...conversationItem.key(contact.phoneNumberId, contact.contactId, record.category),
   conversationId: record.id,
-  ...(record.openedBy === undefined ? {} : { openedBy: record.openedBy }),
+  ...present(record, 'string', 'openedBy'),
   category: record.category,
   origin: record.origin,
   openedAt: record.openedAt,
@@ -54,7 +43,7 @@ export const toConversationItem = (
 
 export const toConversationState = (item: Record<string, unknown>): ConversationState => ({
   id: String(item.conversationId),
-  ...(typeof item.openedBy === 'string' ? { openedBy: item.openedBy } : {}),
+  ...present(item, 'string', 'openedBy'),
   category: String(item.category),
   origin: String(item.origin),
   openedAt: Number(item.openedAt),
@@ -78,3 +67,11 @@ export const slotCondition = [
 
 /** Moving a corrected conversation out of its old category's slot, only if the slot still holds it. */
 export const moveCondition = ['attribute_not_exists(pk)', 'conversationId = :old'].join(' OR ');
+
+/** moveCondition on a slot read (the in-memory fake's check): free, or still holding `old`. */
+export const moveHolds = (slot: Record<string, unknown> | undefined, old: string): boolean =>
+  slot === undefined || slot.conversationId === old;
+
+/** What the slot rule (domain/conversation.ts mayTakeSlot) needs of the slot read. */
+export const heldSlotOf = (slot: Record<string, unknown> | undefined) =>
+  slot ? { id: String(slot.conversationId), expiresAt: Number(slot.expiresAt) } : undefined;

@@ -1,4 +1,5 @@
 import type { CountedUnit } from '#domain/delivery';
+import { isLive, type EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
 import { idHash } from '#domain/id-hash';
@@ -17,13 +18,10 @@ export type CountedUnitsItem = TableKey & {
   expiresAt: number;
 };
 
-const PREFIX = 'COUNTED#';
-const SK = 'COUNTED';
-
 export const countedUnitsItem = declare({
   kind: 'counted-units',
-  key: (wamid: string): TableKey => ({ pk: `${PREFIX}${idHash(wamid)}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  pk: { prefix: 'COUNTED#', of: (wamid: string) => idHash(wamid) },
+  sk: 'COUNTED',
   ttl: 'expiresAt',
   accessPatterns: [
     /** Put in the transaction that first counts a unit of the message */
@@ -38,3 +36,10 @@ export const toCountedUnitsItem = (wamid: string, counted: CountedUnit[], expire
   counted,
   expiresAt,
 });
+
+/** What the item says was counted, while it is live at `now`; undefined for none. */
+export const liveCountedUnits = (
+  item: Record<string, unknown> | undefined,
+  now: EpochSeconds,
+): CountedUnit[] | undefined =>
+  item && isLive(item.expiresAt as number | undefined, now) ? ((item.counted ?? []) as CountedUnit[]) : undefined;

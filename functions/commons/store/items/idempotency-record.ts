@@ -1,6 +1,6 @@
 import { DAY } from '#domain/time';
 import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { anyOf, declare } from './declaration';
 
 /**
  * Powertools' idempotency record of one send (POST /messages with an Idempotency-Key). Powertools
@@ -24,8 +24,8 @@ const PK = 'IDEMPOTENCY';
 export const idempotencyRecordItem = declare({
   kind: 'idempotency-record',
   /** `idempotencyKey` is Powertools' own: `<function name>#<hash of the Idempotency-Key header>` */
-  key: (idempotencyKey: string): TableKey => ({ pk: PK, sk: idempotencyKey }),
-  matches: ({ pk }) => pk === PK,
+  pk: PK,
+  sk: anyOf((idempotencyKey: string) => idempotencyKey),
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem by Powertools before the send (condition: absent, expired, or in progress past its time) */
@@ -35,7 +35,7 @@ export const idempotencyRecordItem = declare({
   ],
 });
 
-export const isIdempotencyRecordKey = (pk: string, sk: string): boolean => idempotencyRecordItem.matches({ pk, sk });
+export const isIdempotencyRecordKey = idempotencyRecordItem.is;
 
 /** The same key and body within this time answer the first response and send once. */
 export const IDEMPOTENCY_SECONDS = DAY;

@@ -28,13 +28,10 @@ export type LedgerEntryItem = TableKey & {
   pricingType: string;
 };
 
-const PREFIX = 'LEDGER#';
-const SK = 'LEDGER';
-
 export const ledgerEntryItem = declare({
   kind: 'ledger-entry',
-  key: (conversationId: string): TableKey => ({ pk: `${PREFIX}${conversationId}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  pk: { prefix: 'LEDGER#', of: (conversationId: string) => conversationId },
+  sk: 'LEDGER',
   accessPatterns: [
     /**
      * Put in the transaction of the delivery that opened the conversation, only if there is none yet
@@ -49,7 +46,7 @@ export const ledgerEntryItem = declare({
   ],
 });
 
-export const isLedgerEntryKey = (pk: string, sk: string): boolean => ledgerEntryItem.matches({ pk, sk });
+export const isLedgerEntryKey = ledgerEntryItem.is;
 
 export const toLedgerEntryItem = (
   message: { id: string; phoneNumberId: string; contactId: string },
@@ -75,3 +72,7 @@ export const toLedgerEntryItem = (
  * wrote it (a retry, a correction). `:openedBy` is the opener as toLedgerEntryItem writes it.
  */
 export const openerCondition = ['attribute_not_exists(pk)', 'openedByHash = :openedBy'].join(' OR ');
+
+/** openerCondition on an entry read (the in-memory fake's check): none there, or written by this opener. */
+export const openerHolds = (entry: Record<string, unknown> | undefined, openedByHash: string): boolean =>
+  entry === undefined || entry.openedByHash === openedByHash;

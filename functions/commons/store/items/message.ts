@@ -71,13 +71,10 @@ export type OutboundMessageItem = TableKey &
 
 export type MessageItem = InboundMessageItem | OutboundMessageItem;
 
-const PREFIX = 'MSG#';
-const SK = 'MSG';
-
 export const messageItem = declare({
   kind: 'message',
-  key: (wamid: string): TableKey => ({ pk: `${PREFIX}${wamid}`, sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === SK,
+  pk: { prefix: 'MSG#', of: (wamid: string) => wamid },
+  sk: 'MSG',
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem once per id (condition: not there yet) */
@@ -93,7 +90,7 @@ export const messageItem = declare({
   ],
 });
 
-export const isMessageKey = (pk: string, sk: string): boolean => messageItem.matches({ pk, sk });
+export const isMessageKey = messageItem.is;
 
 export const toInboundMessageItem = (
   contact: { phoneNumberId: string; contactId: string },

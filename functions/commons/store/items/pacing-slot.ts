@@ -14,11 +14,8 @@ export const PACING_TTL_SECONDS = 60;
 
 export const numberSlotItem = declare({
   kind: 'number-slot',
-  key: (phoneNumberId: string, second: number): TableKey => ({
-    pk: `${PREFIX}${phoneNumberId}#${second}`,
-    sk: 'NUMBER',
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'NUMBER',
+  pk: { prefix: PREFIX, of: (phoneNumberId: string, second: number) => `${phoneNumberId}#${second}` },
+  sk: 'NUMBER',
   ttl: 'expiresAt',
   accessPatterns: [
     /** UpdateItem ADD sends 1 (condition: under the messages per second) */
@@ -28,11 +25,8 @@ export const numberSlotItem = declare({
 
 export const pairSlotItem = declare({
   kind: 'pair-slot',
-  key: (phoneNumberId: string, contactId: string): TableKey => ({
-    pk: `${PREFIX}${phoneNumberId}#${contactId}`,
-    sk: 'PAIR',
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk === 'PAIR',
+  pk: { prefix: PREFIX, of: (phoneNumberId: string, contactId: string) => `${phoneNumberId}#${contactId}` },
+  sk: 'PAIR',
   ttl: 'expiresAt',
   accessPatterns: [
     /** GetItem, then PutItem of the next arrival time (condition: the one read) */
@@ -40,8 +34,26 @@ export const pairSlotItem = declare({
   ],
 });
 
-export const isNumberSlotKey = (pk: string, sk: string): boolean => numberSlotItem.matches({ pk, sk });
-export const isPairSlotKey = (pk: string, sk: string): boolean => pairSlotItem.matches({ pk, sk });
+export const isNumberSlotKey = numberSlotItem.is;
+export const isPairSlotKey = pairSlotItem.is;
+
+/** pacingConditions.underLimit on a number slot read (the in-memory fake's check). */
+export const isUnderLimit = (item: Record<string, unknown> | undefined, messagesPerSecond: number): boolean =>
+  typeof item?.sends !== 'number' || item.sends < messagesPerSecond;
+
+/** The number slot's expiry: a minute after the second it counts. */
+export const numberSlotExpiry = (second: number): number => second + PACING_TTL_SECONDS;
+
+/** The pair slot holding the next arrival time `tat`, expiring a minute after it. */
+export const toPairSlotItem = (phoneNumberId: string, contactId: string, tat: number): PairSlotItem => ({
+  ...pairSlotItem.key(phoneNumberId, contactId),
+  tat,
+  expiresAt: Math.ceil(tat) + PACING_TTL_SECONDS,
+});
+
+/** The arrival time a pair slot read holds; undefined before the pair's first send. */
+export const storedArrival = (item: Record<string, unknown> | undefined): number | undefined =>
+  typeof item?.tat === 'number' ? item.tat : undefined;
 
 export const pacingConditions = {
   underLimit: ['attribute_not_exists(sends)', 'sends < :limit'].join(' OR '),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { utcDay, type EpochSeconds } from '#domain/time';
 import { cutFields, rawJson } from '../raw-copy';
 import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { anyOf, declare } from './declaration';
 
 /** Why webhook content was parked: stored raw for inspection, the POST still answered 200. */
 export type ParkedKind = 'unrecognized' | 'account-update' | 'value-error';
@@ -26,13 +26,11 @@ export type ParkedWebhookItem = TableKey &
     expiresAt: EpochSeconds;
   };
 
-const PREFIX = 'WEBHOOK#';
-
 export const parkedWebhookItem = declare({
   kind: 'parked-webhook-item',
   /** one item per UTC day, kind and digest of the raw copy: the same content parked twice is one item */
-  key: (day: string, kind: string, digest: string): TableKey => ({ pk: `${PREFIX}${day}`, sk: `${kind}#${digest}` }),
-  matches: ({ pk }) => pk.startsWith(PREFIX),
+  pk: { prefix: 'WEBHOOK#', of: (day: string) => day },
+  sk: anyOf((_day: string, kind: string, digest: string) => `${kind}#${digest}`),
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem (a redelivery overwrites its own copy) */
@@ -42,7 +40,7 @@ export const parkedWebhookItem = declare({
   ],
 });
 
-export const isParkedWebhookKey = (pk: string, sk: string): boolean => parkedWebhookItem.matches({ pk, sk });
+export const isParkedWebhookKey = parkedWebhookItem.is;
 
 export const toParkedWebhookItem = (content: ParkedWebhookContent): ParkedWebhookItem => {
   const raw = rawJson(content.raw);

@@ -1,6 +1,8 @@
-import type { BillingUnit } from '#domain/delivery';
 import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import type { BillingUnit } from '#domain/delivery';
+import type { TemplateCell } from '../report-store';
+import { billingUnitOf, shardOfDay, sumCells } from './aggregate-cell';
+import { anyOf, declare } from './declaration';
 
 /**
  * One cell of the daily template aggregates, in one shard: the delivered messages of one template in
@@ -16,16 +18,14 @@ export type TemplateCellItem = TableKey &
 
 const PREFIX = 'TPL#';
 
-export const templatePartition = (day: string, shard: number): string =>
-  `${PREFIX}${day}#${String(shard).padStart(2, '0')}`;
+export const templatePartition = (day: string, shard: number): string => `${PREFIX}${shardOfDay(day, shard)}`;
 
 export const templateCellItem = declare({
   kind: 'template-cell',
-  key: (unit: BillingUnit, template: string, shard: number): TableKey => ({
-    pk: templatePartition(unit.day, shard),
-    sk: [unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType, template].join('#'),
-  }),
-  matches: ({ pk }) => pk.startsWith(PREFIX),
+  pk: { prefix: PREFIX, of: (unit: BillingUnit, _template: string, shard: number) => shardOfDay(unit.day, shard) },
+  sk: anyOf((unit: BillingUnit, template: string) =>
+    [unit.phoneNumberId, unit.country, unit.category, unit.pricingModel, unit.pricingType, template].join('#'),
+  ),
   accessPatterns: [
     /** UpdateItem ADD units ±1 beside the message unit's, in the same transaction */
     'count',
@@ -33,3 +33,13 @@ export const templateCellItem = declare({
     'readDay',
   ],
 });
+
+/** A template cell item as stored, or undefined for anything else in its partition. */
+export const toTemplateCell = (item: Record<string, unknown>): TemplateCell | undefined =>
+  typeof item.template === 'string' && typeof item.day === 'string'
+    ? { ...billingUnitOf(item), template: item.template, units: Number(item.units ?? 0) }
+    : undefined;
+
+/** The template cells of these items, summed over their shards. */
+export const sumTemplateCells = (items: Iterable<Record<string, unknown>>): TemplateCell[] =>
+  sumCells(items, toTemplateCell);

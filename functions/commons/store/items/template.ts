@@ -1,7 +1,7 @@
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
-import { declare } from './declaration';
+import { anyOf, declare } from './declaration';
 
 /**
  * A message template by name and language: registered through our API, its status and category
@@ -30,8 +30,8 @@ const PK = 'TEMPLATES';
 
 export const templateItem = declare({
   kind: 'template',
-  key: (name: string, language: string): TableKey => ({ pk: PK, sk: `${name}#${language}` }),
-  matches: ({ pk }) => pk === PK,
+  pk: PK,
+  sk: anyOf((name: string, language: string) => `${name}#${language}`),
   accessPatterns: [
     /** GetItem by name and language before a template send */
     'read',
@@ -50,7 +50,7 @@ export const templateItem = declare({
 
 export const TEMPLATES_PK = PK;
 
-export const isTemplateKey = (pk: string, sk: string): boolean => templateItem.matches({ pk, sk });
+export const isTemplateKey = templateItem.is;
 
 export const toTemplate = (item: Record<string, unknown>): Template => ({
   name: String(item.name),

@@ -1,7 +1,7 @@
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
 import type { WebhookBatchChunk } from '../webhook-batches';
-import { declare } from './declaration';
+import { declare, padded } from './declaration';
 
 /**
  * One chunk of a big webhook POST, accepted and answered before it is applied: the parsed events,
@@ -12,31 +12,17 @@ import { declare } from './declaration';
  * the processor in the POST's order (Lambda keeps the order of records with one partition key),
  * as the synchronous path would apply them; different POSTs are applied side by side.
  */
-export type WebhookBatchItem = TableKey & {
-  /** sha256 of the POST's raw body, hex, 32 characters */
-  batchId: string;
-  chunk: number;
-  chunks: number;
-  /** events in this chunk */
-  events: number;
-  /** when the POST was received: the ingestion's `now` when the chunk is applied */
-  receivedAt: EpochSeconds;
-  /** gzip of the JSON array of the chunk's parsed webhook events */
-  payload: Uint8Array;
-  format: 1;
-  expiresAt: EpochSeconds;
-};
-
-const PREFIX = 'WEBHOOK_BATCH#';
-const SK_PREFIX = 'CHUNK#';
+export type WebhookBatchItem = TableKey &
+  Omit<WebhookBatchChunk, 'retainUntil'> & {
+    format: 1;
+    /** the chunk's retainUntil, DynamoDB's TTL attribute */
+    expiresAt: EpochSeconds;
+  };
 
 export const webhookBatchItem = declare({
   kind: 'webhook-batch',
-  key: (batchId: string, chunk: number): TableKey => ({
-    pk: `${PREFIX}${batchId}`,
-    sk: `${SK_PREFIX}${String(chunk).padStart(3, '0')}`,
-  }),
-  matches: ({ pk, sk }) => pk.startsWith(PREFIX) && sk.startsWith(SK_PREFIX),
+  pk: { prefix: 'WEBHOOK_BATCH#', of: (batchId: string) => batchId },
+  sk: { prefix: 'CHUNK#', of: (_batchId: string, chunk: number) => padded(chunk, 3) },
   ttl: 'expiresAt',
   accessPatterns: [
     /** PutItem if absent: a redelivered POST's chunk is recognised, not written again */

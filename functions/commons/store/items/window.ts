@@ -1,7 +1,7 @@
 import type { WindowState } from '#domain/window';
 import type { TableKey } from '../table-schema';
-import { CONTACT_PREFIX, contactPk } from './contact-partition';
-import { declare } from './declaration';
+import { contactPartition } from './contact-partition';
+import { declare, present } from './declaration';
 
 /**
  * The customer service window of a contact: 24 h from the user's latest message, with the latest few
@@ -10,12 +10,10 @@ import { declare } from './declaration';
  */
 export type WindowItem = TableKey & WindowState & { rev: number };
 
-const SK = 'WINDOW';
-
 export const windowItem = declare({
   kind: 'window',
-  key: (phoneNumberId: string, contactId: string): TableKey => ({ pk: contactPk(phoneNumberId, contactId), sk: SK }),
-  matches: ({ pk, sk }) => pk.startsWith(CONTACT_PREFIX) && sk === SK,
+  pk: contactPartition,
+  sk: 'WINDOW',
   ttl: 'expiresAt',
   accessPatterns: [
     /** GetItem, then PutItem on the revision read, for every user message (windowConditions.write) */
@@ -29,16 +27,15 @@ export const windowItem = declare({
   ],
 });
 
-export const WINDOW_SK = SK;
+export const WINDOW_SK = 'WINDOW';
 
-export const isWindowKey = (pk: string, sk: string): boolean => windowItem.matches({ pk, sk });
+export const isWindowKey = windowItem.is;
 
 export const toWindowState = (item: Record<string, unknown>): WindowState => ({
   lastInboundAt: Number(item.lastInboundAt),
   expiresAt: Number(item.expiresAt),
-  ...(typeof item.closedAt === 'number' ? { closedAt: item.closedAt } : {}),
+  ...present(item, 'number', 'closedAt', 'referralAt'),
   ...(Array.isArray(item.inboundAt) ? { inboundAt: item.inboundAt.map(Number) } : {}),
-  ...(typeof item.referralAt === 'number' ? { referralAt: item.referralAt } : {}),
 });
 
 export const revisionOf = (item: Record<string, unknown> | undefined): number | undefined =>
@@ -65,3 +62,7 @@ export const windowConditions = {
   revision: '(attribute_not_exists(rev) AND :rev = :zero) OR rev = :rev',
   close: `attribute_exists(pk) AND (${['attribute_not_exists(closedAt)', 'closedAt < :at'].join(' OR ')})`,
 } as const;
+
+/** windowConditions.first / .revision on a window read (the in-memory fake's check). */
+export const revisionHolds = (item: Record<string, unknown> | undefined, rev: number | undefined): boolean =>
+  rev === undefined ? item === undefined : revisionOf(item) === rev;

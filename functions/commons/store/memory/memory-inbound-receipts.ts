@@ -1,5 +1,5 @@
 import type { EpochSeconds } from '#domain/time';
-import type { InboundMessageRef, InboundReceipts } from '../inbound-receipts';
+import { inboundRefOf, type InboundMessageRef, type InboundReceipts } from '../inbound-receipts';
 import { messageItem } from '../items/message';
 import type { MemoryTable } from './memory-table';
 
@@ -8,13 +8,7 @@ export class MemoryInboundReceipts implements InboundReceipts {
   constructor(private readonly table: MemoryTable) {}
 
   async readInbound(wamid: string): Promise<InboundMessageRef | undefined> {
-    const item = this.table.get(messageItem.key(wamid));
-    if (!item || item.direction !== 'inbound') return undefined;
-    return {
-      phoneNumberId: String(item.phoneNumberId),
-      contactId: String(item.contactId),
-      timestamp: Number(item.timestamp),
-    };
+    return inboundRefOf(this.table.get(messageItem.key(wamid)));
   }
 
   async recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void> {

@@ -1,33 +1,25 @@
 import { mayTakeSlot } from '#domain/conversation';
-import { countedUnitsOf, countsFirstTime, type CountedUnit } from '#domain/delivery';
+import { countedUnitsOf, countsFirstTime, type ConversationRecord, type CountedUnit } from '#domain/delivery';
 import { countedUnitsExpiry } from '#domain/retention';
 import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from '../contact-store';
 import { aggregateCellItem, shardOf } from '../items/aggregate-cell';
 import { templateCellItem } from '../items/template-cell';
-import { conversationItem, toConversationItem } from '../items/conversation';
-import { countedUnitsItem, toCountedUnitsItem } from '../items/counted-units';
-import { ledgerEntryItem, toLedgerEntryItem } from '../items/ledger-entry';
+import { conversationItem, heldSlotOf, moveHolds, toConversationItem } from '../items/conversation';
+import { countedUnitsItem, liveCountedUnits, toCountedUnitsItem } from '../items/counted-units';
+import { ledgerEntryItem, openerHolds, toLedgerEntryItem } from '../items/ledger-entry';
 import { isMessageKey, messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
 import { contactPk } from '../items/contact-partition';
-import {
-  NotABusinessMessageError,
-  recentDeliveryOf,
-  type CommitInput,
-  type CommitResult,
-  type MessageLedger,
-  type RecentDelivery,
-  type StoredMessage,
-} from '../message-ledger';
-import { revisionOf, windowItem } from '../items/window';
+import * as ledger from '../message-ledger';
+import { revisionHolds, windowItem } from '../items/window';
 import type { MemoryTable } from './memory-table';
 
 /**
  * MessageLedger in memory. A commit checks every condition before it writes anything, so it is all
  * or nothing like DynamoDB's transaction; it never reports contention (nothing runs in between).
  */
-export class MemoryMessageLedger implements MessageLedger {
+export class MemoryMessageLedger implements ledger.MessageLedger {
   constructor(private readonly table: MemoryTable) {}
 
   async recordInbound(
@@ -40,28 +32,15 @@ export class MemoryMessageLedger implements MessageLedger {
     return 'recorded';
   }
 
-  async readMessage(wamid: string, now?: EpochSeconds): Promise<StoredMessage | undefined> {
-    const item = this.table.get(messageItem.key(wamid));
-    if (!item) return undefined;
-    if (item.direction === 'inbound') {
-      throw new NotABusinessMessageError('a status names the id of an inbound message; parked for inspection');
-    }
-    if (now !== undefined && !isLive(item.expiresAt as number | undefined, now)) return undefined;
-    return {
-      state: item.state as StoredMessage['state'],
-      ...(item.decision ? { decision: item.decision as StoredMessage['decision'] } : {}),
-      appliedEffects: (item.held ?? {}) as StoredMessage['appliedEffects'],
-      version: Number(item.version ?? 0),
-    };
+  async readMessage(wamid: string, now?: EpochSeconds): Promise<ledger.StoredMessage | undefined> {
+    return ledger.storedMessageOf(this.table.get(messageItem.key(wamid)), now);
   }
 
   async readCountedUnits(wamid: string, now: EpochSeconds): Promise<CountedUnit[] | undefined> {
-    const item = this.table.get(countedUnitsItem.key(wamid));
-    if (!item || !isLive(item.expiresAt as number | undefined, now)) return undefined;
-    return (item.counted ?? []) as CountedUnit[];
+    return liveCountedUnits(this.table.get(countedUnitsItem.key(wamid)), now);
   }
 
-  async commitMessage(input: CommitInput): Promise<CommitResult> {
+  async commitMessage(input: ledger.CommitInput): Promise<ledger.CommitResult> {
     const { message, changes, previousVersion } = input;
     const state = message.state;
     const stored = this.table.get(messageItem.key(state.id));
@@ -76,11 +55,9 @@ export class MemoryMessageLedger implements MessageLedger {
     if (conversation && input.writeConversationItem) {
       const { record, replaces } = conversation;
       if (replaces && replaces.category !== record.category) {
-        const old = this.table.get(slotKey(replaces.category));
-        if (old && old.conversationId !== replaces.id) return 'conversation-taken';
+        if (!moveHolds(this.table.get(slotKey(replaces.category)), replaces.id)) return 'conversation-taken';
       }
-      const slot = this.table.get(slotKey(record.category));
-      const held = slot ? { id: String(slot.conversationId), expiresAt: Number(slot.expiresAt) } : undefined;
+      const held = heldSlotOf(this.table.get(slotKey(record.category)));
       const takesOver = replaces?.id ?? input.superseded?.find((opener) => !opener.deleteSlot)?.conversation.id;
       if (!mayTakeSlot(held, record, takesOver ?? record.id)) return 'conversation-taken';
     }
@@ -89,34 +66,22 @@ export class MemoryMessageLedger implements MessageLedger {
       const slot = this.table.get(slotKey(input.checks.category));
       const window = this.table.get(windowItem.key(contact.phoneNumberId, contact.contactId));
       if (slot?.conversationId !== input.checks.conversationId) return 'conversation-taken';
-      if (input.checks.windowRev === undefined ? window !== undefined : revisionOf(window) !== input.checks.windowRev) {
-        return 'conversation-taken';
-      }
+      if (!revisionHolds(window, input.checks.windowRev)) return 'conversation-taken';
     }
     for (const opener of superseded) {
       const current = this.table.get(messageItem.key(opener.message.state.id));
       if (current?.version !== opener.previousVersion) return 'conversation-taken';
-      if (opener.deleteSlot) {
-        const slot = this.table.get(slotKey(opener.conversation.category));
-        if (slot && slot.conversationId !== opener.conversation.id) return 'conversation-taken';
-      }
+      const slot = opener.deleteSlot ? this.table.get(slotKey(opener.conversation.category)) : undefined;
+      if (!moveHolds(slot, opener.conversation.id)) return 'conversation-taken';
     }
     // The ledger entry says whether the conversation is counted (openerCondition in items/ledger-entry.ts).
-    const openedByOther = (id: string, openedBy: string) => {
-      const entry = this.table.get(ledgerEntryItem.key(id));
-      return entry !== undefined && entry.openedByHash !== openedBy;
-    };
-    if (conversation) {
-      const entry = toLedgerEntryItem(state, conversation.record);
-      if (openedByOther(conversation.record.id, entry.openedByHash)) return 'conversation-counted';
-    }
+    const openerHoldsFor = (record: ConversationRecord) =>
+      openerHolds(this.table.get(ledgerEntryItem.key(record.id)), toLedgerEntryItem(state, record).openedByHash);
+    if (conversation && !openerHoldsFor(conversation.record)) return 'conversation-counted';
     const withdrawn = changes.withdrawn;
     if (withdrawn) {
-      if (input.withdrawSlot) {
-        const slot = this.table.get(slotKey(withdrawn.category));
-        if (slot && slot.conversationId !== withdrawn.id) return 'conversation-taken';
-      }
-      if (openedByOther(withdrawn.id, toLedgerEntryItem(state, withdrawn).openedByHash)) return 'conversation-taken';
+      const slot = input.withdrawSlot ? this.table.get(slotKey(withdrawn.category)) : undefined;
+      if (!moveHolds(slot, withdrawn.id) || !openerHoldsFor(withdrawn)) return 'conversation-taken';
     }
 
     // Every condition holds: write it all.
@@ -166,11 +131,11 @@ export class MemoryMessageLedger implements MessageLedger {
     contact: { phoneNumberId: string; contactId: string },
     from: EpochSeconds,
     to: EpochSeconds,
-  ): Promise<RecentDelivery[]> {
+  ): Promise<ledger.RecentDelivery[]> {
     const pk = contactPk(contact.phoneNumberId, contact.contactId);
     return this.table
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
-      .flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
+      .flatMap((item) => ledger.recentDeliveryOf(item, from, to) ?? []);
   }
 }

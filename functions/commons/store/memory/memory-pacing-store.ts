@@ -1,32 +1,32 @@
-import { gcra, type RateLimit } from '#domain/pacing';
-import type { EpochSeconds } from '#domain/time';
-import { numberSlotItem, pairSlotItem, PACING_TTL_SECONDS } from '../items/pacing-slot';
-import type { PacingResult, PacingStore } from '../pacing-store';
+import { gcra } from '#domain/pacing';
+import {
+  isUnderLimit,
+  numberSlotExpiry,
+  numberSlotItem,
+  pairSlotItem,
+  storedArrival,
+  toPairSlotItem,
+} from '../items/pacing-slot';
+import type { PacingStore } from '../pacing-store';
 import type { MemoryTable } from './memory-table';
 
+/** PacingStore in memory: the DynamoDB adapter's conditions, checked on the item read. */
 export class MemoryPacingStore implements PacingStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async takeNumberSlot(phoneNumberId: string, now: EpochSeconds, messagesPerSecond: number): Promise<PacingResult> {
+  takeNumberSlot: PacingStore['takeNumberSlot'] = async (phoneNumberId, now, messagesPerSecond) => {
     const second = Math.floor(now);
     const key = numberSlotItem.key(phoneNumberId, second);
-    const sends = Number(this.table.get(key)?.sends ?? 0);
-    if (sends >= messagesPerSecond) return { allowed: false, retryAfter: 1 };
-    this.table.update(key, { sends: sends + 1, expiresAt: second + PACING_TTL_SECONDS });
-    return { allowed: true };
-  }
-
-  async takePairSlot(
-    phoneNumberId: string,
-    contactId: string,
-    now: EpochSeconds,
-    limit: RateLimit,
-  ): Promise<PacingResult> {
-    const key = pairSlotItem.key(phoneNumberId, contactId);
     const item = this.table.get(key);
-    const decision = gcra(limit, typeof item?.tat === 'number' ? item.tat : undefined, now);
-    if (!decision.allowed) return decision;
-    this.table.put({ ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS });
+    if (!isUnderLimit(item, messagesPerSecond)) return { allowed: false, retryAfter: 1 };
+    this.table.update(key, { sends: Number(item?.sends ?? 0) + 1, expiresAt: numberSlotExpiry(second) });
     return { allowed: true };
-  }
+  };
+
+  takePairSlot: PacingStore['takePairSlot'] = async (phoneNumberId, contactId, now, limit) => {
+    const decision = gcra(limit, storedArrival(this.table.get(pairSlotItem.key(phoneNumberId, contactId))), now);
+    if (!decision.allowed) return decision;
+    this.table.put(toPairSlotItem(phoneNumberId, contactId, decision.next));
+    return { allowed: true };
+  };
 }
