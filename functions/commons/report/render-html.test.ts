@@ -1,27 +1,9 @@
-import { computeCostReport, type CostCell, type CostReport } from '#pricing/cost-report';
-import { shippedRateCard } from '#pricing/rate-card';
+import type { CostReport } from '#pricing/cost-report';
+import { costCell, pricedReport } from '#test/cost-cells';
 import { categoryColour, costReportHtml, escapeHtml, formatAmount, formatUnits, TOP_COUNTRIES } from './render-html';
 
-const cell = (
-  day: string,
-  country: string,
-  category: string,
-  units: number,
-  more: Partial<CostCell> = {},
-): CostCell => ({
-  day,
-  kind: 'message',
-  phoneNumberId: '100000000000001',
-  country,
-  category,
-  pricingModel: 'PMP',
-  pricingType: 'regular',
-  units,
-  ...more,
-});
-
-const report = (from: string, to: string, cells: CostCell[]): CostReport =>
-  computeCostReport({ rateCard: shippedRateCard(), cells, from, to });
+const cell = costCell;
+const report = pricedReport;
 
 const options = { title: 'WhatsApp cost report July 2025', generatedAt: '2025-07-06T01:00:04.000Z' };
 
