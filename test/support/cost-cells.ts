@@ -30,3 +30,12 @@ export const pricedReport = (
   cells: CostCell[],
   rateCard: RateCard = shippedRateCard(),
 ): CostReport => computeCostReport({ rateCard, cells, from, to });
+
+/** The same report with each row changed (a tier, a price the shipped card lacks), as another rate card would give it. */
+export const withRows = (
+  report: CostReport,
+  change: (row: CostReport['rows'][number]) => CostReport['rows'][number],
+) => ({
+  ...report,
+  rows: report.rows.map(change),
+});

@@ -1,5 +1,4 @@
-import type { CostReport } from '#pricing/cost-report';
-import { costCell, pricedReport } from '#test/cost-cells';
+import { costCell, pricedReport, withRows } from '#test/cost-cells';
 import { costReportCsv, csvText, plainNumber } from './render-csv';
 
 const cell = costCell;
@@ -83,10 +82,7 @@ describe('costReportCsv', () => {
       cell('2025-07-01', 'IN', '=HYPERLINK("http://x")', 4),
       cell('2025-07-01', 'IN', 'utility', 1_000_001),
     ]);
-    const tiered: CostReport = {
-      ...base,
-      rows: base.rows.map((row) => (row.category === 'utility' ? { ...row, tier: '1000000:MAX' } : row)),
-    };
+    const tiered = withRows(base, (row) => (row.category === 'utility' ? { ...row, tier: '1000000:MAX' } : row));
     expect(costReportCsv(tiered).split('\r\n')).toEqual([
       HEADER,
       `2025-07-01,100000000000001,IN,India,"'=hyperlink(""http://x"")",PMP,4,0,0,0,USD,,true`,

@@ -1,5 +1,5 @@
 import type { CostReport } from '#pricing/cost-report';
-import { costCell, pricedReport } from '#test/cost-cells';
+import { costCell, pricedReport, withRows } from '#test/cost-cells';
 import { categoryColour, costReportHtml, escapeHtml, formatAmount, formatUnits, TOP_COUNTRIES } from './render-html';
 
 const cell = costCell;
@@ -243,8 +243,7 @@ describe('costReportHtml', () => {
     ]);
     // the shipped card prices both rows at 0 (an unknown category; no Other rate): give them a cost, as a card that knew them would
     const hostile: CostReport = {
-      ...base,
-      rows: base.rows.map((row) => (row.unpriced ? { ...row, unpriced: undefined, rate: 0.5, cost: 2.5 } : row)),
+      ...withRows(base, (row) => (row.unpriced ? { ...row, unpriced: undefined, rate: 0.5, cost: 2.5 } : row)),
       currency: 'US"D<',
     };
     const page = costReportHtml(hostile, {
