@@ -26,9 +26,11 @@ export interface SendRoute {
   stores: ReturnType<typeof tableStores>;
   /** the send handler, with the deps a test overrides (its clock, pacing) */
   handler(overrides?: Partial<SendHandlerDeps>): ReturnType<typeof createHandler>;
+  /** POST /messages with `body` (sent as it is when a string), with the API token unless other headers are given */
   post(
     handler: ReturnType<typeof createHandler>,
     body: unknown,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; headers: Json; body: Json }>;
   /** a user writes to the business through the sandbox; the wamid of the message, once the engine has it */
   userWrites(phoneNumberId: string, waId: string): Promise<string>;
@@ -77,19 +79,20 @@ export const startSendRoute = async (options: { statusDelayMs?: number } = {}): 
       idempotency: { tableName: TEST_TABLE_NAME },
       ...overrides,
     });
-  const post: SendRoute['post'] = async (send, body) => {
+  const post: SendRoute['post'] = async (send, body, headers = { authorization: `Bearer ${API_TOKEN}` }) => {
     const event = {
       version: '2.0',
       routeKey: 'POST /messages',
       rawPath: '/messages',
       rawQueryString: '',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
+      headers: { 'content-type': 'application/json', ...headers },
       requestContext: { requestId: `r-${Math.random()}`, http: { method: 'POST', path: '/messages' } },
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
     const context = {
       awsRequestId: `r-${Math.random()}`,
+      functionName: 'send-message',
       getRemainingTimeInMillis: () => 30_000,
     } as unknown as Context;
     const result = (await send(event, context)) as APIGatewayProxyStructuredResultV2;
