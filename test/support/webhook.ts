@@ -61,6 +61,8 @@ export const webhookHarness = (
 export const seedOutboundMessage = async (
   stores: Pick<IngestionStores, 'contacts' | 'messages'>,
   input: { id: string; phoneNumberId: string; waId: string; kind: 'template' | 'free-form'; templateCategory?: string },
+  /** when the send route wrote it: its record is kept for the retention from then */
+  sentAt: EpochSeconds = 1_900_000_000,
 ): Promise<void> => {
   const contact = await stores.contacts.resolveContact(input.phoneNumberId, { waId: input.waId });
   await recordSentMessage(
@@ -71,7 +73,7 @@ export const seedOutboundMessage = async (
       kind: input.kind,
       ...(input.templateCategory ? { templateCategory: input.templateCategory, templateName: 'seeded' } : {}),
     },
-    1_900_000_000,
+    sentAt,
   );
 };
 
