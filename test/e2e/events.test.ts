@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { freePort } from '../../bin/local/dynamodb-local.ts';
+import { startNpmStart, type NpmStart } from '#test/npm-start';
 import * as payloads from '../fixtures/payloads.ts';
 import { signBody } from '#webhook/signature';
 import { expectValidEnvelopes } from '#test/event-schemas';
@@ -33,50 +32,20 @@ const post = (url: string, payload: unknown): Promise<number> =>
   });
 
 describe('npm start delivers events to EVENTS_URL', () => {
-  let child: ChildProcess;
+  let stack: NpmStart | undefined;
   let url: string;
   let listener: EventListener;
   const now = () => Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     listener = await startEventListener();
-    child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(await freePort()),
-        SANDBOX_PORT: String(await freePort()),
-        DYNAMODB_ENDPOINT: '',
-        TABLE_NAME: '',
-        WHATSAPP_APP_SECRET: APP_SECRET,
-        WHATSAPP_API_URL: '',
-        EVENTS_URL: listener.url,
-        EVENTS_API_KEY,
-      },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) {
-        if (!part.startsWith('{')) continue;
-        const line = JSON.parse(part) as { message?: string; url?: string };
-        if (line.message === 'listening') url = line.url ?? '';
-      }
-    });
-    if (!(await waitUntil(() => Boolean(url) || child.exitCode !== null, 40_000))) {
-      throw new Error('the local stack did not report "listening" within 40 s');
-    }
+    stack = await startNpmStart({ WHATSAPP_APP_SECRET: APP_SECRET, EVENTS_URL: listener.url, EVENTS_API_KEY }, 40_000);
+    url = stack.url;
   }, 60_000);
 
   afterAll(async () => {
-    const running = () => child.exitCode === null && child.signalCode === null;
     try {
-      if (running() && child.pid) process.kill(-child.pid, 'SIGINT');
-      await waitUntil(() => !running(), 10_000);
-      if (running() && child.pid) process.kill(-child.pid, 'SIGKILL');
+      await stack?.stop();
     } finally {
       await listener.close();
     }

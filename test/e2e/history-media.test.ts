@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../bin/local/dynamodb-local.ts';
+import { httpRequest as request, startNpmStart, type HttpAnswer, type LogLine, type NpmStart } from '#test/npm-start';
 
 const PHONE_NUMBER_ID = '100000000000001';
 const API_TOKEN = 'e2e-history-token';
@@ -11,43 +9,14 @@ const API_TOKEN = 'e2e-history-token';
  * with its sandbox (the only stand-in: Meta's Graph API), DynamoDB Local, s3rver and the media worker
  * on the table's stream.
  */
-interface LogLine {
-  message?: string;
-  url?: string;
-  folder?: string;
-  /** without EVENTS_URL the stack prints each event's envelope as a JSON line */
-  'detail-type'?: string;
-  detail?: Record<string, unknown>;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  bytes: Buffer;
+interface Answer extends HttpAnswer {
   json: () => Record<string, unknown>;
 }
 
-const httpRequest = (
-  url: string,
-  options: { method?: string; headers?: Record<string, string | number>; body?: Buffer } = {},
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          bytes,
-          json: () => JSON.parse(bytes.toString('utf8')) as Record<string, unknown>,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+const httpRequest = async (url: string, options: Parameters<typeof request>[1] = {}): Promise<Answer> => {
+  const answer = await request(url, options);
+  return { ...answer, json: () => JSON.parse(answer.bytes.toString('utf8')) as Record<string, unknown> };
+};
 
 /** Polls a condition (bounded): a wait on a condition, never a fixed sleep. */
 const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> => {
@@ -71,52 +40,26 @@ interface HistoryMessage {
 }
 
 describe('history and media on npm start', () => {
-  let child: ChildProcess;
+  let stack: NpmStart;
   let url: string;
   let sandboxUrl: string;
-  const lines: LogLine[] = [];
+  let lines: LogLine[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DYNAMODB_ENDPOINT: '',
-        TABLE_NAME: '',
+    stack = await startNpmStart(
+      {
         WHATSAPP_APP_SECRET: 'e2e-history-secret',
         WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
         API_TOKEN,
-        WHATSAPP_API_URL: '',
         LOCAL_DATA_DIR: '',
-        SANDBOX_PORT: String(await freePort()),
       },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part) as LogLine);
-    });
-    await waitFor(
-      async () => (child.exitCode !== null || lines.some((line) => line.message === 'listening') ? true : undefined),
       60_000,
     );
-    if (child.exitCode !== null) throw new Error('the local stack exited');
-    url = lines.find((line) => line.message === 'listening')?.url ?? '';
-    sandboxUrl = lines.find((line) => line.message === 'WhatsApp sandbox started')?.url ?? '';
-    expect(lines.find((line) => line.message === 'media storage started')?.folder).toMatch(/s3$/);
+    ({ url, sandboxUrl, lines } = stack);
+    expect(stack.line('media storage started')?.folder).toMatch(/s3$/);
   }, 90_000);
 
-  afterAll(async () => {
-    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-    const exit = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGINT');
-    await exit;
-  });
+  afterAll(() => stack?.stop());
 
   const auth = { authorization: `Bearer ${API_TOKEN}` };
   const api = (method: string, path: string, body?: unknown) =>

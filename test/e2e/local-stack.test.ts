@@ -1,7 +1,7 @@
 import { ownConversationId } from '#domain/delivery';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
-import { freePort } from '../../bin/local/dynamodb-local.ts';
+import type { ChildProcess } from 'node:child_process';
+import { waitUntil } from '#test/event-listener';
+import { httpRequest as request, startNpmStart, type NpmStart } from '#test/npm-start';
 import * as payloads from '../fixtures/payloads.ts';
 import { signBody } from '#webhook/signature';
 
@@ -15,12 +15,6 @@ const bearer = { authorization: `Bearer ${API_TOKEN}` };
  * `npm start` as a person runs it: a child process that starts its own DynamoDB Local and serves
  * the routes; Ctrl-C (SIGINT to the whole process group, as a terminal sends it) must leave no java behind.
  */
-interface LogLine {
-  message?: string;
-  pid?: number;
-  url?: string;
-}
-
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -31,29 +25,18 @@ const isAlive = (pid: number): boolean => {
 };
 
 /** Polls a condition at most `attempts` times; a bounded wait on a condition, not a sleep. */
-const waitFor = async (condition: () => boolean, attempts = 100): Promise<boolean> => {
-  for (let i = 0; i < attempts; i++) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-};
+const waitFor = (condition: () => boolean, attempts = 100): Promise<boolean> => waitUntil(condition, attempts * 50);
 
-const httpRequest = (
+const httpRequest = async (
   url: string,
   options: { method?: string; headers?: Record<string, string | number>; body?: Buffer } = {},
-): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+): Promise<{ status: number; body: string }> => {
+  const { status, bytes } = await request(url, options);
+  return { status, body: bytes.toString() };
+};
 
 describe('npm start', () => {
+  let stack: NpmStart;
   let child: ChildProcess;
   let url: string;
   let sandboxUrl: string;
@@ -61,46 +44,22 @@ describe('npm start', () => {
   const exited = () => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   beforeAll(async () => {
-    const port = await freePort();
-    child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DYNAMODB_ENDPOINT: '',
-        TABLE_NAME: '',
+    stack = await startNpmStart(
+      {
         WHATSAPP_APP_SECRET: APP_SECRET,
         WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
         WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
         API_TOKEN,
-        WHATSAPP_API_URL: '',
-        SANDBOX_PORT: String(await freePort()),
       },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const lines: LogLine[] = [];
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) {
-        if (part.startsWith('{')) lines.push(JSON.parse(part) as LogLine);
-      }
-    });
-    const ready = await waitFor(
-      () => child.exitCode !== null || lines.some((line) => line.message === 'listening'),
-      600,
+      30_000,
     );
-    if (!ready || child.exitCode !== null) throw new Error('the local stack did not report "listening" within 30 s');
-    url = lines.find((line) => line.message === 'listening')?.url ?? '';
-    sandboxUrl = lines.find((line) => line.message === 'WhatsApp sandbox started')?.url ?? '';
-    javaPid = lines.find((line) => line.message === 'DynamoDB Local started')?.pid ?? 0;
+    ({ child, url, sandboxUrl } = stack);
+    javaPid = stack.line('DynamoDB Local started')?.pid ?? 0;
   });
 
   afterAll(() => {
     // Only when a test failed before Ctrl-C: never leave the stack running.
-    if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+    if (stack?.running() && child.pid) process.kill(-child.pid, 'SIGKILL');
   });
 
   it('serves the session route from DynamoDB Local', async () => {

@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeBrokenRateCard } from '#test/rate-card-files';
 import { freePort } from '../../bin/local/dynamodb-local.ts';
 
 /**
  * `npm start` with a setting that cannot work: it must stop with the one line that names the
  * setting, exit non-zero, and never start DynamoDB Local nor open its port.
  */
-const SHIPPED_CARD = fileURLToPath(new URL('../../functions/commons/pricing/rate-card.json', import.meta.url));
 
 let folder: string;
 beforeAll(() => {
@@ -81,12 +80,7 @@ const expectStopped = (run: Start, line: string) => {
 
 describe('npm start with a setting that cannot work', () => {
   it('stops on a broken rate card, naming the file and the line', async () => {
-    const card = JSON.parse(readFileSync(SHIPPED_CARD, 'utf8')) as { versions: { currency: string }[] };
-    (card.versions[0] as { currency: string }).currency = 'dollars';
-    const text = JSON.stringify(card, null, 2);
-    const file = join(folder, 'broken-card.json');
-    writeFileSync(file, text);
-    const line = text.split('\n').findIndex((entry) => entry.includes('"dollars"')) + 1;
+    const { file, line } = writeBrokenRateCard(folder);
     const run = await start({ RATE_CARD_FILE: file });
     expect(run.stderr).toMatch(new RegExp(`^RATE_CARD_FILE: ${file} line ${line}: versions\\[0\\]\\.currency `));
     expect(run.stderr).toMatch(/: fix the file or unset RATE_CARD_FILE for the shipped card\n$/);

@@ -1,5 +1,5 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { slots, type Json } from '#test/fuzz';
+import { apiEvent, invoke } from '#test/api-event';
+import { hostileValues, slots, type Json } from '#test/fuzz';
 import fc from 'fast-check';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
 import { createHandler } from '../../functions/send-message/index.ts';
@@ -104,23 +104,9 @@ afterAll(async () => {
 });
 
 const post = async (body: string, headers: Record<string, string>) => {
-  const event = {
-    version: '2.0',
-    routeKey: 'POST /messages',
-    rawPath: '/messages',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}`, ...headers },
-    requestContext: { requestId: `fuzz-${Math.random()}`, http: { method: 'POST', path: '/messages' } },
-    body,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const context = {
-    awsRequestId: `fuzz-${Math.random()}`,
-    functionName: 'send-message',
-    getRemainingTimeInMillis: () => 30_000,
-  } as unknown as Context;
-  const result = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
+  const event = apiEvent('POST /messages', { path: '/messages', token: API_TOKEN, headers, body });
+  const { status, body: answer } = await invoke(handler, event, { functionName: 'send-message' });
+  return { status, body: answer };
 };
 
 /** Meta's send bodies, one per type (whatsapp-platform.md §4). */
@@ -171,24 +157,12 @@ const validBodies = (to: string): Json[] => [
   { to: `+${to}`, type: 'text', text: { body: 'With a plus' }, phoneNumberId },
 ];
 
-const deeplyNested = (depth: number): Json => {
-  let value: Json = 'x';
-  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
-  return value;
-};
-
-const hostileValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '+', '0', '+0', 'US.', 'US.1', '1'.repeat(40), 'en_US', 'TEXT', '__proto__', '{{1}}'),
-  fc.integer({ min: 1, max: 300 }).map((kb) => 'x'.repeat(kb * 1024)),
-  fc.integer({ min: 10, max: 800 }).map(deeplyNested),
-  fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
-);
+const hostileValue = hostileValues({
+  graphemes: 40,
+  tokens: ['', ' ', '+', '0', '+0', 'US.', 'US.1', '1'.repeat(40), 'en_US', 'TEXT', '__proto__', '{{1}}'],
+  maxKb: 300,
+  depth: { min: 10, max: 800 },
+});
 
 type Mutation =
   | { kind: 'replace'; at: number; value: Json }

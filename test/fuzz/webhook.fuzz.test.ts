@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { slots, type Json } from '#test/fuzz';
+import { hostileValues, slots, type Json } from '#test/fuzz';
 import { fileURLToPath } from 'node:url';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -28,24 +28,12 @@ const fixtures = (() => {
     .map((name) => JSON.parse(readFileSync(`${dir}${name}`, 'utf8')) as Json);
 })();
 
-/** Values a hostile or broken sender could put anywhere. */
-const deeplyNested = (depth: number, leaf: Json = 'x'): Json => {
-  let value: Json = leaf;
-  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
-  return value;
-};
-const hostileValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 50 }),
-  fc.constantFrom('', ' ', '0', '-1', '1e308', '9'.repeat(40), 'wamid.', '__proto__', 'constructor', 'null'),
-  fc.integer({ min: 1, max: 150 }).map((kb) => 'x'.repeat(kb * 1024)),
-  fc.integer({ min: 10, max: 900 }).map((depth) => deeplyNested(depth)),
-  fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
-);
+const hostileValue = hostileValues({
+  graphemes: 50,
+  tokens: ['', ' ', '0', '-1', '1e308', '9'.repeat(40), 'wamid.', '__proto__', 'constructor', 'null'],
+  maxKb: 150,
+  depth: { min: 10, max: 900 },
+});
 
 /** Changes to the parsed payload, applied in order. */
 type Mutation =

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EngineEventBus } from '../../lib/event-bus.ts';
 import { EventForwarding } from '../../lib/event-forwarding.ts';
+import { FUNCTION_BASELINE_ACTIONS, STREAM_READER_ACTIONS } from '#test/stack-template';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
 
 /**
@@ -105,23 +106,13 @@ describe('event delivery on AWS', () => {
     expect(actionsOf(statements)).toEqual(
       [
         'events:PutEvents',
-        'dynamodb:ListStreams',
-        'dynamodb:DescribeStream',
-        'dynamodb:GetRecords',
-        'dynamodb:GetShardIterator',
         'scheduler:CreateSchedule',
         'scheduler:UpdateSchedule',
         'scheduler:DeleteSchedule',
         'scheduler:GetSchedule',
         'iam:PassRole',
-        'sqs:SendMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
-        // every function's own: its log group and X-Ray
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
+        ...STREAM_READER_ACTIONS,
+        ...FUNCTION_BASELINE_ACTIONS,
       ].sort(),
     );
     const put = statements.find((s) => s.Action === 'events:PutEvents');

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
+import { FUNCTION_BASELINE_ACTIONS, PRIVATE_ENCRYPTED_BUCKET, STREAM_READER_ACTIONS } from '#test/stack-template';
 import { tableSchema } from '../../functions/commons/store/table-schema.ts';
 
 /** Media bucket, media worker and history index of the real stack (functions bundled by the local esbuild). */
@@ -29,15 +30,7 @@ describe('media in the deployed stack', () => {
     expect(mediaBucketId).not.toBe('');
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
+        ...PRIVATE_ENCRYPTED_BUCKET,
         LifecycleConfiguration: {
           Rules: [Match.objectLike({ Prefix: 'media/', Status: 'Enabled', ExpirationInDays: 30 })],
         },
@@ -62,18 +55,8 @@ describe('media in the deployed stack', () => {
         'dynamodb:UpdateItem',
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',
-        'dynamodb:ListStreams',
-        'dynamodb:DescribeStream',
-        'dynamodb:GetRecords',
-        'dynamodb:GetShardIterator',
-        'sqs:SendMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
-        // every function's baseline (lib/lambda-function.ts): its own log group and X-Ray
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
+        ...STREAM_READER_ACTIONS,
+        ...FUNCTION_BASELINE_ACTIONS,
       ]),
     );
     const put = statements.find((statement) => statement.Action === 's3:PutObject') as Statement;

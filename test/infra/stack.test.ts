@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { costReportSecrets, mediaWorkerSecrets, routes } from '../../functions/routes.ts';
 import { secretArnVariable, secretNames, type SecretName } from '../../functions/commons/secret-names.ts';
 import { BACKGROUND_FUNCTIONS, deploySettings } from '../../lib/deploy-settings.ts';
+import { PRIVATE_ENCRYPTED_BUCKET } from '#test/stack-template';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
 
 /** Synthesizes the real stack, bundling every function with the local esbuild (no Docker). */
@@ -140,15 +141,7 @@ describe('the deployed stack', () => {
   it('keeps reports in a private, TLS-only, encrypted bucket with a lifecycle', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
+        ...PRIVATE_ENCRYPTED_BUCKET,
         LifecycleConfiguration: {
           Rules: [
             Match.objectLike({

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBrokenRateCard } from '#test/rate-card-files';
 
 /**
  * `cdk synth -c rateCard=FILE` runs npm start's own rate card check before anything is built: a
  * broken card stops the synth with the one line that names the file, its line and the field.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHIPPED_CARD = join(ROOT, 'functions/commons/pricing/rate-card.json');
 
 let folder: string;
 beforeAll(() => {
@@ -31,12 +31,7 @@ const synth = (card: string): Promise<{ code: number | null; stderr: string }> =
 
 describe('cdk synth with a broken rate card', () => {
   it('stops with the one line that names the file, the line and the field', async () => {
-    const card = JSON.parse(readFileSync(SHIPPED_CARD, 'utf8')) as { versions: { currency: string }[] };
-    (card.versions[0] as { currency: string }).currency = 'dollars';
-    const text = JSON.stringify(card, null, 2);
-    const file = join(folder, 'broken-card.json');
-    writeFileSync(file, text);
-    const line = text.split('\n').findIndex((entry) => entry.includes('"dollars"')) + 1;
+    const { file, line } = writeBrokenRateCard(folder);
     const run = await synth(file);
     expect(run.code).not.toBe(0);
     const lines = run.stderr.split('\n').filter((entry) => entry.startsWith('rateCard: '));

@@ -4,24 +4,17 @@ import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { webhookHarness } from '#test/webhook';
 import { createHandler as createSessionHandler } from '../../functions/get-session/index.ts';
 import * as payloads from '../fixtures/payloads.ts';
-import { API_TOKEN, startSendRoute, type Json, type SendRoute } from '../support/send-route.ts';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { apiEvent, invoke } from '#test/api-event';
+import { API_TOKEN, sendRouteForFile, type Json } from '../support/send-route.ts';
 
 /**
  * Marketing consent: a user's stop (user_preferences) refuses marketing templates before Meta, other
  * categories still go, a resume lifts it; Meta's 131049 holds marketing to that user for 24 hours.
  */
-let route: SendRoute;
 const T = Math.floor(Date.now() / 1000) - 60;
 const webhook = webhookHarness({ now: T + 60 });
 
-beforeAll(async () => {
-  route = await startSendRoute();
-});
-
-afterAll(async () => {
-  await route.close();
-});
+const route = sendRouteForFile();
 
 const MARKETING = `offers_${randomInt(1e9, 1e10)}`;
 const UTILITY = `receipts_${randomInt(1e9, 1e10)}`;
@@ -73,18 +66,13 @@ const session = async (phoneNumberId: string, waId: string, now: number): Promis
     defaultPhoneNumberId: () => phoneNumberId,
     secrets: async () => ({ apiTokens: [API_TOKEN] }),
   });
-  const event = {
-    version: '2.0',
-    routeKey: 'GET /contacts/{userId}/session',
-    rawPath: `/contacts/${waId}/session`,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${API_TOKEN}` },
+  const path = `/contacts/${waId}/session`;
+  const event = apiEvent('GET /contacts/{userId}/session', {
+    path,
+    token: API_TOKEN,
     pathParameters: { userId: waId },
-    requestContext: { requestId: 'r', http: { method: 'GET', path: `/contacts/${waId}/session` } },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, { awsRequestId: 'r' } as Context)) as APIGatewayProxyStructuredResultV2;
-  return JSON.parse(result.body ?? '{}') as Json;
+  });
+  return (await invoke(handler, event)).body;
 };
 
 const template = (phoneNumberId: string, waId: string, name: string) => ({

@@ -4,11 +4,11 @@ import * as payloads from '../fixtures/payloads.ts';
 import { documentClient } from '#clients/dynamodb';
 import { countryOf } from '#domain/country';
 import { DAY } from '#domain/time';
-import { recordSentMessage } from '#send/record-sent-message';
 import type { CostReport } from '#pricing/cost-report';
 import { priceOf, shippedRateCard, versionOn } from '#pricing/rate-card';
 import { tableStores } from '../support/stores.ts';
 import { uniquePhoneNumberId } from '#test/environment';
+import { seedOutboundMessage } from '#test/webhook';
 import { signBody } from '#webhook/signature';
 
 /**
@@ -30,6 +30,16 @@ interface ScriptedMessage {
   /** the statuses Meta sends, in the order they are posted (may be out of order, may repeat) */
   statuses: { status: 'sent' | 'delivered' | 'read' | 'failed'; at: number; pricing?: boolean }[];
 }
+
+/** A business message of the script: from `number` to `to`, sent at `sentAt`, then Meta's `statuses` as posted. */
+const scripted = (
+  number: string,
+  to: string,
+  kind: ScriptedMessage['kind'],
+  category: string,
+  sentAt: number,
+  statuses: ScriptedMessage['statuses'],
+): ScriptedMessage => ({ id: payloads.wamid(), number, to, kind, category, sentAt, statuses });
 
 let server: Server;
 let url: string;
@@ -70,133 +80,43 @@ describe('the cost report of a scripted month', () => {
     ];
     const messages: ScriptedMessage[] = [
       // Conversation pricing: the first marketing template to br opens a conversation, the second joins it.
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: br,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at(cbp, '10:00:00'),
-        statuses: [
-          { status: 'read', at: at(cbp, '10:01:00') },
-          { status: 'delivered', at: at(cbp, '10:00:05') },
-          { status: 'delivered', at: at(cbp, '10:00:05') },
-          { status: 'sent', at: at(cbp, '10:00:01') },
-        ],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: br,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at(cbp, '12:00:00'),
-        statuses: [{ status: 'delivered', at: at(cbp, '12:00:03') }],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: de,
-        kind: 'template',
-        category: 'utility',
-        sentAt: at(cbp, '10:00:00'),
-        statuses: [
-          { status: 'sent', at: at(cbp, '10:00:01') },
-          { status: 'delivered', at: at(cbp, '10:00:02') },
-        ],
-      },
+      scripted(a, br, 'template', 'marketing', at(cbp, '10:00:00'), [
+        { status: 'read', at: at(cbp, '10:01:00') },
+        { status: 'delivered', at: at(cbp, '10:00:05') },
+        { status: 'delivered', at: at(cbp, '10:00:05') },
+        { status: 'sent', at: at(cbp, '10:00:01') },
+      ]),
+      scripted(a, br, 'template', 'marketing', at(cbp, '12:00:00'), [{ status: 'delivered', at: at(cbp, '12:00:03') }]),
+      scripted(a, de, 'template', 'utility', at(cbp, '10:00:00'), [
+        { status: 'sent', at: at(cbp, '10:00:01') },
+        { status: 'delivered', at: at(cbp, '10:00:02') },
+      ]),
       // A reply inside the window: a (free) service conversation.
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: india,
-        kind: 'free-form',
-        category: 'service',
-        sentAt: at(cbp, '09:30:00'),
-        statuses: [{ status: 'delivered', at: at(cbp, '09:30:02') }],
-      },
+      scripted(a, india, 'free-form', 'service', at(cbp, '09:30:00'), [
+        { status: 'delivered', at: at(cbp, '09:30:02') },
+      ]),
       // Another business number.
-      {
-        id: payloads.wamid(),
-        number: b,
-        to: us,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at(cbp, '11:00:00'),
-        statuses: [{ status: 'delivered', at: at(cbp, '11:00:02') }],
-      },
+      scripted(b, us, 'template', 'marketing', at(cbp, '11:00:00'), [{ status: 'delivered', at: at(cbp, '11:00:02') }]),
       // Failed: never counts.
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: de,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at('2025-06-21', '08:00:00'),
-        statuses: [{ status: 'failed', at: at('2025-06-21', '08:00:02') }],
-      },
+      scripted(a, de, 'template', 'marketing', at('2025-06-21', '08:00:00'), [
+        { status: 'failed', at: at('2025-06-21', '08:00:02') },
+      ]),
       // Per-message pricing.
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: br,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at(pmp, '10:00:00'),
-        statuses: [
-          { status: 'delivered', at: at(pmp, '10:00:04') },
-          { status: 'sent', at: at(pmp, '10:00:01'), pricing: true },
-        ],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: us,
-        kind: 'template',
-        category: 'utility',
-        sentAt: at(pmp, '09:10:00'),
-        statuses: [{ status: 'delivered', at: at(pmp, '09:10:02') }],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: us,
-        kind: 'free-form',
-        category: 'service',
-        sentAt: at(pmp, '09:20:00'),
-        statuses: [{ status: 'delivered', at: at(pmp, '09:20:02') }],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: de,
-        kind: 'template',
-        category: 'utility',
-        sentAt: at(pmp, '10:00:00'),
-        statuses: [{ status: 'delivered', at: at(pmp, '10:00:02') }],
-      },
-      {
-        id: payloads.wamid(),
-        number: a,
-        to: india,
-        kind: 'template',
-        category: 'authentication',
-        sentAt: at('2025-07-03', '10:00:00'),
-        statuses: [{ status: 'read', at: at('2025-07-03', '10:00:09') }],
-      },
-      {
-        id: payloads.wamid(),
-        number: b,
-        to: br,
-        kind: 'template',
-        category: 'marketing',
-        sentAt: at('2025-07-03', '11:00:00'),
-        statuses: [
-          { status: 'delivered', at: at('2025-07-03', '11:00:02') },
-          { status: 'delivered', at: at('2025-07-03', '11:00:02') },
-          { status: 'delivered', at: at('2025-07-03', '11:00:02') },
-        ],
-      },
+      scripted(a, br, 'template', 'marketing', at(pmp, '10:00:00'), [
+        { status: 'delivered', at: at(pmp, '10:00:04') },
+        { status: 'sent', at: at(pmp, '10:00:01'), pricing: true },
+      ]),
+      scripted(a, us, 'template', 'utility', at(pmp, '09:10:00'), [{ status: 'delivered', at: at(pmp, '09:10:02') }]),
+      scripted(a, us, 'free-form', 'service', at(pmp, '09:20:00'), [{ status: 'delivered', at: at(pmp, '09:20:02') }]),
+      scripted(a, de, 'template', 'utility', at(pmp, '10:00:00'), [{ status: 'delivered', at: at(pmp, '10:00:02') }]),
+      scripted(a, india, 'template', 'authentication', at('2025-07-03', '10:00:00'), [
+        { status: 'read', at: at('2025-07-03', '10:00:09') },
+      ]),
+      scripted(b, br, 'template', 'marketing', at('2025-07-03', '11:00:00'), [
+        { status: 'delivered', at: at('2025-07-03', '11:00:02') },
+        { status: 'delivered', at: at('2025-07-03', '11:00:02') },
+        { status: 'delivered', at: at('2025-07-03', '11:00:02') },
+      ]),
     ];
 
     // Play the month: users write, the send API records its messages, Meta posts statuses.
@@ -212,14 +132,14 @@ describe('the cost report of a scripted month', () => {
     }
     const stores = tableStores(documentClient);
     for (const message of messages) {
-      const contact = await stores.contacts.resolveContact(message.number, { waId: message.to });
-      await recordSentMessage(
+      await seedOutboundMessage(
         stores,
         {
           id: message.id,
-          contact,
+          phoneNumberId: message.number,
+          waId: message.to,
           kind: message.kind,
-          ...(message.kind === 'template' ? { templateName: 'scripted', templateCategory: message.category } : {}),
+          ...(message.kind === 'template' ? { templateCategory: message.category } : {}),
         },
         // kept from when it is written, as the send route keeps it: a record past its TTL reads as gone
         Math.floor(Date.now() / 1000) + 30 * DAY,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import { createSessionTable, localClient } from '../../bin/local/dynamodb-local.ts';
+import { testStreamsClient } from '#test/streams';
 import { LocalStreamReader } from '../../bin/local/events/stream-reader.ts';
 import { createHandler } from '../../functions/publish-events/index.ts';
 import { HttpBus } from '#commons/events/http-bus';
@@ -48,11 +48,7 @@ describe('event delivery from the table stream', () => {
     const handler = createHandler(deps);
     reader = new LocalStreamReader({
       dynamoDb: localClient(endpoint()),
-      streams: new DynamoDBStreamsClient({
-        endpoint: endpoint(),
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
+      streams: testStreamsClient(),
       tableName: table,
       checkpointFile: join(tmpdir(), `${table}.checkpoint.json`),
       handler: async (event) => (await handler(event, { awsRequestId: 'it' } as Context)) as DynamoDBBatchResponse,

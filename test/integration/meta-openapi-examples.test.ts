@@ -4,7 +4,7 @@ import { utcDay } from '#domain/time';
 import type { Template, TemplateComponent } from '#domain/templates';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { messageItem, webhookHarness } from '#test/webhook';
-import { startSendRoute, type Json, type SendRoute } from '../support/send-route.ts';
+import { sendRouteForFile, type Json } from '../support/send-route.ts';
 import messageExamples from '../fixtures/meta-openapi/messages.json' with { type: 'json' };
 import webhookExamples from '../fixtures/meta-openapi/webhooks.json' with { type: 'json' };
 
@@ -14,16 +14,9 @@ import webhookExamples from '../fixtures/meta-openapi/webhooks.json' with { type
  * `POST /{phone-number-id}/messages` goes through our POST /messages inside an open window, with its
  * placeholders filled, and reaches the sandbox as Meta wrote it; every webhook example is stored.
  */
-let route: SendRoute;
 
-beforeAll(async () => {
-  // Statuses are not what is tested here: scheduled an hour out, cancelled by close().
-  route = await startSendRoute({ statusDelayMs: 3_600_000 });
-});
-
-afterAll(async () => {
-  await route.close();
-});
+// Statuses are not what is tested here: scheduled an hour out, cancelled by close().
+const route = sendRouteForFile({ statusDelayMs: 3_600_000 });
 
 // Fifty examples to one user within seconds: Meta's pair rate is not what is tested here.
 const handler = () => route.handler({ pacing: { messagesPerSecond: 1000, pair: pairRateLimit(0, 1000) } });

@@ -1,26 +1,19 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHandler as createHistoryHandler } from '../../functions/get-contact-messages/index.ts';
 import { documentClient } from '#clients/dynamodb';
 import { DAY, HOUR } from '#domain/time';
 import { DynamoDbMessageHistory } from '#store/message-history';
 import { TEST_TABLE_NAME, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { messageItem } from '#test/webhook';
-import { API_TOKEN, startSendRoute, type Json, type SendRoute } from '../support/send-route.ts';
+import { apiEvent, invoke } from '#test/api-event';
+import { API_TOKEN, sendRouteForFile, type Json } from '../support/send-route.ts';
 
 /**
  * Read receipts with the typing indicator through POST /messages
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/typing-indicators): Meta gets the read,
  * the user's message shows it in its history, and only Meta's own rules apply (no window check).
  */
-let route: SendRoute;
 
-beforeAll(async () => {
-  route = await startSendRoute();
-});
-
-afterAll(async () => {
-  await route.close();
-});
+const route = sendRouteForFile();
 
 const history = async (phoneNumberId: string, waId: string, now: number): Promise<Json[]> => {
   const handler = createHistoryHandler({
@@ -29,19 +22,15 @@ const history = async (phoneNumberId: string, waId: string, now: number): Promis
     secrets: async () => ({ apiTokens: [API_TOKEN] }),
     defaultPhoneNumberId: () => phoneNumberId,
   });
-  const event = {
-    version: '2.0',
-    routeKey: 'GET /contacts/{userId}/messages',
-    rawPath: `/contacts/${waId}/messages`,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${API_TOKEN}` },
+  const path = `/contacts/${waId}/messages`;
+  const event = apiEvent('GET /contacts/{userId}/messages', {
+    path,
+    token: API_TOKEN,
     pathParameters: { userId: waId },
-    requestContext: { requestId: 'r', http: { method: 'GET', path: `/contacts/${waId}/messages` } },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, { awsRequestId: 'r' } as Context)) as APIGatewayProxyStructuredResultV2;
-  expect(result.statusCode).toBe(200);
-  return (JSON.parse(result.body ?? '{}') as { messages: Json[] }).messages;
+  });
+  const answer = await invoke(handler, event);
+  expect(answer.status).toBe(200);
+  return answer.body.messages as Json[];
 };
 
 const read = (messageId: string, phoneNumberId: string, typing = true) => ({

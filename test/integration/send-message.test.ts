@@ -1,112 +1,37 @@
-import type { Server } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { startLocalServer } from '../../bin/local/server.ts';
-import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
-import { createHandler, type SendHandlerDeps } from '../../functions/send-message/index.ts';
-import { documentClient } from '#clients/dynamodb';
-import { countryOf } from '#domain/country';
+import type { Sandbox } from '../../bin/local/sandbox/index.ts';
+import type { SendHandlerDeps } from '../../functions/send-message/index.ts';
 import { pairRateLimit } from '#domain/pacing';
-import { createGraphClient } from '#graph/graph-client';
-import { estimateSendCost } from '#send/estimate-cost';
-import { tableStores } from '../support/stores.ts';
-import { TEST_TABLE_NAME, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { contactItems, webhookHarness } from '#test/webhook';
 import * as payloads from '../fixtures/payloads.ts';
+import { API_TOKEN, startSendRoute, type SendRoute } from '../support/send-route.ts';
 
 /**
  * The send route against DynamoDB Local, with the built-in sandbox playing Meta: the sandbox's
  * status webhooks reach the real webhook handler through the local server, so the whole loop runs.
  */
-const APP_SECRET = 'send-test-app-secret';
-const ACCESS_TOKEN = 'send-test-access-token';
-const API_TOKEN = 'send-test-api-token';
-
-let server: Server;
+let route: SendRoute;
 let sandbox: Sandbox;
-const stores = tableStores(documentClient);
+let stores: SendRoute['stores'];
 
 beforeAll(async () => {
-  process.env.WHATSAPP_APP_SECRET = APP_SECRET;
-  const local = await startLocalServer({ port: 0 });
-  server = local.server;
-  sandbox = await startSandbox({
-    port: 0,
-    appSecret: APP_SECRET,
-    accessToken: ACCESS_TOKEN,
-    webhookUrl: `${local.url}/webhook`,
-    templateCategory: async (name, language) => (await stores.templates.readTemplate(name, language))?.category,
-    delaysMs: { sent: 0, delivered: 0, read: 0 },
-  });
+  route = await startSendRoute();
+  ({ sandbox, stores } = route);
 });
 
-afterAll(async () => {
-  await sandbox.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => route.close());
 
-const handlerWith = (overrides: Partial<SendHandlerDeps> = {}) =>
-  createHandler({
-    stores,
-    graph: createGraphClient({
-      baseUrl: sandbox.url,
-      apiVersion: 'v24.0',
-      accessToken: async () => ACCESS_TOKEN,
-      sleep: async () => undefined,
-    }),
-    clock: () => Math.floor(Date.now() / 1000),
-    pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 45) },
-    retentionDays: 30,
-    estimate: estimateSendCost,
-    countryOf,
-    secrets: async () => ({
-      appSecret: APP_SECRET,
-      verifyToken: 'v',
-      accessToken: ACCESS_TOKEN,
-      apiTokens: [API_TOKEN],
-    }),
-    defaultPhoneNumberId: () => undefined,
-    idempotency: { tableName: TEST_TABLE_NAME },
-    ...overrides,
-  });
+const handlerWith = (overrides: Partial<SendHandlerDeps> = {}) => route.handler(overrides);
 
-type Answer = { status: number; headers: Record<string, string>; body: Record<string, unknown> };
-
-const post = async (
+const post = (
   handler: ReturnType<typeof handlerWith>,
   body: unknown,
-  headers: Record<string, string> = { authorization: `Bearer ${API_TOKEN}` },
-): Promise<Answer> => {
-  const event = {
-    version: '2.0',
-    routeKey: 'POST /messages',
-    rawPath: '/messages',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    requestContext: { requestId: `r-${Math.random()}`, http: { method: 'POST', path: '/messages' } },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const context = {
-    awsRequestId: `r-${Math.random()}`,
-    functionName: 'send-message',
-    getRemainingTimeInMillis: () => 30_000,
-  } as unknown as Context;
-  const result = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
-  return {
-    status: result.statusCode ?? 0,
-    headers: (result.headers ?? {}) as Record<string, string>,
-    body: JSON.parse(result.body ?? 'null') as Record<string, unknown>,
-  };
-};
+  headers?: Record<string, string>,
+): ReturnType<SendRoute['post']> => route.post(handler, body, headers);
 
 /** A user writes to the business through the sandbox, which posts the signed inbound webhook. */
 const userWrites = async (phoneNumberId: string, waId: string) => {
-  const response = await fetch(`${sandbox.url}/sandbox/users/${waId}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phoneNumberId, text: 'Hello' }),
-  });
-  expect(response.status).toBe(200);
+  await route.userWrites(phoneNumberId, waId);
   await sandbox.idle();
 };
 

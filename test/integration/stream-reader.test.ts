@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createSessionTable, localClient } from '../../bin/local/dynamodb-local.ts';
+import { testStreamsClient } from '#test/streams';
 import { LocalStreamReader, type StreamConsumer } from '../../bin/local/events/stream-reader.ts';
 import { waitUntil } from '#test/event-listener';
 import { testDocumentClient } from '#test/environment';
@@ -27,11 +27,7 @@ describe('one local stream reader, two consumers', () => {
   const reader = (consumers: StreamConsumer[]) =>
     new LocalStreamReader({
       dynamoDb: localClient(endpoint()),
-      streams: new DynamoDBStreamsClient({
-        endpoint: endpoint(),
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
+      streams: testStreamsClient(),
       tableName: table,
       checkpointFile,
       consumers,

@@ -1,26 +1,19 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomInt } from 'node:crypto';
 import { createHandler as createPutHandler } from '../../functions/put-template/index.ts';
 import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { webhookHarness } from '#test/webhook';
 import * as payloads from '../fixtures/payloads.ts';
-import { API_TOKEN, startSendRoute, type Json, type SendRoute } from '../support/send-route.ts';
+import { apiEvent, invoke } from '#test/api-event';
+import { API_TOKEN, sendRouteForFile, type Json } from '../support/send-route.ts';
 
 /**
  * A template through Meta's lifecycle webhooks, then sent: PAUSED refuses, REINSTATED sends again,
  * ARCHIVED then UNARCHIVED comes back as it was, `en-US` is `en_US`, and a PUT never overrules Meta.
  */
-let route: SendRoute;
 const T = Math.floor(Date.now() / 1000) - 3600;
 const webhook = webhookHarness({ now: T + 3600 });
 
-beforeAll(async () => {
-  route = await startSendRoute();
-});
-
-afterAll(async () => {
-  await route.close();
-});
+const route = sendRouteForFile();
 
 const statusWebhook = (name: string, event: string, at: number, language = 'en_US') =>
   webhook.post(payloads.webhookBody(payloads.templateStatusChange({ name, event, language }), { time: at }));
@@ -31,19 +24,13 @@ const put = async (name: string, body: Json) => {
     clock: () => T + 3600,
     secrets: async () => ({ apiTokens: [API_TOKEN] }),
   });
-  const event = {
-    version: '2.0',
-    routeKey: 'PUT /templates/{name}/{language}',
-    rawPath: `/templates/${name}/en_US`,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
-    pathParameters: { name, language: 'en_US' },
-    requestContext: { requestId: 'r', http: { method: 'PUT', path: `/templates/${name}/en_US` } },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, { awsRequestId: 'r' } as Context)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') as Json };
+  const path = `/templates/${name}/en_US`;
+  const pathParameters = { name, language: 'en_US' };
+  const { status, body: answer } = await invoke(
+    handler,
+    apiEvent('PUT /templates/{name}/{language}', { path, token: API_TOKEN, pathParameters, body }),
+  );
+  return { status, body: answer };
 };
 
 const REGISTRATION = { category: 'utility', components: [{ type: 'BODY', text: 'Your order has shipped.' }] };

@@ -1,22 +1,15 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomInt } from 'node:crypto';
 import { createHandler } from '../../functions/sync-templates/index.ts';
 import { listMessageTemplates } from '#graph/message-templates';
-import { ACCESS_TOKEN, API_TOKEN, startSendRoute, type Json, type SendRoute } from '../support/send-route.ts';
+import { apiEvent, invoke } from '#test/api-event';
+import { ACCESS_TOKEN, API_TOKEN, sendRouteForFile, type Json } from '../support/send-route.ts';
 
 /**
  * POST /templates/sync against the sandbox's template list: every page read into the registry with
  * Meta's status, category and components; a template Meta no longer lists is marked DELETED.
  */
-let route: SendRoute;
 
-beforeAll(async () => {
-  route = await startSendRoute();
-});
-
-afterAll(async () => {
-  await route.close();
-});
+const route = sendRouteForFile();
 
 const sync = async (wabaId: string | undefined, now: number) => {
   const handler = createHandler({
@@ -31,17 +24,11 @@ const sync = async (wabaId: string | undefined, now: number) => {
     secrets: async () => ({ apiTokens: [API_TOKEN] }),
     wabaId: () => wabaId,
   });
-  const event = {
-    version: '2.0',
-    routeKey: 'POST /templates/sync',
-    rawPath: '/templates/sync',
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${API_TOKEN}` },
-    requestContext: { requestId: 'r', http: { method: 'POST', path: '/templates/sync' } },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, { awsRequestId: 'r' } as Context)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') as Json };
+  const { status, body } = await invoke(
+    handler,
+    apiEvent('POST /templates/sync', { path: '/templates/sync', token: API_TOKEN }),
+  );
+  return { status, body };
 };
 
 const sandboxTemplate = async (body: Json) => {

@@ -2,41 +2,28 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { retentionSeconds } from '#domain/platform';
 import { countedUnitsExpiry } from '#domain/retention';
 import { keys } from '#store/keys';
-import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
-import { aggregateCells, messageItem, seedOutboundMessage, webhookHarness } from '#test/webhook';
-import * as payloads from '../fixtures/payloads.ts';
+import { TEST_TABLE_NAME, testDocumentClient } from '#test/environment';
+import { aggregateCells, messageItem, seedTemplateMessage, statusOf, webhookHarness } from '#test/webhook';
 
 /** 2026-03-10T12:00:00Z: per-message pricing. */
 const T = 1_773_144_000;
 const DAY_OF_T = '2026-03-10';
 /** the harness's MESSAGE_RETENTION_DAYS */
 const RETENTION = retentionSeconds(30);
+/** What one delivered utility template counts on the day of T, once. */
+const counted = {
+  [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
+  [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
+};
 
 describe('a replayed signed status after the message retention, against DynamoDB Local', () => {
   const clock = { now: T + 60 };
   const harness = webhookHarness(clock);
 
   it('counts nothing when the message record has expired, and answers 200', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'utility',
-    });
-    const body = payloads.webhookBody(
-      payloads.messagesChange({
-        phoneNumberId,
-        statuses: [payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId })],
-      }),
-    );
-    const counted = {
-      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
-      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
-    };
+    const message = await seedTemplateMessage(harness.stores, 'utility');
+    const { phoneNumberId, wamid } = message;
+    const body = statusOf(message, 'delivered', T);
     expect((await harness.post(body)).body).toMatchObject({ statuses: 1, kept: 0 });
     expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
     const record = await messageItem(wamid);
@@ -54,53 +41,17 @@ describe('a replayed signed status after the message retention, against DynamoDB
   });
 
   it('still counts a status the second before the horizon (its record cannot have expired)', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'utility',
-    });
+    const message = await seedTemplateMessage(harness.stores, 'utility');
     clock.now = T + RETENTION - 1;
-    const body = payloads.webhookBody(
-      payloads.messagesChange({
-        phoneNumberId,
-        statuses: [payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId })],
-      }),
-    );
-    expect((await harness.post(body)).body).toMatchObject({ statuses: 1, kept: 0 });
-    expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
-      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
-      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
-    });
+    expect((await harness.post(statusOf(message, 'delivered', T))).body).toMatchObject({ statuses: 1, kept: 0 });
+    expect(await aggregateCells(message.phoneNumberId, [DAY_OF_T])).toEqual(counted);
   });
 
   it('counts nothing for a late read after the message record expired, until its counted-units record expires', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
     clock.now = T + 60;
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'utility',
-    });
-    const statuses = (status: string, timestamp: number) =>
-      payloads.webhookBody(
-        payloads.messagesChange({
-          phoneNumberId,
-          statuses: [payloads.statusUpdate({ id: wamid, status, timestamp, recipientId: waId })],
-        }),
-      );
-    const counted = {
-      [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 1,
-      [`${DAY_OF_T}#conversation#US#utility#PMP#regular`]: 1,
-    };
+    const message = await seedTemplateMessage(harness.stores, 'utility');
+    const { phoneNumberId, wamid } = message;
+    const statuses = (status: string, timestamp: number) => statusOf(message, status, timestamp);
     expect((await harness.post(statuses('delivered', T))).body).toMatchObject({ statuses: 1, kept: 0 });
     expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual(counted);
     const record = await messageItem(wamid);

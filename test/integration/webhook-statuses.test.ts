@@ -5,18 +5,20 @@ import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import {
   aggregateCells,
   contactItems,
+  conversationItems,
   ledgerItem,
   messageItem,
   seedOutboundMessage,
+  seedTemplateMessage,
+  statusBody,
+  statusOf,
   webhookHarness,
+  type SeededMessage,
 } from '#test/webhook';
 
 /** 2026-03-10T12:00:00Z: per-message pricing, before service charges. */
 const T = 1_773_144_000;
 const DAY_OF_T = '2026-03-10';
-
-const statusBody = (phoneNumberId: string, statuses: unknown[]) =>
-  payloads.webhookBody(payloads.messagesChange({ phoneNumberId, statuses }));
 
 const permutations = <T>(items: T[]): T[][] =>
   items.length <= 1
@@ -31,9 +33,7 @@ describe('status webhooks against DynamoDB Local', () => {
   /** The observable outcome of one message: its status, the conversations it left, and the billing cells. */
   const outcome = async (phoneNumberId: string, waId: string, wamid: string) => {
     const message = await messageItem(wamid);
-    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
-      String(item.sk).startsWith('CONV#'),
-    );
+    const conversations = await conversationItems(phoneNumberId, waId);
     return {
       status: message?.status,
       statusAt: message?.state?.statusAt,
@@ -45,6 +45,23 @@ describe('status webhooks against DynamoDB Local', () => {
       })),
       cells: await aggregateCells(phoneNumberId, [DAY_OF_T]),
     };
+  };
+
+  /** The outcome with our own conversation id (a hash of the opening wamid) named `ours`, to compare runs. */
+  const namingOurs = (result: Awaited<ReturnType<typeof outcome>>, wamid: string) => ({
+    ...result,
+    conversations: result.conversations.map((c) => ({ ...c, id: c.id === ownConversationId(wamid) ? 'ours' : c.id })),
+  });
+
+  /** A user writes at T - 600 (the window opens), and the business answers free-form. */
+  const freeFormReply = async (): Promise<SeededMessage> => {
+    const reply = { phoneNumberId: uniquePhoneNumberId(), waId: uniqueWaId(), wamid: payloads.wamid() };
+    const hi = payloads.textMessage('hi', { from: reply.waId, timestamp: T - 600 });
+    await harness.post(
+      payloads.webhookBody(payloads.messagesChange({ phoneNumberId: reply.phoneNumberId, messages: [hi] })),
+    );
+    await seedOutboundMessage(harness.stores, { ...reply, id: reply.wamid, kind: 'free-form' });
+    return reply;
   };
 
   it('ends in the same state whatever the order of sent, delivered and read, each posted 5 times', async () => {
@@ -61,15 +78,8 @@ describe('status webhooks against DynamoDB Local', () => {
     ];
     const outcomes = [];
     for (const order of permutations([0, 1, 2])) {
-      const phoneNumberId = uniquePhoneNumberId();
-      const waId = '5511987654321';
-      const wamid = payloads.wamid();
-      await seedOutboundMessage(harness.stores, {
-        id: wamid,
-        phoneNumberId,
-        waId,
-        kind: 'template',
-        templateCategory: 'marketing',
+      const { phoneNumberId, waId, wamid } = await seedTemplateMessage(harness.stores, 'marketing', {
+        waId: '5511987654321',
       });
       const all = statuses(wamid, waId);
       for (let repeat = 0; repeat < 5; repeat++) {
@@ -77,13 +87,7 @@ describe('status webhooks against DynamoDB Local', () => {
           expect((await harness.post(statusBody(phoneNumberId, [all[index]]))).status).toBe(200);
       }
       const result = await outcome(phoneNumberId, waId, wamid);
-      outcomes.push({
-        ...result,
-        conversations: result.conversations.map((c) => ({
-          ...c,
-          id: c.id === ownConversationId(wamid) ? 'ours' : c.id,
-        })),
-      });
+      outcomes.push(namingOurs(result, wamid));
     }
     expect(outcomes[0]).toEqual({
       status: 'read',
@@ -98,32 +102,10 @@ describe('status webhooks against DynamoDB Local', () => {
   });
 
   it('counts a read with no delivered as delivered, and keeps Meta pricing carried only by sent', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'utility',
-    });
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({ id: wamid, status: 'read', timestamp: T + 30, recipientId: waId }),
-      ]),
-    );
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({
-          id: wamid,
-          status: 'sent',
-          timestamp: T,
-          recipientId: waId,
-          pricing: payloads.pricing('marketing'),
-        }),
-      ]),
-    );
+    const message = await seedTemplateMessage(harness.stores, 'utility');
+    const { phoneNumberId, waId, wamid } = message;
+    await harness.post(statusOf(message, 'read', T + 30));
+    await harness.post(statusOf(message, 'sent', T, { pricing: payloads.pricing('marketing') }));
     const result = await outcome(phoneNumberId, waId, wamid);
     expect(result.status).toBe('read');
     // Meta's category (marketing) wins over the template's (utility): the unit moved, it was not counted twice.
@@ -146,29 +128,13 @@ describe('status webhooks against DynamoDB Local', () => {
   it('opens exactly one conversation when 20 deliveries that would each open it arrive at once', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
-    const wamids = Array.from({ length: 20 }, () => payloads.wamid());
-    for (const id of wamids) {
-      await seedOutboundMessage(harness.stores, {
-        id,
-        phoneNumberId,
-        waId,
-        kind: 'template',
-        templateCategory: 'utility',
-      });
-    }
-    const results = await Promise.all(
-      wamids.map((id) =>
-        harness.post(
-          statusBody(phoneNumberId, [
-            payloads.statusUpdate({ id, status: 'delivered', timestamp: T, recipientId: waId }),
-          ]),
-        ),
-      ),
-    );
+    const messages = [];
+    for (let i = 0; i < 20; i++)
+      messages.push(await seedTemplateMessage(harness.stores, 'utility', { phoneNumberId, waId }));
+    const wamids = messages.map((m) => m.wamid);
+    const results = await Promise.all(messages.map((m) => harness.post(statusOf(m, 'delivered', T))));
     expect(results.map((r) => r.status)).toEqual(wamids.map(() => 200));
-    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
-      String(item.sk).startsWith('CONV#'),
-    );
+    const conversations = await conversationItems(phoneNumberId, waId);
     expect(conversations).toHaveLength(1);
     expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
       [`${DAY_OF_T}#message#US#utility#PMP#regular`]: 20,
@@ -183,37 +149,15 @@ describe('status webhooks against DynamoDB Local', () => {
   });
 
   it('never counts a failed message nor its conversation, and keeps the failure when a late delivered follows', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'marketing',
-    });
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({
-          id: wamid,
-          status: 'failed',
-          timestamp: T,
-          recipientId: waId,
-          errors: [payloads.metaError(131049, 'Not delivered')],
-        }),
-      ]),
-    );
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T + 1, recipientId: waId }),
-      ]),
-    );
+    const sent = await seedTemplateMessage(harness.stores, 'marketing');
+    const { phoneNumberId, waId, wamid } = sent;
+    await harness.post(statusOf(sent, 'failed', T, { errors: [payloads.metaError(131049, 'Not delivered')] }));
+    await harness.post(statusOf(sent, 'delivered', T + 1));
     const message = await messageItem(wamid);
     expect(message).toMatchObject({ status: 'failed', state: { errorCodes: [131049] } });
     // one rule for unit and conversation: a message that ends failed opens none (README)
     expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({});
-    expect((await contactItems(phoneNumberId, waId)).filter((item) => String(item.sk).startsWith('CONV#'))).toEqual([]);
+    expect(await conversationItems(phoneNumberId, waId)).toEqual([]);
   });
 
   it('keeps statuses of messages another tool sent on the same number, classified by Meta pricing', async () => {
@@ -238,80 +182,32 @@ describe('status webhooks against DynamoDB Local', () => {
   });
 
   it('classifies a free-form reply delivered inside the window as a free service message opening a service conversation', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    await harness.post(
-      payloads.webhookBody(
-        payloads.messagesChange({
-          phoneNumberId,
-          messages: [payloads.textMessage('hi', { from: waId, timestamp: T - 600 })],
-        }),
-      ),
-    );
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: T, recipientId: waId }),
-      ]),
-    );
+    const reply = await freeFormReply();
+    const { phoneNumberId, waId } = reply;
+    await harness.post(statusOf(reply, 'delivered', T));
     expect(await aggregateCells(phoneNumberId, [DAY_OF_T])).toEqual({
       [`${DAY_OF_T}#message#US#service#PMP#free_customer_service`]: 1,
       [`${DAY_OF_T}#conversation#US#service#PMP#regular`]: 1,
     });
-    const conversations = (await contactItems(phoneNumberId, waId)).filter((item) =>
-      String(item.sk).startsWith('CONV#'),
-    );
-    expect(conversations).toMatchObject([{ category: 'service', origin: 'user_initiated', openedAt: T }]);
+    expect(await conversationItems(phoneNumberId, waId)).toMatchObject([
+      { category: 'service', origin: 'user_initiated', openedAt: T },
+    ]);
   });
 
   it('closes the window when Meta fails a send with 131047', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    await harness.post(
-      payloads.webhookBody(
-        payloads.messagesChange({
-          phoneNumberId,
-          messages: [payloads.textMessage('hi', { from: waId, timestamp: T - 600 })],
-        }),
-      ),
-    );
-    const wamid = payloads.wamid();
-    await seedOutboundMessage(harness.stores, { id: wamid, phoneNumberId, waId, kind: 'free-form' });
-    await harness.post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({
-          id: wamid,
-          status: 'failed',
-          timestamp: T,
-          recipientId: waId,
-          errors: [payloads.reEngagementError()],
-        }),
-      ]),
-    );
+    const reply = await freeFormReply();
+    const { phoneNumberId, waId } = reply;
+    await harness.post(statusOf(reply, 'failed', T, { errors: [payloads.reEngagementError()] }));
     const window = (await contactItems(phoneNumberId, waId)).find((item) => item.sk === 'WINDOW');
     expect(window).toMatchObject({ lastInboundAt: T - 600, closedAt: T });
   });
 
   it('uses pricing of conversation-based days before 2025-07-01', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const wamid = payloads.wamid();
     const cbp = Date.UTC(2025, 5, 30, 23, 59, 59) / 1000;
-    await seedOutboundMessage(harness.stores, {
-      id: wamid,
-      phoneNumberId,
-      waId,
-      kind: 'template',
-      templateCategory: 'utility',
-    });
+    const message = await seedTemplateMessage(harness.stores, 'utility');
     // Delivered at the time: a status older than the message retention would be a replay, never counted.
-    await webhookHarness({ now: cbp + 60 }).post(
-      statusBody(phoneNumberId, [
-        payloads.statusUpdate({ id: wamid, status: 'delivered', timestamp: cbp, recipientId: waId }),
-      ]),
-    );
-    expect(await aggregateCells(phoneNumberId, ['2025-06-30'])).toEqual({
+    await webhookHarness({ now: cbp + 60 }).post(statusOf(message, 'delivered', cbp));
+    expect(await aggregateCells(message.phoneNumberId, ['2025-06-30'])).toEqual({
       '2025-06-30#message#US#utility#CBP#regular': 1,
       '2025-06-30#conversation#US#utility#CBP#regular': 1,
     });
@@ -349,11 +245,7 @@ describe('status webhooks against DynamoDB Local', () => {
       return {
         source: message?.state?.source,
         category: message?.state?.templateCategory,
-        ...result,
-        conversations: result.conversations.map((c) => ({
-          ...c,
-          id: c.id === ownConversationId(wamid) ? 'ours' : c.id,
-        })),
+        ...namingOurs(result, wamid),
       };
     };
     const apiFirst = await run(false);

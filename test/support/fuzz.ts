@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /** JSON as the fuzzers build it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -22,3 +23,33 @@ export const slots = (value: Json): Slot[] => {
   walk(value);
   return found;
 };
+
+/** `depth` levels of alternating objects and arrays around one string: a body that recursion chokes on. */
+export const deeplyNested = (depth: number): Json => {
+  let value: Json = 'x';
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+  return value;
+};
+
+/**
+ * Values a hostile or broken sender could put anywhere: wrong types, long grapheme strings, the
+ * route's own tricky `tokens`, strings of up to `maxKb` KB, nesting `depth` deep, any JSON.
+ */
+export const hostileValues = (options: {
+  graphemes: number;
+  tokens: string[];
+  maxKb: number;
+  depth: { min: number; max: number };
+}): fc.Arbitrary<Json> =>
+  fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string(),
+    fc.string({ unit: 'grapheme', maxLength: options.graphemes }),
+    fc.constantFrom(...options.tokens),
+    fc.integer({ min: 1, max: options.maxKb }).map((kb) => 'x'.repeat(kb * 1024)),
+    fc.integer(options.depth).map(deeplyNested),
+    fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+  );

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { startLocalServer } from '../../bin/local/server.ts';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
 import { createHandler, type SendHandlerDeps } from '../../functions/send-message/index.ts';
@@ -9,6 +8,7 @@ import { pairRateLimit } from '#domain/pacing';
 import { createGraphClient } from '#graph/graph-client';
 import { estimateSendCost } from '#send/estimate-cost';
 import { tableStores } from './stores.ts';
+import { apiEvent, invoke } from './api-event.ts';
 import { TEST_TABLE_NAME } from './environment.ts';
 
 /**
@@ -26,9 +26,11 @@ export interface SendRoute {
   stores: ReturnType<typeof tableStores>;
   /** the send handler, with the deps a test overrides (its clock, pacing) */
   handler(overrides?: Partial<SendHandlerDeps>): ReturnType<typeof createHandler>;
+  /** POST /messages with `body` (sent as it is when a string), with the API token unless other headers are given */
   post(
     handler: ReturnType<typeof createHandler>,
     body: unknown,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; headers: Json; body: Json }>;
   /** a user writes to the business through the sandbox; the wamid of the message, once the engine has it */
   userWrites(phoneNumberId: string, waId: string): Promise<string>;
@@ -77,28 +79,8 @@ export const startSendRoute = async (options: { statusDelayMs?: number } = {}): 
       idempotency: { tableName: TEST_TABLE_NAME },
       ...overrides,
     });
-  const post: SendRoute['post'] = async (send, body) => {
-    const event = {
-      version: '2.0',
-      routeKey: 'POST /messages',
-      rawPath: '/messages',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
-      requestContext: { requestId: `r-${Math.random()}`, http: { method: 'POST', path: '/messages' } },
-      body: JSON.stringify(body),
-      isBase64Encoded: false,
-    } as unknown as APIGatewayProxyEventV2;
-    const context = {
-      awsRequestId: `r-${Math.random()}`,
-      getRemainingTimeInMillis: () => 30_000,
-    } as unknown as Context;
-    const result = (await send(event, context)) as APIGatewayProxyStructuredResultV2;
-    return {
-      status: result.statusCode ?? 0,
-      headers: (result.headers ?? {}) as Json,
-      body: JSON.parse(result.body ?? 'null') as Json,
-    };
-  };
+  const post: SendRoute['post'] = (send, body, headers = { authorization: `Bearer ${API_TOKEN}` }) =>
+    invoke(send, apiEvent('POST /messages', { path: '/messages', headers, body }), { functionName: 'send-message' });
   const userWrites = async (phoneNumberId: string, waId: string): Promise<string> => {
     const response = await fetch(`${sandbox.url}/sandbox/users/${waId}/messages`, {
       method: 'POST',
@@ -121,4 +103,22 @@ export const startSendRoute = async (options: { statusDelayMs?: number } = {}): 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+};
+
+/**
+ * One send route for the whole test file: started before its first test, closed after its last. The
+ * value stands for the route from then on (tests isolate their data by their own business number).
+ */
+export const sendRouteForFile = (options: { statusDelayMs?: number } = {}): SendRoute => {
+  let route: SendRoute | undefined;
+  beforeAll(async () => {
+    route = await startSendRoute(options);
+  });
+  afterAll(() => route?.close());
+  return new Proxy({} as SendRoute, {
+    get: (_, property) => {
+      if (!route) throw new Error('the send route starts in beforeAll: use it inside a test or a hook');
+      return Reflect.get(route, property) as unknown;
+    },
+  });
 };

@@ -7,7 +7,8 @@ import { recordSentMessage } from '#send/record-sent-message';
 import { AGGREGATE_SHARDS, contactPk, keys } from '#store/keys';
 import { tableStores } from './stores.ts';
 import { signBody } from '#webhook/signature';
-import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
+import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from './environment.ts';
+import * as payloads from '../fixtures/payloads.ts';
 
 export const APP_SECRET = 'test-app-secret';
 
@@ -60,6 +61,8 @@ export const webhookHarness = (
 export const seedOutboundMessage = async (
   stores: Pick<IngestionStores, 'contacts' | 'messages'>,
   input: { id: string; phoneNumberId: string; waId: string; kind: 'template' | 'free-form'; templateCategory?: string },
+  /** when the send route wrote it: its record is kept for the retention from then */
+  sentAt: EpochSeconds = 1_900_000_000,
 ): Promise<void> => {
   const contact = await stores.contacts.resolveContact(input.phoneNumberId, { waId: input.waId });
   await recordSentMessage(
@@ -70,9 +73,46 @@ export const seedOutboundMessage = async (
       kind: input.kind,
       ...(input.templateCategory ? { templateCategory: input.templateCategory, templateName: 'seeded' } : {}),
     },
-    1_900_000_000,
+    sentAt,
   );
 };
+
+/** A business message the send API recorded: its business number, its user and its wamid. */
+export interface SeededMessage {
+  phoneNumberId: string;
+  waId: string;
+  wamid: string;
+}
+
+/** A template message of `templateCategory`, recorded for a fresh business number and user unless they are given. */
+export const seedTemplateMessage = async (
+  stores: Pick<IngestionStores, 'contacts' | 'messages'>,
+  templateCategory: string,
+  ids: { phoneNumberId?: string; waId?: string } = {},
+): Promise<SeededMessage> => {
+  const message = {
+    phoneNumberId: ids.phoneNumberId ?? uniquePhoneNumberId(),
+    waId: ids.waId ?? uniqueWaId(),
+    wamid: payloads.wamid(),
+  };
+  await seedOutboundMessage(stores, { ...message, id: message.wamid, kind: 'template', templateCategory });
+  return message;
+};
+
+/** Meta's status webhook of one business number. */
+export const statusBody = (phoneNumberId: string, statuses: unknown[]): payloads.Json =>
+  payloads.webhookBody(payloads.messagesChange({ phoneNumberId, statuses }));
+
+/** One status of a seeded message as Meta posts it: `status` at `timestamp`, to its user, with whatever else is given. */
+export const statusOf = (
+  message: SeededMessage,
+  status: string,
+  timestamp: number,
+  more: Partial<payloads.StatusInput> = {},
+): payloads.Json =>
+  statusBody(message.phoneNumberId, [
+    payloads.statusUpdate({ id: message.wamid, status, timestamp, recipientId: message.waId, ...more }),
+  ]);
 
 const queryAll = async (client: DynamoDBDocumentClient, pk: string) => {
   const { Items = [] } = await client.send(
@@ -104,6 +144,10 @@ export const aggregateCells = async (phoneNumberId: string, days: string[]): Pro
 /** Everything in one contact's partition: the window and conversation items. */
 export const contactItems = (phoneNumberId: string, contactId: string) =>
   queryAll(testDocumentClient(), contactPk(phoneNumberId, contactId));
+
+/** The conversation items of one contact (its partition holds its window too). */
+export const conversationItems = async (phoneNumberId: string, contactId: string) =>
+  (await contactItems(phoneNumberId, contactId)).filter((item) => String(item.sk).startsWith('CONV#'));
 
 export const messageItem = async (wamid: string) => (await queryAll(testDocumentClient(), keys.message(wamid).pk))[0];
 

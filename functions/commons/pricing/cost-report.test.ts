@@ -84,95 +84,112 @@ describe('the version in force on each day', () => {
 });
 
 describe('free rules', () => {
-  it('2022: the first 1,000 conversations of a month are free, across days and categories, per number', () => {
-    const cells = [
-      cell('2022-02-28', 'DE', 'marketing', 999), // previous month: no effect
-      cell('2022-03-01', 'DE', 'marketing', 600), // before `from`: counts, no row
-      cell('2022-03-02', 'DE', 'service', 300),
-      cell('2022-03-02', 'DE', 'utility', 250),
-      cell('2022-03-02', 'DE', 'marketing', 5, { phoneNumberId: 'B' }),
-      cell('2022-03-02', 'DE', 'marketing', 7, { kind: 'message' }), // messages are not units in 2022
-      cell('2022-03-03', 'DE', 'marketing', 50),
-      cell('2022-03-03', 'DE', 'marketing', 20, { pricingType: 'free_entry_point' }),
-      cell('2022-04-01', 'DE', 'marketing', 10),
-    ];
-    const result = report('2022-03-02', '2022-04-01', cells);
-    expect(result.rows.map(brief)).toEqual([
-      ['2022-03-02', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 150, 100, 0.1365, 20.475],
-      ['2022-03-02', 'A', 'DE', 'Germany', 'user_initiated', 'CBP', 0, 300, 0.0819, 0],
-      ['2022-03-02', 'B', 'DE', 'Germany', 'business_initiated', 'CBP', 0, 5, 0.1365, 0],
-      ['2022-03-03', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 50, 20, 0.1365, 6.825],
-      ['2022-04-01', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 0, 10, 0.1365, 0],
-    ]);
-    expect(result.total).toBe(27.3);
+  const ruleDay = (d: string) => [
+    cell(d, 'IN', 'service', 10, { pricingType: 'free_customer_service' }),
+    cell(d, 'IN', 'utility', 10, { pricingType: 'free_customer_service' }),
+    cell(d, 'IN', 'marketing', 3, { pricingType: 'free_entry_point' }),
+    cell(d, 'DE', 'service', 1),
+  ];
+  it.each([
+    {
+      rule: '2022: the first 1,000 conversations of a month are free, across days and categories, per number',
+      from: '2022-03-02',
+      to: '2022-04-01',
+      cells: [
+        cell('2022-02-28', 'DE', 'marketing', 999), // previous month: no effect
+        cell('2022-03-01', 'DE', 'marketing', 600), // before `from`: counts, no row
+        cell('2022-03-02', 'DE', 'service', 300),
+        cell('2022-03-02', 'DE', 'utility', 250),
+        cell('2022-03-02', 'DE', 'marketing', 5, { phoneNumberId: 'B' }),
+        cell('2022-03-02', 'DE', 'marketing', 7, { kind: 'message' }), // messages are not units in 2022
+        cell('2022-03-03', 'DE', 'marketing', 50),
+        cell('2022-03-03', 'DE', 'marketing', 20, { pricingType: 'free_entry_point' }),
+        cell('2022-04-01', 'DE', 'marketing', 10),
+      ],
+      rows: [
+        ['2022-03-02', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 150, 100, 0.1365, 20.475],
+        ['2022-03-02', 'A', 'DE', 'Germany', 'user_initiated', 'CBP', 0, 300, 0.0819, 0],
+        ['2022-03-02', 'B', 'DE', 'Germany', 'business_initiated', 'CBP', 0, 5, 0.1365, 0],
+        ['2022-03-03', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 50, 20, 0.1365, 6.825],
+        ['2022-04-01', 'A', 'DE', 'Germany', 'business_initiated', 'CBP', 0, 10, 0.1365, 0],
+      ],
+      total: 27.3,
+    },
+    {
+      rule: '2023-06 to 2024-10: only service conversations share the 1,000 free',
+      from: '2023-07-01',
+      to: '2023-07-02',
+      cells: [
+        cell('2023-07-01', 'IN', 'service', 700),
+        cell('2023-07-01', 'IN', 'marketing', 100),
+        cell('2023-07-02', 'IN', 'service', 500),
+        cell('2023-07-02', 'IN', 'user_initiated', 50),
+      ],
+      rows: [
+        ['2023-07-01', 'A', 'IN', 'India', 'marketing', 'CBP', 100, 0, 0.0099, 0.99],
+        ['2023-07-01', 'A', 'IN', 'India', 'service', 'CBP', 0, 700, 0.004, 0],
+        ['2023-07-02', 'A', 'IN', 'India', 'service', 'CBP', 250, 300, 0.004, 1],
+      ],
+      total: 1.99,
+    },
+    {
+      rule: '2024-11-01: service conversations are free, without limit',
+      from: '2024-10-31',
+      to: '2024-11-01',
+      cells: [
+        cell('2024-10-31', 'IN', 'service', 1500),
+        cell('2024-11-01', 'IN', 'service', 1500),
+        cell('2024-11-01', 'IN', 'marketing', 10),
+      ],
+      rows: [
+        ['2024-10-31', 'A', 'IN', 'India', 'service', 'CBP', 500, 1000, 0.004, 2],
+        ['2024-11-01', 'A', 'IN', 'India', 'marketing', 'CBP', 10, 0, 0.0107, 0.107],
+        ['2024-11-01', 'A', 'IN', 'India', 'service', 'CBP', 0, 1500, 0, 0],
+      ],
+      total: 2.107,
+    },
+    {
+      rule: 'per-message pricing: free customer service, free entry point and service messages are free',
+      from: '2025-07-01',
+      to: '2025-07-01',
+      cells: [
+        cell('2025-07-01', 'IN', 'marketing', 10),
+        cell('2025-07-01', 'IN', 'marketing', 2, { pricingType: 'free_entry_point' }),
+        cell('2025-07-01', 'IN', 'utility', 3),
+        cell('2025-07-01', 'IN', 'utility', 5, { pricingType: 'free_customer_service' }),
+        cell('2025-07-01', 'IN', 'service', 7, { pricingType: 'free_customer_service' }),
+        cell('2025-07-01', 'IN', 'referral_conversion', 4, { pricingType: 'free_entry_point' }),
+      ],
+      rows: [
+        ['2025-07-01', 'A', 'IN', 'India', 'marketing', 'PMP', 10, 2, 0.0107, 0.107],
+        ['2025-07-01', 'A', 'IN', 'India', 'referral_conversion', 'PMP', 0, 4, 0, 0],
+        ['2025-07-01', 'A', 'IN', 'India', 'service', 'PMP', 0, 7, 0, 0],
+        ['2025-07-01', 'A', 'IN', 'India', 'utility', 'PMP', 3, 5, 0.0014, 0.0042],
+      ],
+      total: 0.1112,
+    },
+    {
+      rule: '2026-10-01: service messages and in-window utility templates are charged at the utility rate',
+      from: '2026-09-30',
+      to: '2026-10-01',
+      cells: [...ruleDay('2026-09-30'), ...ruleDay('2026-10-01')],
+      rows: [
+        ['2026-09-30', 'A', 'DE', 'Germany', 'service', 'PMP', 0, 1, 0, 0],
+        ['2026-09-30', 'A', 'IN', 'India', 'marketing', 'PMP', 0, 3, 0.0118, 0],
+        ['2026-09-30', 'A', 'IN', 'India', 'service', 'PMP', 0, 10, 0, 0],
+        ['2026-09-30', 'A', 'IN', 'India', 'utility', 'PMP', 0, 10, 0.0014, 0],
+        ['2026-10-01', 'A', 'DE', 'Germany', 'service', 'PMP', 1, 0, 0.055, 0.055],
+        ['2026-10-01', 'A', 'IN', 'India', 'marketing', 'PMP', 0, 3, 0.0118, 0],
+        ['2026-10-01', 'A', 'IN', 'India', 'service', 'PMP', 10, 0, 0.0014, 0.014],
+        ['2026-10-01', 'A', 'IN', 'India', 'utility', 'PMP', 10, 0, 0.0014, 0.014],
+      ],
+      total: 0.083,
+    },
+  ])('$rule', ({ from, to, cells, rows, total }) => {
+    const result = report(from, to, cells);
+    expect(result.rows.map(brief)).toEqual(rows);
+    expect(result.total).toBe(total);
     expectTotalIsSumOfRows(result);
-  });
-
-  it('2023-06 to 2024-10: only service conversations share the 1,000 free', () => {
-    const cells = [
-      cell('2023-07-01', 'IN', 'service', 700),
-      cell('2023-07-01', 'IN', 'marketing', 100),
-      cell('2023-07-02', 'IN', 'service', 500),
-      cell('2023-07-02', 'IN', 'user_initiated', 50),
-    ];
-    expect(report('2023-07-01', '2023-07-02', cells).rows.map(brief)).toEqual([
-      ['2023-07-01', 'A', 'IN', 'India', 'marketing', 'CBP', 100, 0, 0.0099, 0.99],
-      ['2023-07-01', 'A', 'IN', 'India', 'service', 'CBP', 0, 700, 0.004, 0],
-      ['2023-07-02', 'A', 'IN', 'India', 'service', 'CBP', 250, 300, 0.004, 1],
-    ]);
-  });
-
-  it('2024-11-01: service conversations are free, without limit', () => {
-    const cells = [
-      cell('2024-10-31', 'IN', 'service', 1500),
-      cell('2024-11-01', 'IN', 'service', 1500),
-      cell('2024-11-01', 'IN', 'marketing', 10),
-    ];
-    expect(report('2024-10-31', '2024-11-01', cells).rows.map(brief)).toEqual([
-      ['2024-10-31', 'A', 'IN', 'India', 'service', 'CBP', 500, 1000, 0.004, 2],
-      ['2024-11-01', 'A', 'IN', 'India', 'marketing', 'CBP', 10, 0, 0.0107, 0.107],
-      ['2024-11-01', 'A', 'IN', 'India', 'service', 'CBP', 0, 1500, 0, 0],
-    ]);
-  });
-
-  it('per-message pricing: free customer service, free entry point and service messages are free', () => {
-    const cells = [
-      cell('2025-07-01', 'IN', 'marketing', 10),
-      cell('2025-07-01', 'IN', 'marketing', 2, { pricingType: 'free_entry_point' }),
-      cell('2025-07-01', 'IN', 'utility', 3),
-      cell('2025-07-01', 'IN', 'utility', 5, { pricingType: 'free_customer_service' }),
-      cell('2025-07-01', 'IN', 'service', 7, { pricingType: 'free_customer_service' }),
-      cell('2025-07-01', 'IN', 'referral_conversion', 4, { pricingType: 'free_entry_point' }),
-    ];
-    const result = report('2025-07-01', '2025-07-01', cells);
-    expect(result.rows.map(brief)).toEqual([
-      ['2025-07-01', 'A', 'IN', 'India', 'marketing', 'PMP', 10, 2, 0.0107, 0.107],
-      ['2025-07-01', 'A', 'IN', 'India', 'referral_conversion', 'PMP', 0, 4, 0, 0],
-      ['2025-07-01', 'A', 'IN', 'India', 'service', 'PMP', 0, 7, 0, 0],
-      ['2025-07-01', 'A', 'IN', 'India', 'utility', 'PMP', 3, 5, 0.0014, 0.0042],
-    ]);
-    expect(result.total).toBe(0.1112);
-  });
-
-  it('2026-10-01: service messages and in-window utility templates are charged at the utility rate', () => {
-    const day = (d: string) => [
-      cell(d, 'IN', 'service', 10, { pricingType: 'free_customer_service' }),
-      cell(d, 'IN', 'utility', 10, { pricingType: 'free_customer_service' }),
-      cell(d, 'IN', 'marketing', 3, { pricingType: 'free_entry_point' }),
-      cell(d, 'DE', 'service', 1),
-    ];
-    const result = report('2026-09-30', '2026-10-01', [...day('2026-09-30'), ...day('2026-10-01')]);
-    expect(result.rows.map(brief)).toEqual([
-      ['2026-09-30', 'A', 'DE', 'Germany', 'service', 'PMP', 0, 1, 0, 0],
-      ['2026-09-30', 'A', 'IN', 'India', 'marketing', 'PMP', 0, 3, 0.0118, 0],
-      ['2026-09-30', 'A', 'IN', 'India', 'service', 'PMP', 0, 10, 0, 0],
-      ['2026-09-30', 'A', 'IN', 'India', 'utility', 'PMP', 0, 10, 0.0014, 0],
-      ['2026-10-01', 'A', 'DE', 'Germany', 'service', 'PMP', 1, 0, 0.055, 0.055],
-      ['2026-10-01', 'A', 'IN', 'India', 'marketing', 'PMP', 0, 3, 0.0118, 0],
-      ['2026-10-01', 'A', 'IN', 'India', 'service', 'PMP', 10, 0, 0.0014, 0.014],
-      ['2026-10-01', 'A', 'IN', 'India', 'utility', 'PMP', 10, 0, 0.0014, 0.014],
-    ]);
-    expect(result.total).toBe(0.083);
   });
 });
 
@@ -359,27 +376,10 @@ describe('the cells', () => {
 
   it('answers the design shape with the fields in order', () => {
     const result = report('2026-01-01', '2026-01-01', [cell('2026-01-01', 'IN', 'marketing', 1)]);
-    expect(Object.keys(result)).toEqual([
-      'from',
-      'to',
-      'currency',
-      'total',
-      'rows',
-      'rateCardVersions',
-      'unpricedUnits',
-    ]);
-    expect(Object.keys(result.rows[0] ?? {})).toEqual([
-      'day',
-      'phoneNumberId',
-      'country',
-      'market',
-      'category',
-      'pricingModel',
-      'billableUnits',
-      'freeUnits',
-      'rate',
-      'cost',
-    ]);
+    expect(Object.keys(result)).toEqual('from to currency total rows rateCardVersions unpricedUnits'.split(' '));
+    expect(Object.keys(result.rows[0] ?? {})).toEqual(
+      'day phoneNumberId country market category pricingModel billableUnits freeUnits rate cost'.split(' '),
+    );
     expect(result.currency).toBe('USD');
   });
 

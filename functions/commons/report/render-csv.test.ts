@@ -1,27 +1,8 @@
-import { computeCostReport, type CostCell, type CostReport } from '#pricing/cost-report';
-import { shippedRateCard } from '#pricing/rate-card';
+import { costCell, pricedReport, withRows } from '#test/cost-cells';
 import { costReportCsv, csvText, plainNumber } from './render-csv';
 
-const cell = (
-  day: string,
-  country: string,
-  category: string,
-  units: number,
-  more: Partial<CostCell> = {},
-): CostCell => ({
-  day,
-  kind: 'message',
-  phoneNumberId: '100000000000001',
-  country,
-  category,
-  pricingModel: 'PMP',
-  pricingType: 'regular',
-  units,
-  ...more,
-});
-
-const report = (from: string, to: string, cells: CostCell[]): CostReport =>
-  computeCostReport({ rateCard: shippedRateCard(), cells, from, to });
+const cell = costCell;
+const report = pricedReport;
 
 /** A minimal RFC 4180 reader, to check the writer round-trips. */
 const parseCsv = (text: string): string[][] => {
@@ -101,10 +82,7 @@ describe('costReportCsv', () => {
       cell('2025-07-01', 'IN', '=HYPERLINK("http://x")', 4),
       cell('2025-07-01', 'IN', 'utility', 1_000_001),
     ]);
-    const tiered: CostReport = {
-      ...base,
-      rows: base.rows.map((row) => (row.category === 'utility' ? { ...row, tier: '1000000:MAX' } : row)),
-    };
+    const tiered = withRows(base, (row) => (row.category === 'utility' ? { ...row, tier: '1000000:MAX' } : row));
     expect(costReportCsv(tiered).split('\r\n')).toEqual([
       HEADER,
       `2025-07-01,100000000000001,IN,India,"'=hyperlink(""http://x"")",PMP,4,0,0,0,USD,,true`,

@@ -1,27 +1,9 @@
-import { computeCostReport, type CostCell, type CostReport } from '#pricing/cost-report';
-import { shippedRateCard } from '#pricing/rate-card';
+import type { CostReport } from '#pricing/cost-report';
+import { costCell, pricedReport, withRows } from '#test/cost-cells';
 import { categoryColour, costReportHtml, escapeHtml, formatAmount, formatUnits, TOP_COUNTRIES } from './render-html';
 
-const cell = (
-  day: string,
-  country: string,
-  category: string,
-  units: number,
-  more: Partial<CostCell> = {},
-): CostCell => ({
-  day,
-  kind: 'message',
-  phoneNumberId: '100000000000001',
-  country,
-  category,
-  pricingModel: 'PMP',
-  pricingType: 'regular',
-  units,
-  ...more,
-});
-
-const report = (from: string, to: string, cells: CostCell[]): CostReport =>
-  computeCostReport({ rateCard: shippedRateCard(), cells, from, to });
+const cell = costCell;
+const report = pricedReport;
 
 const options = { title: 'WhatsApp cost report July 2025', generatedAt: '2025-07-06T01:00:04.000Z' };
 
@@ -261,8 +243,7 @@ describe('costReportHtml', () => {
     ]);
     // the shipped card prices both rows at 0 (an unknown category; no Other rate): give them a cost, as a card that knew them would
     const hostile: CostReport = {
-      ...base,
-      rows: base.rows.map((row) => (row.unpriced ? { ...row, unpriced: undefined, rate: 0.5, cost: 2.5 } : row)),
+      ...withRows(base, (row) => (row.unpriced ? { ...row, unpriced: undefined, rate: 0.5, cost: 2.5 } : row)),
       currency: 'US"D<',
     };
     const page = costReportHtml(hostile, {

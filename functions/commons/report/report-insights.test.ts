@@ -1,5 +1,6 @@
-import { computeCostReport, type CostCell } from '#pricing/cost-report';
+import type { CostCell } from '#pricing/cost-report';
 import { shippedRateCard } from '#pricing/rate-card';
+import { costCell, pricedReport } from '#test/cost-cells';
 import {
   numberTrends,
   parseDisplayNumbers,
@@ -10,18 +11,9 @@ import {
 } from './report-insights';
 
 const card = shippedRateCard();
-const cell = (day: string, phoneNumberId: string, category: string, units: number, more: Partial<CostCell> = {}) => ({
-  day,
-  kind: 'message' as const,
-  phoneNumberId,
-  country: 'US',
-  category,
-  pricingModel: 'PMP',
-  pricingType: 'regular',
-  units,
-  ...more,
-});
-const priced = (from: string, to: string, cells: CostCell[]) => computeCostReport({ rateCard: card, cells, from, to });
+const cell = (day: string, phoneNumberId: string, category: string, units: number, more: Partial<CostCell> = {}) =>
+  costCell(day, 'US', category, units, { phoneNumberId, ...more });
+const priced = (from: string, to: string, cells: CostCell[]) => pricedReport(from, to, cells);
 
 describe('the previous period', () => {
   it('has the same length and ends the day before, across months and years', () => {
@@ -46,44 +38,26 @@ describe('per business number', () => {
   const previous = priced('2026-11-29', '2026-11-30', cells);
 
   it('sets each day beside the day at the same place in the previous period, and totals both', () => {
+    // each day of the period beside the day at the same place in the previous one: [cost, previousCost]
+    const days = (first: [number, number], second: [number, number]) =>
+      [first, second].map(([cost, previousCost], i) => ({
+        day: ['2026-12-01', '2026-12-02'][i],
+        cost,
+        previousDay: ['2026-11-29', '2026-11-30'][i],
+        previousCost,
+      }));
+    const trend = (phoneNumberId: string, [total, previousTotal]: number[], [billable, free, unpriced]: number[]) => ({
+      phoneNumberId,
+      total,
+      previousTotal,
+      billableUnits: billable,
+      freeUnits: free,
+      unpricedUnits: unpriced,
+    });
     expect(numberTrends(current, previous, { A: '+1 555 000 0001' })).toEqual([
-      {
-        phoneNumberId: 'A',
-        displayNumber: '+1 555 000 0001',
-        total: 0.17,
-        previousTotal: 0.44,
-        billableUnits: 53,
-        freeUnits: 0,
-        unpricedUnits: 3,
-        days: [
-          { day: '2026-12-01', cost: 0.17, previousDay: '2026-11-29', previousCost: 0.34 },
-          { day: '2026-12-02', cost: 0, previousDay: '2026-11-30', previousCost: 0.1 },
-        ],
-      },
-      {
-        phoneNumberId: 'B',
-        total: 0,
-        previousTotal: 0.034,
-        billableUnits: 0,
-        freeUnits: 0,
-        unpricedUnits: 0,
-        days: [
-          { day: '2026-12-01', cost: 0, previousDay: '2026-11-29', previousCost: 0 },
-          { day: '2026-12-02', cost: 0, previousDay: '2026-11-30', previousCost: 0.034 },
-        ],
-      },
-      {
-        phoneNumberId: 'C',
-        total: 0,
-        previousTotal: 0,
-        billableUnits: 0,
-        freeUnits: 2,
-        unpricedUnits: 0,
-        days: [
-          { day: '2026-12-01', cost: 0, previousDay: '2026-11-29', previousCost: 0 },
-          { day: '2026-12-02', cost: 0, previousDay: '2026-11-30', previousCost: 0 },
-        ],
-      },
+      { ...trend('A', [0.17, 0.44], [53, 0, 3]), displayNumber: '+1 555 000 0001', days: days([0.17, 0.34], [0, 0.1]) },
+      { ...trend('B', [0, 0.034], [0, 0, 0]), days: days([0, 0], [0, 0.034]) },
+      { ...trend('C', [0, 0], [0, 2, 0]), days: days([0, 0], [0, 0]) },
     ]);
   });
 

@@ -1,30 +1,16 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeCostReport, type CostCell, type CostReport } from '#pricing/cost-report';
-import { shippedRateCard } from '#pricing/rate-card';
+import { costCell, pricedReport } from '#test/cost-cells';
 import { FileReportSink } from './file-report-sink';
 import { costReportCsv } from './render-csv';
 import { reportKeys, type ReportSink } from './report-sink';
 import { writeReportFiles } from './write-report-files';
 
-const cell = (day: string, country: string, category: string, units: number): CostCell => ({
-  day,
-  kind: 'message',
-  phoneNumberId: '100000000000001',
-  country,
-  category,
-  pricingModel: 'PMP',
-  pricingType: 'regular',
-  units,
-});
-
-const report: CostReport = computeCostReport({
-  rateCard: shippedRateCard(),
-  from: '2025-07-01',
-  to: '2025-07-02',
-  cells: [cell('2025-07-01', 'IN', 'marketing', 10), cell('2025-07-02', 'BR', 'utility', 4)],
-});
+const report = pricedReport('2025-07-01', '2025-07-02', [
+  costCell('2025-07-01', 'IN', 'marketing', 10),
+  costCell('2025-07-02', 'BR', 'utility', 4),
+]);
 
 class MemorySink implements ReportSink {
   readonly puts: Array<{ key: string; body: string; contentType: string }> = [];
