@@ -247,27 +247,15 @@ export const targetEffects = (state: MessageState, decision: DeliveryDecision | 
   return effects;
 };
 
+/** Both absent, or both there with these fields equal. */
+const sameFields = <T extends object>(a: T | undefined, b: T | undefined, fields: readonly (keyof T)[]): boolean =>
+  a === b || (a !== undefined && b !== undefined && fields.every((field) => a[field] === b[field]));
+
 export const sameUnit = (a: BillingUnit | undefined, b: BillingUnit | undefined): boolean =>
-  a === b ||
-  (a !== undefined &&
-    b !== undefined &&
-    a.day === b.day &&
-    a.phoneNumberId === b.phoneNumberId &&
-    a.country === b.country &&
-    a.category === b.category &&
-    a.pricingModel === b.pricingModel &&
-    a.pricingType === b.pricingType);
+  sameFields(a, b, ['day', 'phoneNumberId', 'country', 'category', 'pricingModel', 'pricingType']);
 
 export const sameConversation = (a: ConversationRecord | undefined, b: ConversationRecord | undefined): boolean =>
-  a === b ||
-  (a !== undefined &&
-    b !== undefined &&
-    a.id === b.id &&
-    a.category === b.category &&
-    a.origin === b.origin &&
-    a.openedAt === b.openedAt &&
-    a.expiresAt === b.expiresAt &&
-    sameUnit(a.unit, b.unit));
+  sameFields(a, b, ['id', 'category', 'origin', 'openedAt', 'expiresAt']) && sameUnit(a?.unit, b?.unit);
 
 /** A change to the aggregates: one unit moves in, out, or across cells; never a double count. */
 export interface UnitChange {

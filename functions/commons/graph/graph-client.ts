@@ -11,7 +11,7 @@ import {
   realSleep,
   requestGraph,
   RETRYABLE_META_CODES,
-  unanswered,
+  outcomeOf,
   withoutSecret,
   type GraphError,
 } from './graph-request';
@@ -187,9 +187,7 @@ export const createGraphClient = (options: GraphClientOptions): GraphClient => {
       },
       timeoutMs,
     );
-    if (!answer.answered) return unanswered(answer);
-    if (answer.ok) return parse(answer.status, answer.text);
-    return parseFailure(answer.status, answer.text, answer.retryAfterMs);
+    return outcomeOf(answer, parse, parseFailure);
   };
 
   const postMessages = async (

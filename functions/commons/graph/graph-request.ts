@@ -148,6 +148,16 @@ export const unanswered = (answer: Extract<GraphAnswer, { answered: false }>) =>
   retryable: true,
 });
 
+/** One attempt's outcome from its answer: no answer (worth another try), a success, or Meta's failure, each parsed. */
+export const outcomeOf = <Success, Failure>(
+  answer: GraphAnswer,
+  parse: (status: number, text: string) => Success,
+  parseFailure: (status: number, text: string, retryAfterMs: number | undefined) => Failure,
+): Success | Failure | ReturnType<typeof unanswered> => {
+  if (!answer.answered) return unanswered(answer);
+  return answer.ok ? parse(answer.status, answer.text) : parseFailure(answer.status, answer.text, answer.retryAfterMs);
+};
+
 /** One request with its own timeout; a timeout or a network error is an answer too, never a throw. */
 export const requestGraph = async (
   doFetch: typeof fetch,

@@ -1,5 +1,5 @@
 import { DAY } from '#domain/time';
-import { graphUrl, realSleep, requestGraph, unanswered, withoutSecret } from './graph-request';
+import { graphUrl, outcomeOf, realSleep, requestGraph, withoutSecret } from './graph-request';
 import {
   parseFailure,
   parsePage,
@@ -152,9 +152,7 @@ export const createPricingAnalyticsClient = (options: PricingAnalyticsClientOpti
       { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
       timeoutMs,
     );
-    if (!answer.answered) return unanswered(answer);
-    if (answer.ok) return parsePage(answer.status, answer.text);
-    return parseFailure(answer.status, answer.text, answer.retryAfterMs);
+    return outcomeOf(answer, parsePage, parseFailure);
   };
 
   /** One page with its retries; failures come back scrubbed of the token. */

@@ -134,39 +134,41 @@ const reconciliationHtml = (reconciliation: Reconciliation, currency: string): s
       '<p class="empty">Meta’s pricing on the statuses agreed with our own classification for every unit of this ' +
         'period; Meta’s pricing analytics were not compared (the report needs the WABA id and an access token).</p>',
     );
+  /** A titled comparison table, or the sentence saying there is nothing to show. */
+  const comparison = (title: string, empty: string, table: string, head: string, rows: string[]) => {
+    out.push(`<h3>${title}</h3>`);
+    if (rows.length === 0) out.push(`<p class="empty">${empty}</p>`);
+    else out.push(`<table class="${table}">`, `<thead><tr>${head}</tr></thead><tbody>`, ...rows, '</tbody></table>');
+  };
   if (differences !== undefined) {
-    out.push('<h3>Classification differences</h3>');
-    if (differences.length === 0) out.push('<p class="empty">Meta classified every unit as we did.</p>');
-    else
-      out.push(
-        '<table class="classification">',
-        '<thead><tr><th scope="col">Country</th><th scope="col">Our category</th><th scope="col">Our pricing type</th>' +
-          '<th scope="col">Meta’s category</th><th scope="col">Meta’s pricing type</th>' +
-          '<th scope="col" class="num">Units</th></tr></thead><tbody>',
-        ...differences.map(
-          (d) =>
-            `<tr><td>${escapeHtml(d.country)}</td><td>${escapeHtml(d.category)}</td><td>${escapeHtml(d.pricingType)}</td>` +
-            `<td>${escapeHtml(d.metaCategory)}</td><td>${escapeHtml(d.metaPricingType)}</td>` +
-            `<td class="num">${formatUnits(d.units)}</td></tr>`,
-        ),
-        '</tbody></table>',
-      );
+    comparison(
+      'Classification differences',
+      'Meta classified every unit as we did.',
+      'classification',
+      '<th scope="col">Country</th><th scope="col">Our category</th><th scope="col">Our pricing type</th>' +
+        '<th scope="col">Meta’s category</th><th scope="col">Meta’s pricing type</th>' +
+        '<th scope="col" class="num">Units</th>',
+      differences.map(
+        (d) =>
+          `<tr><td>${escapeHtml(d.country)}</td><td>${escapeHtml(d.category)}</td><td>${escapeHtml(d.pricingType)}</td>` +
+          `<td>${escapeHtml(d.metaCategory)}</td><td>${escapeHtml(d.metaPricingType)}</td>` +
+          `<td class="num">${formatUnits(d.units)}</td></tr>`,
+      ),
+    );
   }
   if (analytics !== undefined) {
-    out.push('<h3>Meta’s pricing analytics against this report</h3>');
-    if (analytics.length === 0) out.push('<p class="empty">No differences in volume or cost.</p>');
-    else
-      out.push(
-        '<table class="analytics">',
-        '<thead><tr><th scope="col">Day</th><th scope="col">Country</th><th scope="col">Category</th>' +
-          `<th scope="col" class="num">Volume difference</th><th scope="col" class="num">Cost difference (${escapeHtml(currency)})</th></tr></thead><tbody>`,
-        ...analytics.map(
-          (a) =>
-            `<tr><td>${escapeHtml(a.day)}</td><td>${escapeHtml(a.country)}</td><td>${escapeHtml(a.category)}</td>` +
-            `<td class="num">${formatUnits(a.volumeDifference)}</td><td class="num">${formatAmount(a.costDifference)}</td></tr>`,
-        ),
-        '</tbody></table>',
-      );
+    comparison(
+      'Meta’s pricing analytics against this report',
+      'No differences in volume or cost.',
+      'analytics',
+      '<th scope="col">Day</th><th scope="col">Country</th><th scope="col">Category</th>' +
+        `<th scope="col" class="num">Volume difference</th><th scope="col" class="num">Cost difference (${escapeHtml(currency)})</th>`,
+      analytics.map(
+        (a) =>
+          `<tr><td>${escapeHtml(a.day)}</td><td>${escapeHtml(a.country)}</td><td>${escapeHtml(a.category)}</td>` +
+          `<td class="num">${formatUnits(a.volumeDifference)}</td><td class="num">${formatAmount(a.costDifference)}</td></tr>`,
+      ),
+    );
   }
   out.push('</section>');
   return out.join('\n');

@@ -1,11 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
+import { putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
 import {
   metaStatusOf,
+  olderThanApplied,
+  statusAfterEvent,
   syncedRefOf,
   templateConditions,
   templateItem,
@@ -76,14 +78,8 @@ export class DynamoDbTemplateStore implements TemplateStore {
     const at = event.timestamp ?? 0;
     await this.retried(async () => {
       const item = await this.item(event.name, event.language);
-      if (typeof item?.statusUpdatedAt === 'number' && item.statusUpdatedAt > at) return;
-      const next = statusAfter(
-        {
-          status: item?.status as string | undefined,
-          statusBeforeArchive: item?.statusBeforeArchive as string | undefined,
-        },
-        event.event,
-      );
+      if (olderThanApplied(item?.statusUpdatedAt, at)) return;
+      const next = statusAfterEvent(item, event.event);
       await this.updateIfUnchanged(item, event, {
         UpdateExpression:
           'SET #name = :name, #language = :language, templateId = :id, wabaId = :waba, #status = :status, ' +

@@ -1,3 +1,4 @@
+import { statusAfter } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
@@ -77,6 +78,20 @@ export const metaStatusOf = (item: Record<string, unknown> | undefined) =>
         at: item.statusUpdatedAt,
       }
     : undefined;
+
+/** Meta's update at `at` is older than the one the item read holds (`applied`): it changes nothing. */
+export const olderThanApplied = (applied: unknown, at: EpochSeconds): boolean =>
+  typeof applied === 'number' && applied > at;
+
+/** The status (and the one UNARCHIVED restores) a status webhook makes of the item read. */
+export const statusAfterEvent = (item: Record<string, unknown> | undefined, event: string) =>
+  statusAfter(
+    {
+      status: item?.status as string | undefined,
+      statusBeforeArchive: item?.statusBeforeArchive as string | undefined,
+    },
+    event,
+  );
 
 /**
  * Meta's updates may arrive out of order: each field group keeps the latest it saw, ties applied

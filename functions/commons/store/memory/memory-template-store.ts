@@ -1,8 +1,16 @@
-import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
+import { putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
-import { metaStatusOf, syncedRefOf, templateItem, TEMPLATES_PK, toTemplate } from '../items/template';
+import {
+  metaStatusOf,
+  olderThanApplied,
+  statusAfterEvent,
+  syncedRefOf,
+  templateItem,
+  TEMPLATES_PK,
+  toTemplate,
+} from '../items/template';
 import type {
   RegisterResult,
   SyncedTemplate,
@@ -11,8 +19,6 @@ import type {
   TemplateStore,
 } from '../template-store';
 import type { MemoryTable } from './memory-table';
-
-const olderThan = (last: unknown, at: number): boolean => typeof last === 'number' && last > at;
 
 export class MemoryTemplateStore implements TemplateStore {
   constructor(private readonly table: MemoryTable) {}
@@ -54,14 +60,8 @@ export class MemoryTemplateStore implements TemplateStore {
     const key = templateItem.key(event.name, event.language);
     const at = event.timestamp ?? 0;
     const item = this.table.get(key);
-    if (olderThan(item?.statusUpdatedAt, at)) return;
-    const next = statusAfter(
-      {
-        status: item?.status as string | undefined,
-        statusBeforeArchive: item?.statusBeforeArchive as string | undefined,
-      },
-      event.event,
-    );
+    if (olderThanApplied(item?.statusUpdatedAt, at)) return;
+    const next = statusAfterEvent(item, event.event);
     const { statusBeforeArchive: _previous, ...rest } = item ?? { pk: key.pk, sk: key.sk };
     this.table.put({
       ...rest,
@@ -81,7 +81,7 @@ export class MemoryTemplateStore implements TemplateStore {
   async applyTemplateCategory(event: TemplateCategoryEvent): Promise<void> {
     const key = templateItem.key(event.name, event.language);
     const at = event.timestamp ?? 0;
-    if (olderThan(this.table.get(key)?.categoryUpdatedAt, at)) return;
+    if (olderThanApplied(this.table.get(key)?.categoryUpdatedAt, at)) return;
     this.table.update(key, {
       name: event.name,
       language: event.language,
@@ -96,7 +96,7 @@ export class MemoryTemplateStore implements TemplateStore {
   async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
     const key = templateItem.key(template.name, template.language);
     const item = this.table.get(key);
-    if (olderThan(item?.statusUpdatedAt, at) || olderThan(item?.categoryUpdatedAt, at)) return;
+    if (olderThanApplied(item?.statusUpdatedAt, at) || olderThanApplied(item?.categoryUpdatedAt, at)) return;
     this.table.update(key, {
       name: template.name,
       language: template.language,
