@@ -8,7 +8,7 @@ import type { CostReport } from '#pricing/cost-report';
 import { priceOf, shippedRateCard, versionOn } from '#pricing/rate-card';
 import { tableStores } from '../support/stores.ts';
 import { uniquePhoneNumberId } from '#test/environment';
-import { seedOutboundMessage } from '#test/webhook';
+import { seedOutboundMessage } from '#test/seed';
 import { signBody } from '#webhook/signature';
 
 /**
