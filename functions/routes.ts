@@ -19,7 +19,7 @@ export type TableAction =
 
 /**
  * What an API token may do. A token without scopes may do everything (README: Security).
- * `read`: sessions, history, media, templates, cost reports; `send`: messages, media uploads; `admin`: template
+ * `read`: sessions, history, media, templates, number health, cost reports; `send`: messages, media uploads; `admin`: template
  * registration and sync.
  */
 export const apiScopes = ['read', 'send', 'admin'] as const;
@@ -146,6 +146,17 @@ export const routes = [
     memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
+    tableActions: ['dynamodb:Query'],
+    secrets: ['apiTokens'],
+  },
+  {
+    method: 'GET',
+    path: '/numbers/{phoneNumberId}',
+    handler: 'get-number',
+    memoryMb: 512,
+    auth: 'apiToken',
+    scope: 'read',
+    // the one HEALTH partition and the TEMPLATES partition, a Query each
     tableActions: ['dynamodb:Query'],
     secrets: ['apiTokens'],
   },

@@ -11,8 +11,9 @@ import { isObject, type JsonObject } from '#commons/json';
 import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
 import type { InboundMessageEvent, MetaError, Origin, ParsedWebhook, StatusEvent, WebhookEvent } from './events';
 import { normalizeLanguage } from '#domain/template-lifecycle';
+import { HEALTH_FIELDS } from './health-fields';
 import {
-  accountUpdateItem,
+  messageEchoItem,
   messageItem,
   metaErrorItem,
   statusItem,
@@ -176,6 +177,22 @@ const parseStatus: ListItemParser = (raw, maybeOrigin, contacts, singleItem, ctx
   return event;
 };
 
+/** A message the business sent from the WhatsApp Business app: outbound, to the user in `to`. */
+const parseEcho: ListItemParser = (raw, maybeOrigin, contacts, singleItem, ctx) => {
+  const read = usable(messageEchoItem, raw, maybeOrigin, ctx);
+  if ('refused' in read) return read.refused;
+  const { item, origin } = read;
+  // Meta writes `to` as the number was entered ("+16505551234"); a wa_id is its digits.
+  const waId = item.to?.replace(/^\+/, '');
+  const user = mergeIdentity(
+    compact({ waId, userId: item.to_user_id }),
+    contacts.find(item.to_user_id, waId, singleItem),
+  );
+  if (!hasUserId(user)) return unrecognized(ctx, 'echo has no recipient: neither to nor to_user_id', raw);
+  const { id, timestamp } = item;
+  return { kind: 'message-echo', origin, user, id, timestamp, type: item.type ?? 'unknown', raw: raw as JsonObject };
+};
+
 const parseValueError = (raw: unknown, origin: Partial<Origin>, ctx: ChangeContext): WebhookEvent => {
   const read = readItem(metaErrorItem, raw);
   if ('reason' in read) return unrecognized(ctx, read.reason, raw);
@@ -211,11 +228,12 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
 
   eachItem('messages', (item, itemCtx, single) => parseMessage(item, origin, contacts, single, itemCtx));
   eachItem('statuses', (item, itemCtx, single) => parseStatus(item, origin, contacts, single, itemCtx));
+  eachItem('message_echoes', (item, itemCtx, single) => parseEcho(item, origin, contacts, single, itemCtx));
   eachItem('errors', (item, itemCtx) => parseValueError(item, metadata ?? {}, itemCtx));
 
   if (known === 0) {
     // e.g. a `calls` payload delivered under field `messages`; park it rather than drop it silently
-    out.push(unrecognized(ctx, 'messages change without messages, statuses or errors', value));
+    out.push(unrecognized(ctx, 'messages change without messages, statuses, echoes or errors', value));
   }
 };
 
@@ -254,22 +272,16 @@ const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: numb
   });
 };
 
-const parseAccountUpdate = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent =>
-  compact({
-    kind: 'account-update' as const,
-    wabaId: ctx.wabaId,
-    event: outputOf(accountUpdateItem, value)?.event,
-    timestamp: time,
-    raw: value,
-  });
-
 type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
 
 const SINGLE_EVENT_FIELDS: Record<string, SingleEventParser> = {
   message_template_status_update: parseTemplateStatus,
   template_category_update: parseTemplateCategory,
-  account_update: parseAccountUpdate,
+  ...HEALTH_FIELDS,
 };
+
+/** Fields whose value is shaped like `messages` (metadata, contacts, lists): Meta's echoes of app messages. */
+const MESSAGE_LIKE_FIELDS = new Set(['messages', 'smb_message_echoes', 'message_echoes']);
 
 const parseChange = (change: unknown, wabaId: string, time: number | undefined, path: string, out: WebhookEvent[]) => {
   if (!isObject(change)) {
@@ -285,7 +297,7 @@ const parseChange = (change: unknown, wabaId: string, time: number | undefined, 
   const value = change.value;
   const single = Object.hasOwn(SINGLE_EVENT_FIELDS, field) ? SINGLE_EVENT_FIELDS[field] : undefined;
   const userField = Object.hasOwn(USER_FIELDS, field) ? USER_FIELDS[field] : undefined;
-  if (field !== 'messages' && !single && !userField) {
+  if (!MESSAGE_LIKE_FIELDS.has(field) && !single && !userField) {
     out.push(unrecognized(ctx, `unhandled field ${field}`, value));
     return;
   }

@@ -1,8 +1,20 @@
-import { putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
+import { componentsAfterEdit, putStatusConflict, SENDABLE_STATUS, statusAfter } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
-import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
-import { metaStatusOf, syncedRefOf, templateItem, TEMPLATES_PK, toTemplate } from '../items/template';
+import type {
+  TemplateCategoryEvent,
+  TemplateComponentsEvent,
+  TemplateQualityEvent,
+  TemplateStatusEvent,
+} from '#webhook/events';
+import {
+  metaStatusOf,
+  syncedRefOf,
+  templateItem,
+  templateQualityOf,
+  TEMPLATES_PK,
+  toTemplate,
+} from '../items/template';
 import type {
   RegisterResult,
   SyncedTemplate,
@@ -20,6 +32,10 @@ export class MemoryTemplateStore implements TemplateStore {
   async readTemplate(name: string, language: string): Promise<Template | undefined> {
     const item = this.table.get(templateItem.key(name, language));
     return item ? toTemplate(item) : undefined;
+  }
+
+  async listTemplateQuality() {
+    return this.table.query(TEMPLATES_PK).map(templateQualityOf);
   }
 
   async listTemplates(): Promise<Template[]> {
@@ -91,6 +107,26 @@ export class MemoryTemplateStore implements TemplateStore {
       categoryUpdatedAt: at,
       ...(event.previousCategory ? { previousCategory: event.previousCategory } : {}),
     });
+  }
+
+  async applyTemplateQuality(event: TemplateQualityEvent): Promise<void> {
+    const key = templateItem.key(event.name, event.language);
+    const at = event.timestamp ?? 0;
+    if (olderThan(this.table.get(key)?.qualityUpdatedAt, at)) return;
+    this.table.update(key, { ...this.refOf(event), quality: event.quality, qualityUpdatedAt: at });
+  }
+
+  async applyTemplateComponents(event: TemplateComponentsEvent): Promise<void> {
+    const key = templateItem.key(event.name, event.language);
+    const item = this.table.get(key);
+    const at = event.timestamp ?? 0;
+    if (olderThan(item?.componentsUpdatedAt, at)) return;
+    const components = componentsAfterEdit((item?.components ?? []) as Template['components'], event);
+    this.table.update(key, { ...this.refOf(event), components, componentsUpdatedAt: at });
+  }
+
+  private refOf(event: TemplateQualityEvent | TemplateComponentsEvent) {
+    return { name: event.name, language: event.language, templateId: event.templateId, wabaId: event.wabaId };
   }
 
   async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
