@@ -19,7 +19,7 @@ export type TableAction =
 
 /**
  * What an API token may do. A token without scopes may do everything (README: Security).
- * `read`: sessions, history, media, templates, cost reports; `send`: messages, media uploads; `admin`: template
+ * `read`: sessions, history, media, templates, number health, cost reports; `send`: messages, media uploads; `admin`: template
  * registration and sync.
  */
 export const apiScopes = ['read', 'send', 'admin'] as const;
@@ -61,18 +61,11 @@ export type RouteDefinition = RouteCommon &
 /** The two routes Meta calls: they authenticate by Meta's own means, never by our API tokens. */
 export const isMetaRoute = (route: RouteDefinition): boolean => route.auth !== 'apiToken';
 
-/** What sending does: contact, window and template reads, pacing, idempotency records, the message record. */
-const SEND_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const satisfies readonly TableAction[];
-
-/** What a webhook POST does to the table: reads, conditional writes and transactions (which need each write action). */
-const WEBHOOK_ACTIONS = [
+/**
+ * What sending and a webhook POST both do to the table: contact, window and template reads, conditional
+ * writes and transactions (which need each write action), pacing and idempotency records, the message record.
+ */
+const READ_WRITE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
@@ -97,7 +90,7 @@ export const routes = [
     handler: 'webhook',
     memoryMb: 512,
     auth: 'webhookSignature',
-    tableActions: WEBHOOK_ACTIONS,
+    tableActions: READ_WRITE_ACTIONS,
     secrets: ['appSecret'],
   },
   {
@@ -117,7 +110,7 @@ export const routes = [
     memoryMb: 512,
     auth: 'apiToken',
     scope: 'send',
-    tableActions: SEND_ACTIONS,
+    tableActions: READ_WRITE_ACTIONS,
     secrets: ['apiTokens', 'accessToken'],
     // Meta's API is retried with backoff for up to ~25 s; API Gateway itself gives up at 30 s.
     timeoutSeconds: 29,
@@ -153,6 +146,17 @@ export const routes = [
     memoryMb: 512,
     auth: 'apiToken',
     scope: 'read',
+    tableActions: ['dynamodb:Query'],
+    secrets: ['apiTokens'],
+  },
+  {
+    method: 'GET',
+    path: '/numbers/{phoneNumberId}',
+    handler: 'get-number',
+    memoryMb: 512,
+    auth: 'apiToken',
+    scope: 'read',
+    // the one HEALTH partition and the TEMPLATES partition, a Query each
     tableActions: ['dynamodb:Query'],
     secrets: ['apiTokens'],
   },

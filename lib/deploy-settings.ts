@@ -37,6 +37,7 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
   'send-message': 25,
   'put-template': 2,
   'list-templates': 2,
+  'get-number': 2,
   'get-cost-report': 2,
   'cost-report': 1,
   'sync-templates': 1,

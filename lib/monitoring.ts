@@ -6,7 +6,7 @@ import {
   Dashboard,
   GraphWidget,
   MathExpression,
-  type Metric,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -129,6 +129,28 @@ export class Monitoring extends Construct {
       label: 'DynamoDB throttle events',
     });
     alarm('dynamodb-throttles', 'DynamoDB throttled reads or writes of the session table', throttles, 1);
+    // Meta's health webhooks (functions/commons/health-metrics.ts): the metric is 1 while a number is RED or
+    // the account restricted; no business rule here, only the threshold.
+    for (const [signal, description] of [
+      [
+        'quality-red',
+        "A business number's quality rating is RED: Meta may lower its messaging limit; see GET /numbers/{id}",
+      ],
+      ['restricted', 'Meta restricted or disabled the WhatsApp Business Account; see GET /numbers/{id}'],
+    ] as const) {
+      alarm(
+        `health-${signal}`,
+        description,
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'AccountHealthAlert',
+          dimensionsMap: { Signal: signal },
+          statistic: 'Maximum',
+          period: FIVE_MINUTES,
+        }),
+        1,
+      );
+    }
     for (const { name, queue } of props.deadLetterQueues) {
       alarm(
         `${name}-dlq-depth`,

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AliasRetention } from '#store/contact-store';
 import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbHealthStore } from '#store/dynamodb-health-store';
 import { DynamoDbInboundReceipts } from '#store/dynamodb-inbound-receipts';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbPacingStore } from '#store/dynamodb-pacing-store';
@@ -26,6 +27,7 @@ export const tableStores = (
   batches: new DynamoDbWebhookBatches(client, tableName),
   receipts: new DynamoDbInboundReceipts(client, tableName),
   consent: new DynamoDbConsentStore(client, tableName),
+  health: new DynamoDbHealthStore(client, tableName),
 });
 
 export type TableStores = ReturnType<typeof tableStores>;

@@ -10,8 +10,11 @@ export interface MessageState {
   phoneNumberId: string;
   contactId: string;
   user: UserIds;
-  /** `api`: sent through our send API; `external`: known only from its statuses (another tool on the number) */
-  source: 'api' | 'external';
+  /**
+   * `api`: sent through our send API; `external`: known only from its statuses (another tool on the number);
+   * `business-app`: sent from the WhatsApp Business app on a coexistence number, known from Meta's echo
+   */
+  source: 'api' | 'external' | 'business-app';
   kind: 'template' | 'free-form' | 'unknown';
   templateName?: string;
   /** the template's category when it was sent: Meta bills the category at send time */

@@ -1,3 +1,5 @@
+import type { TemplateComponent } from './templates';
+
 /**
  * A template's status through Meta's lifecycle events
  * (https://developers.facebook.com/docs/whatsapp/business-management-api/webhooks/components#message_template_status_update,
@@ -67,4 +69,55 @@ export const removedTemplates = <T extends { name: string; language: string; sta
   return known.filter(
     (template) => template.status !== 'DELETED' && !listedKeys.has(`${template.name}#${template.language}`),
   );
+};
+
+/** What Meta's `message_template_components_update` says of an edited template: its text parts. */
+export interface ComponentsEdit {
+  body: string;
+  /** a text header; absent for a media header or none */
+  header?: string;
+  footer?: string;
+  /** Meta lists URL and phone-number buttons only */
+  buttons: { type: string; text?: string; url?: string; phoneNumber?: string }[];
+}
+
+const LISTED_BUTTONS = new Set(['URL', 'PHONE_NUMBER']);
+
+/**
+ * The components after an edit (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_components_update):
+ * the webhook names only the text header, body, footer and URL/phone buttons, so a media header and the
+ * other buttons (quick replies, copy code, ...) are kept as stored; each part's other fields (examples)
+ * are kept where its text did not change. Pure.
+ */
+export const componentsAfterEdit = (
+  stored: readonly TemplateComponent[],
+  edit: ComponentsEdit,
+): TemplateComponent[] => {
+  const part = (type: TemplateComponent['type']) => stored.find((component) => component.type === type);
+  const withText = (type: TemplateComponent['type'], text: string): TemplateComponent => {
+    const before = part(type);
+    return before?.text === text ? before : { type, ...(type === 'HEADER' ? { format: 'TEXT' as const } : {}), text };
+  };
+  const storedHeader = part('HEADER');
+  const header =
+    edit.header !== undefined
+      ? withText('HEADER', edit.header)
+      : storedHeader && storedHeader.format !== undefined && storedHeader.format !== 'TEXT'
+        ? storedHeader
+        : undefined;
+  const buttons = [
+    ...edit.buttons.map((button) => ({
+      type: button.type,
+      ...(button.text === undefined ? {} : { text: button.text }),
+      ...(button.url === undefined ? {} : { url: button.url }),
+      ...(button.phoneNumber === undefined ? {} : { phone_number: button.phoneNumber }),
+    })),
+    ...(part('BUTTONS')?.buttons ?? []).filter((button) => !LISTED_BUTTONS.has(String(button.type).toUpperCase())),
+  ];
+  return [
+    ...(header ? [header] : []),
+    withText('BODY', edit.body),
+    ...(edit.footer === undefined ? [] : [withText('FOOTER', edit.footer)]),
+    ...(buttons.length > 0 ? [{ type: 'BUTTONS' as const, buttons }] : []),
+  ];
 };

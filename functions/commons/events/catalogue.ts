@@ -125,8 +125,11 @@ export const eventDetails = {
     status: deliveryStatus,
     previousStatus: v.nullable(deliveryStatus),
     timestamp: isoTime,
-    /** `api`: sent through our send API; `external`: another tool on the number sent it */
-    source: v.picklist(['api', 'external']),
+    /**
+     * `api`: sent through our send API; `external`: another tool on the number sent it; `business-app`: sent
+     * from the WhatsApp Business app on a coexistence number (Meta's echo)
+     */
+    source: v.picklist(['api', 'external', 'business-app']),
     errors: v.array(
       v.strictObject({ code: v.number(), title: v.optional(v.string()), details: v.optional(v.string()) }),
     ),
@@ -177,6 +180,9 @@ export const eventDetails = {
     reason: v.optional(v.string()),
     category: v.optional(v.string()),
     previousCategory: v.optional(v.string()),
+    /** Meta's quality score (GREEN, YELLOW, RED, UNKNOWN), from message_template_quality_update or the sync */
+    quality: v.optional(v.string()),
+    previousQuality: v.optional(v.string()),
   }),
   'account.updated': v.strictObject({
     ...common,
@@ -186,6 +192,39 @@ export const eventDetails = {
     event: v.optional(v.string()),
     /** Meta's account_update value as it came */
     update: v.record(v.string(), v.unknown()),
+  }),
+  'number.health': v.strictObject({
+    ...common,
+    /** Meta's quality webhook names the number by its display number, not its phone_number_id */
+    phoneNumberId: v.optional(v.string()),
+    wabaId: v.optional(v.string()),
+    /** digits, as Meta writes it */
+    displayNumber: v.string(),
+    /** GREEN, YELLOW, RED or UNKNOWN: RED once Meta flagged the number */
+    quality: v.optional(v.string()),
+    previousQuality: v.optional(v.string()),
+    /** Meta's messaging-limit tier, e.g. TIER_2K, TIER_UNLIMITED */
+    messagingLimit: v.optional(v.string()),
+    previousMessagingLimit: v.optional(v.string()),
+  }),
+  'account.restrictions': v.strictObject({
+    ...common,
+    /** the WhatsApp Business Account's restrictions concern all its numbers */
+    phoneNumberId: v.optional(v.string()),
+    wabaId: v.optional(v.string()),
+    /** true while any restriction is in force (a ban, or a messaging restriction not yet expired) */
+    restricted: v.boolean(),
+    restrictions: v.array(
+      v.strictObject({
+        /** DISABLE, SCHEDULE_FOR_DISABLE, or Meta's restriction_type */
+        type: v.string(),
+        expiresAt: v.optional(isoTime),
+        /** the ban date as Meta wrote it */
+        date: v.optional(v.string()),
+      }),
+    ),
+    /** the latest policy violation Meta reported (ACCOUNT_VIOLATION) */
+    violation: v.optional(v.string()),
   }),
   'contact.linked': v.strictObject({
     ...common,

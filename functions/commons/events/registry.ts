@@ -1,3 +1,4 @@
+import { accountHealthEvents } from '#store/items/account-health.events';
 import { aliasEvents } from '#store/items/alias.events';
 import { conversationEvents } from '#store/items/conversation.events';
 import { mediaEvents } from '#store/items/media.events';
@@ -17,6 +18,7 @@ export const itemEvents: readonly ItemEvents[] = [
   templateEvents,
   aliasEvents,
   parkedEvents,
+  accountHealthEvents,
 ];
 
 /**

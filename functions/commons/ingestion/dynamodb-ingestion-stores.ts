@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#domain/time';
 import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { DynamoDbHealthStore } from '#store/dynamodb-health-store';
 import { DynamoDbMessageLedger } from '#store/dynamodb-message-ledger';
 import { DynamoDbParkedWebhookItems } from '#store/dynamodb-parked-webhook-items';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
@@ -18,4 +19,5 @@ export const dynamoDbIngestionStores = (
   templates: new DynamoDbTemplateStore(client, tableName),
   parked: new DynamoDbParkedWebhookItems(client, tableName),
   consent: new DynamoDbConsentStore(client, tableName),
+  health: new DynamoDbHealthStore(client, tableName),
 });

@@ -42,6 +42,8 @@ describe('ingesting a webhook (in-memory stores)', () => {
       duplicates: 0,
       templates: 0,
       kept: 0,
+      echoes: 0,
+      health: 0,
     });
     expect((await ingest(stores, messages(text))).duplicates).toBe(1);
     const state = await stores.contacts.readContactState(PN, WA);

@@ -6,6 +6,7 @@ import { retentionSeconds } from '#domain/platform';
 import { isStaleStatus } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import type { ConsentStore } from '#store/consent-store';
+import type { HealthStore } from '#store/health-store';
 import type { ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { ParkedKind, ParkedWebhookItems } from '#store/parked-webhook-items';
@@ -13,6 +14,8 @@ import type { TemplateStore } from '#store/template-store';
 import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import { forEachWithConcurrency } from './concurrency';
 import { recordConsentFailures, recordPreference } from './record-consent';
+import { recordEcho } from './record-echo';
+import { recordAccountHealth, recordNumberQuality } from './record-health';
 import { recordInbound } from './record-inbound';
 import { ContentionError, recordStatuses } from './update-message';
 
@@ -20,10 +23,15 @@ import { ContentionError, recordStatuses } from './update-message';
 export interface IngestionStores {
   contacts: ContactStore;
   messages: MessageLedger;
-  templates: Pick<TemplateStore, 'applyTemplateStatus' | 'applyTemplateCategory'>;
+  templates: Pick<
+    TemplateStore,
+    'applyTemplateStatus' | 'applyTemplateCategory' | 'applyTemplateQuality' | 'applyTemplateComponents'
+  >;
   parked: ParkedWebhookItems;
   /** marketing consent from user_preferences and from 131050/131049 failures */
   consent: ConsentStore;
+  /** number quality and account restrictions from Meta's health webhooks */
+  health: HealthStore;
 }
 
 export interface IngestOptions {
@@ -42,6 +50,10 @@ export interface IngestSummary {
   templates: number;
   /** parked webhook items (the POST's answer has always named them `kept`) */
   kept: number;
+  /** messages sent from the WhatsApp Business app (Meta's echoes), recorded outbound */
+  echoes: number;
+  /** number-quality updates applied */
+  health: number;
 }
 
 /** Failures that must reach Meta as 5xx so it redelivers; anything else is parked and the POST succeeds. */
@@ -59,7 +71,7 @@ type Work = Step[];
 
 /** The user an event is about, for serialising: their window, conversation slots and contact are shared. */
 const userKeyOf = (event: WebhookEvent): string | undefined => {
-  if (event.kind !== 'status' && event.kind !== 'inbound-message') return undefined;
+  if (event.kind !== 'status' && event.kind !== 'inbound-message' && event.kind !== 'message-echo') return undefined;
   const id = event.user.waId ?? event.user.userId;
   return id === undefined ? undefined : `${event.origin.phoneNumberId}|${id}`;
 };
@@ -127,7 +139,15 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
   const { now } = options;
   const stores = { ...options.stores, contacts: withContactCache(options.stores.contacts) };
   const retainUntil = now + retentionSeconds(options.retentionDays);
-  const summary: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0 };
+  const summary: IngestSummary = {
+    inbound: 0,
+    statuses: 0,
+    duplicates: 0,
+    templates: 0,
+    kept: 0,
+    echoes: 0,
+    health: 0,
+  };
   const park = async (event: WebhookEvent, kind: ParkedKind, reason?: string) => {
     const wabaId = 'wabaId' in event ? event.wabaId : event.kind === 'value-error' ? event.origin?.wabaId : undefined;
     await stores.parked.park({
@@ -161,8 +181,28 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
         await stores.templates.applyTemplateCategory(event);
         summary.templates++;
         return;
+      case 'template-quality':
+        await stores.templates.applyTemplateQuality(event);
+        summary.templates++;
+        return;
+      case 'template-components':
+        await stores.templates.applyTemplateComponents(event);
+        summary.templates++;
+        return;
       case 'account-update':
+        // kept raw as before (its `account.updated` event); restrictions also onto the account's health
+        await recordAccountHealth(stores, event, now);
         return park(event, 'account-update');
+      case 'number-quality':
+        await recordNumberQuality(stores, event, now);
+        summary.health++;
+        return;
+      case 'message-echo': {
+        const result = await recordEcho(stores, event, retainUntil);
+        if (result === 'duplicate') summary.duplicates++;
+        else summary.echoes++;
+        return;
+      }
       case 'user-preference':
         if (!(await recordPreference(stores, event)))
           await park(event, 'unrecognized', 'preference not about marketing');

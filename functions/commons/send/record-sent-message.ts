@@ -6,6 +6,10 @@ import type { ContactRef } from '#store/contact-store';
 /** What the send API knows of a message Meta accepted. */
 export interface SentMessage {
   id: string;
+  /** `api` (the default): our send API; `business-app`: Meta's echo of a message sent from the WhatsApp Business app */
+  source?: 'api' | 'business-app';
+  /** Meta's time of the message when Meta itself reported it sent (an echo): its `sent` status */
+  sentStatusAt?: EpochSeconds;
   contact: ContactRef;
   kind: 'template' | 'free-form';
   templateName?: string;
@@ -21,8 +25,11 @@ export interface SentMessage {
 
 const withApiInfo = (state: MessageState, message: SentMessage): MessageState => ({
   ...state,
-  source: 'api',
+  source: message.source ?? 'api',
   kind: message.kind,
+  ...(message.sentStatusAt === undefined
+    ? {}
+    : { statusAt: { ...state.statusAt, sent: Math.min(state.statusAt.sent ?? Infinity, message.sentStatusAt) } }),
   ...(message.templateName ? { templateName: message.templateName } : {}),
   ...(message.templateCategory ? { templateCategory: message.templateCategory } : {}),
   ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
@@ -52,7 +59,7 @@ export const recordSentMessage = (
         phoneNumberId: message.contact.phoneNumberId,
         contactId: message.contact.contactId,
         user: message.contact.ids,
-        source: 'api',
+        source: message.source ?? 'api',
         kind: message.kind,
         statusAt: {},
         errorCodes: [],

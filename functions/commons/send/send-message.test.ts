@@ -175,3 +175,29 @@ describe('sending a message (in-memory stores, Meta stood in)', () => {
     expect(bodies).toHaveLength(1);
   });
 });
+
+describe('a send to a group (Meta group messaging)', () => {
+  const GROUP = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD';
+  const toGroup = (body: Record<string, unknown>) =>
+    validateSendRequest({ to: GROUP, recipient_type: 'group', ...body }) as SendRequest;
+
+  it('needs no customer service window: a free-form message goes to Meta addressed to the group', async () => {
+    const { deps, bodies } = setup();
+    const answer = await sendMessage(deps, toGroup({ type: 'text', text: { body: 'Hi all' } }), PN);
+    expect(answer).toMatchObject({
+      status: 'accepted',
+      window: { open: false },
+      billing: { opensConversation: false },
+    });
+    expect(bodies).toEqual([expect.objectContaining({ recipient_type: 'group', to: GROUP, type: 'text' })]);
+  });
+
+  it('a template still has to be registered and approved', async () => {
+    const { deps, bodies } = setup();
+    const error = await refusal(
+      sendMessage(deps, toGroup({ type: 'template', template: { name: 'nope', language: { code: 'en_US' } } }), PN),
+    );
+    expect(error).toMatchObject({ status: 422, code: 'TEMPLATE_NOT_FOUND' });
+    expect(bodies).toHaveLength(0);
+  });
+});

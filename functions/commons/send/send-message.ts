@@ -17,6 +17,7 @@ import type { MessageLedger } from '#store/message-ledger';
 import type { PacingStore } from '#store/pacing-store';
 import type { TemplateStore } from '#store/template-store';
 import { recordSentMessage } from './record-sent-message';
+import { sendToGroup } from './send-to-group';
 import type { SendRequest } from './validate-send-request';
 
 /** What a delivery of this send is expected to cost, before Meta says so in its statuses. */
@@ -83,6 +84,7 @@ export const sendMessage = async (
   request: SendRequest,
   phoneNumberId: string,
 ): Promise<SendAnswer> => {
+  if (request.toKind === 'groupId') return sendToGroup(deps, request, phoneNumberId);
   const now = deps.clock();
   const { stores } = deps;
   const contact = await stores.contacts.resolveContact(

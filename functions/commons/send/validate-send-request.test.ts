@@ -102,7 +102,24 @@ describe('the send body', () => {
     refuses({ ...text, phoneNumberId: 'abc' }, 'phoneNumberId');
     expect(send({ ...text, messaging_product: 'whatsapp', recipient_type: 'individual' }).kind).toBe('free-form');
     refuses({ ...text, messaging_product: 'sms' }, 'messaging_product');
-    refuses({ ...text, recipient_type: 'group' }, 'recipient_type');
+    refuses({ ...text, recipient_type: 'broadcast' }, 'recipient_type');
+  });
+
+  it('sends to a group by its group id, for the types Meta sends to groups (text, media, templates)', () => {
+    const group = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD';
+    const text = { type: 'text', text: { body: 'Hi all' }, recipient_type: 'group' };
+    const request = validateSendRequest({ ...text, to: group }) as SendRequest;
+    expect(request).toMatchObject({ to: group, toKind: 'groupId', kind: 'free-form' });
+    expect(request.graphBody).toMatchObject({ recipient_type: 'group', to: group, type: 'text' });
+    expect(request.graphBody).not.toHaveProperty('recipient');
+    const image = { type: 'image', image: { link: 'https://example.com/a.jpg' }, recipient_type: 'group', to: group };
+    expect((validateSendRequest(image) as SendRequest).toKind).toBe('groupId');
+    // a phone number is no group id, and Meta sends no interactive message to a group
+    for (const to of [TO, 'short']) {
+      const error = refusal(() => validateSendRequest({ ...text, to }));
+      expect([error.status, error.code, error.message.startsWith('to: ')]).toEqual([400, 'INVALID_RECIPIENT', true]);
+    }
+    expectField({ to: group, recipient_type: 'group', type: 'interactive', interactive: {} }, 'type');
   });
 
   it('passes context and biz_opaque_callback_data (at most 512 bytes) on', () => {

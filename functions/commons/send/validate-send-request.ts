@@ -24,9 +24,9 @@ export interface SendTemplate {
 }
 
 export interface SendRequest {
-  /** a wa_id (digits only, no '+') or a business-scoped user id */
+  /** a wa_id (digits only, no '+'), a business-scoped user id, or a group id (`recipient_type: "group"`) */
   to: string;
-  toKind: 'waId' | 'userId';
+  toKind: 'waId' | 'userId' | 'groupId';
   /** the sending business number, when the caller chose one */
   phoneNumberId?: string;
   type: SendType;
@@ -88,11 +88,11 @@ export const validateSendRequest = (body: unknown): SendRequest | ReadRequest =>
   const passedOn = Object.fromEntries(Object.entries(given).filter(([key]) => !OURS.has(key)));
   const graphBody: Record<string, unknown> = {
     messaging_product: 'whatsapp',
-    recipient_type: 'individual',
+    recipient_type: toKind === 'groupId' ? 'group' : 'individual',
     ...passedOn,
     // Meta prepends the business number's country code to a number without '+', so always send one.
     // A business-scoped user id goes in `recipient` (Meta's field for BSUIDs), not in `to`.
-    ...(toKind === 'waId' ? { to: `+${to}` } : { recipient: to }),
+    ...(toKind === 'waId' ? { to: `+${to}` } : toKind === 'groupId' ? { to } : { recipient: to }),
     type,
     ...(type === 'template' ? { template: { ...(given.template as object), language: asked?.language } } : {}),
     ...(context === undefined ? {} : { context }),

@@ -1,14 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
+import { componentsAfterEdit, putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
-import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import type {
+  TemplateCategoryEvent,
+  TemplateComponentsEvent,
+  TemplateQualityEvent,
+  TemplateStatusEvent,
+} from '#webhook/events';
 import {
   metaStatusOf,
   olderThanApplied,
   statusAfterEvent,
   syncedRefOf,
+  templateQualityOf,
   templateConditions,
   templateItem,
   TEMPLATES_PK,
@@ -40,6 +46,10 @@ export class DynamoDbTemplateStore implements TemplateStore {
   async readTemplate(name: string, language: string): Promise<Template | undefined> {
     const item = await this.item(name, language);
     return item ? toTemplate(item) : undefined;
+  }
+
+  async listTemplateQuality() {
+    return (await this.all()).map(templateQualityOf);
   }
 
   async listTemplates(): Promise<Template[]> {
@@ -123,6 +133,48 @@ export class DynamoDbTemplateStore implements TemplateStore {
         },
       }),
     );
+  }
+
+  async applyTemplateQuality(event: TemplateQualityEvent): Promise<void> {
+    await this.updateUnlessOlder(
+      this.templateUpdate(event, 'quality = :quality, qualityUpdatedAt = :at', 'quality', {
+        ':quality': event.quality,
+      }),
+    );
+  }
+
+  async applyTemplateComponents(event: TemplateComponentsEvent): Promise<void> {
+    const item = await this.item(event.name, event.language);
+    const components = componentsAfterEdit((item?.components ?? []) as Template['components'], event);
+    await this.updateUnlessOlder(
+      this.templateUpdate(event, 'components = :components, componentsUpdatedAt = :at', 'components', {
+        ':components': components,
+      }),
+    );
+  }
+
+  /** An update of Meta's webhook fields of one template, written only if no newer one of the kind came first. */
+  private templateUpdate(
+    event: TemplateQualityEvent | TemplateComponentsEvent,
+    set: string,
+    condition: 'quality' | 'components',
+    values: Record<string, unknown>,
+  ): UpdateCommand {
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: templateItem.key(event.name, event.language),
+      UpdateExpression: `SET #name = :name, #language = :language, templateId = :id, wabaId = :waba, ${set}`,
+      ConditionExpression: templateConditions[condition],
+      ExpressionAttributeNames: { '#name': 'name', '#language': 'language' },
+      ExpressionAttributeValues: {
+        ':name': event.name,
+        ':language': event.language,
+        ':id': event.templateId,
+        ':waba': event.wabaId,
+        ':at': event.timestamp ?? 0,
+        ...values,
+      },
+    });
   }
 
   async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {

@@ -1,3 +1,4 @@
+import { accountHealthItem } from './items/account-health';
 import { aggregateCellItem, aggregatePartition } from './items/aggregate-cell';
 import { aliasItem } from './items/alias';
 import { conversationItem } from './items/conversation';
@@ -33,4 +34,5 @@ export const keys = {
   numberPace: numberSlotItem.key,
   pairPace: pairSlotItem.key,
   parkedWebhookItem: parkedWebhookItem.key,
+  accountHealth: accountHealthItem.key,
 } as const;

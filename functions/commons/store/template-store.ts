@@ -1,7 +1,13 @@
 import type { MetaStatus } from '#domain/template-lifecycle';
+import type { TemplateQuality } from '#domain/health-view';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
-import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import type {
+  TemplateCategoryEvent,
+  TemplateComponentsEvent,
+  TemplateQualityEvent,
+  TemplateStatusEvent,
+} from '#webhook/events';
 
 /** What PUT /templates registers: a template whose status, when left out, stays what it is. */
 export type TemplateRegistration = Omit<Template, 'status'> & { status?: string };
@@ -32,6 +38,8 @@ export interface SyncedTemplateRef {
 export interface TemplateStore {
   readTemplate(name: string, language: string): Promise<Template | undefined>;
   listTemplates(): Promise<Template[]>;
+  /** Every template's quality as Meta last scored it (GET /numbers/{id}). */
+  listTemplateQuality(): Promise<TemplateQuality[]>;
   /**
    * PUT /templates: the fields we register; those Meta's webhooks keep (ids, reasons) survive. A status
    * other than the one Meta set is refused (#domain/template-lifecycle).
@@ -41,6 +49,10 @@ export interface TemplateStore {
   applyTemplateStatus(event: TemplateStatusEvent): Promise<void>;
   /** Meta's category update; an older one than the last applied is ignored. */
   applyTemplateCategory(event: TemplateCategoryEvent): Promise<void>;
+  /** Meta's quality score of the template; an older one than the last applied is ignored. */
+  applyTemplateQuality(event: TemplateQualityEvent): Promise<void>;
+  /** Meta's edit of the template's components (#domain/template-lifecycle.componentsAfterEdit); older ones ignored. */
+  applyTemplateComponents(event: TemplateComponentsEvent): Promise<void>;
   /** A template as Meta lists it at `at`: Meta's status, category and components. */
   applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void>;
   /** The templates an earlier sync of this WABA imported (name and language). */

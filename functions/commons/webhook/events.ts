@@ -150,6 +150,74 @@ export interface AccountUpdateEvent {
   wabaId: string;
   event?: string;
   timestamp?: EpochSeconds;
+  /** DISABLED_UPDATE's ban_info.waba_ban_state and waba_ban_date */
+  banState?: string;
+  banDate?: string;
+  /** ACCOUNT_RESTRICTION's restriction_info */
+  restrictions?: { type: string; expiresAt?: EpochSeconds }[];
+  /** ACCOUNT_VIOLATION's violation_info.violation_type */
+  violationType?: string;
+  raw: Record<string, unknown>;
+}
+
+/**
+ * `phone_number_quality_update`: a number's messaging-limit tier or throughput changed, or its quality
+ * flagged (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/phone_number_quality_update).
+ * Meta names the number by its display number only.
+ */
+export interface NumberQualityEvent {
+  kind: 'number-quality';
+  wabaId: string;
+  displayNumber: string;
+  event: string;
+  /** max_daily_conversations_per_business, else current_limit */
+  limit?: string;
+  /** old_limit, for a limit change */
+  previousLimit?: string;
+  timestamp?: EpochSeconds;
+  raw: Record<string, unknown>;
+}
+
+/** The template fields both template-change webhooks below name. */
+interface TemplateRef {
+  wabaId: string;
+  templateId: string;
+  name: string;
+  language: string;
+  timestamp?: EpochSeconds;
+  raw: Record<string, unknown>;
+}
+
+/** `message_template_quality_update`: a template's quality score changed. */
+export interface TemplateQualityEvent extends TemplateRef {
+  kind: 'template-quality';
+  /** GREEN, YELLOW, RED or UNKNOWN */
+  quality: string;
+  previousQuality?: string;
+}
+
+/** `message_template_components_update`: a template was edited; its text parts as Meta sent them. */
+export interface TemplateComponentsEvent extends TemplateRef {
+  kind: 'template-components';
+  body: string;
+  header?: string;
+  footer?: string;
+  buttons: { type: string; text?: string; url?: string; phoneNumber?: string }[];
+}
+
+/**
+ * `smb_message_echoes`: a message the business sent from the WhatsApp Business app (or a linked device)
+ * on a number it shares with the Cloud API (coexistence)
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/reference/smb_message_echoes).
+ */
+export interface MessageEchoEvent {
+  kind: 'message-echo';
+  origin: Origin;
+  /** the recipient */
+  user: UserIdentity;
+  id: string;
+  timestamp: EpochSeconds;
+  type: string;
   raw: Record<string, unknown>;
 }
 
@@ -197,6 +265,10 @@ export type WebhookEvent =
   | TemplateStatusEvent
   | TemplateCategoryEvent
   | AccountUpdateEvent
+  | NumberQualityEvent
+  | TemplateQualityEvent
+  | TemplateComponentsEvent
+  | MessageEchoEvent
   | UserPreferenceEvent
   | ValueErrorEvent
   | UnrecognizedEvent;

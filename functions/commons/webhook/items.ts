@@ -102,7 +102,58 @@ export const templateCategoryItem = record({
   previous_category: text,
 });
 
-export const accountUpdateItem = record({ event: text });
+/** The parts of an account_update the health keeps; the rest stays in the raw copy. */
+export const accountUpdateItem = record({
+  event: text,
+  ban_info: lenient(record({ waba_ban_state: text, waba_ban_date: text })),
+  restriction_info: lenient(
+    array(lenient(record({ restriction_type: nonEmptyString, expiration: lenient(epochSeconds) }))),
+  ),
+  violation_info: lenient(record({ violation_type: text })),
+});
+
+export const numberQualityItem = record({
+  display_phone_number: nonEmptyString,
+  event: nonEmptyString,
+  current_limit: text,
+  old_limit: text,
+  max_daily_conversations_per_business: text,
+});
+
+export const templateQualityItem = record({
+  ...templateFields,
+  new_quality_score: nonEmptyString,
+  previous_quality_score: text,
+});
+
+export const templateComponentsItem = record({
+  ...templateFields,
+  message_template_element: nonEmptyString,
+  message_template_title: text,
+  message_template_footer: text,
+  message_template_buttons: lenient(
+    array(
+      lenient(
+        record({
+          message_template_button_type: nonEmptyString,
+          message_template_button_text: text,
+          message_template_button_url: text,
+          message_template_button_phone_number: text,
+        }),
+      ),
+    ),
+  ),
+});
+
+/** One item of an smb_message_echoes change: the business's message, to the user in `to`. */
+export const messageEchoItem = record({
+  id: nonEmptyString,
+  timestamp: epochSeconds,
+  type: optional(nonEmptyString),
+  from: text,
+  to: optional(nonEmptyString),
+  to_user_id: optional(nonEmptyString),
+});
 
 /**
  * One item of a `calls` change (https://developers.facebook.com/docs/whatsapp/cloud-api/calling/user-initiated-calls):

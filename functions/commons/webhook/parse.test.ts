@@ -657,13 +657,13 @@ describe('parseWebhook: value errors, templates and account updates', () => {
   });
 
   it('parks a change of an unhandled field as one unrecognized event with the whole value', () => {
-    const value = { display_phone_number: DISPLAY_PHONE_NUMBER, event: 'DOWNGRADE', current_limit: 'TIER_250' };
-    expect(single(webhookBody({ field: 'phone_number_quality_update', value }))).toStrictEqual({
+    const value = { display_phone_number: DISPLAY_PHONE_NUMBER, decision: 'APPROVED' };
+    expect(single(webhookBody({ field: 'business_capability_update', value }))).toStrictEqual({
       kind: 'unrecognized',
       wabaId: WABA_ID,
-      field: 'phone_number_quality_update',
+      field: 'business_capability_update',
       path: 'entry[0].changes[0].value',
-      reason: 'unhandled field phone_number_quality_update',
+      reason: 'unhandled field business_capability_update',
       raw: value,
     });
   });

@@ -11,8 +11,9 @@ import { isObject, type JsonObject } from '#commons/json';
 import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
 import type { InboundMessageEvent, MetaError, Origin, ParsedWebhook, StatusEvent, WebhookEvent } from './events';
 import { normalizeLanguage } from '#domain/template-lifecycle';
+import { HEALTH_FIELDS } from './health-fields';
 import {
-  accountUpdateItem,
+  messageEchoItem,
   messageItem,
   metaErrorItem,
   statusItem,
@@ -40,17 +41,67 @@ const toMetaError = (error: InferOutput<typeof metaErrorItem>): MetaError =>
 const toMetaErrors = (errors: ReadonlyArray<InferOutput<typeof metaErrorItem> | undefined> | undefined): MetaError[] =>
   (errors ?? []).flatMap((error) => (error === undefined ? [] : [toMetaError(error)]));
 
-const parseMessage = (
+/** Meta's snake_case names of a message's reply, referral and system parts, and ours (events.ts). */
+const CONTEXT_NAMES = {
+  from: 'from',
+  id: 'id',
+  forwarded: 'forwarded',
+  frequently_forwarded: 'frequentlyForwarded',
+} as const;
+const REFERRAL_NAMES = {
+  source_id: 'sourceId',
+  source_type: 'sourceType',
+  source_url: 'sourceUrl',
+  ctwa_clid: 'ctwaClid',
+} as const;
+const SYSTEM_NAMES = {
+  type: 'type',
+  wa_id: 'waId',
+  user_id: 'userId',
+  parent_user_id: 'parentUserId',
+  previous_user_id: 'previousUserId',
+  new_wa_id: 'newWaId',
+  body: 'body',
+} as const;
+
+type Renamed<T, N extends Record<string, string>> = {
+  [K in keyof N as N[K]]?: K extends keyof T ? Exclude<T[K], undefined> : never;
+};
+
+/** The fields of `part` under our names, those Meta left out (or mistyped) left out too. */
+const renamed = <T extends object, N extends Partial<Record<keyof T, string>> & Record<string, string>>(
+  part: T,
+  names: N,
+): Renamed<T, N> =>
+  compact(
+    Object.fromEntries(Object.entries(names).map(([meta, ours]) => [ours, (part as Record<string, unknown>)[meta]])),
+  ) as Renamed<T, N>;
+
+/** One item of a messages change's list (messages, statuses, message_echoes), with what the change says around it. */
+type ListItemParser = (
   raw: unknown,
   origin: Origin | undefined,
   contacts: ContactIndex,
   singleItem: boolean,
   ctx: ChangeContext,
-): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, raw);
-  const read = readItem(messageItem, raw);
-  if ('reason' in read) return unrecognized(ctx, read.reason, raw);
-  const item = read.value;
+) => WebhookEvent;
+
+/** An item is usable with its business number and its required fields; else it is parked, saying why. */
+const usable = <T>(
+  schema: Parameters<typeof readItem<T>>[0],
+  raw: unknown,
+  origin: Origin | undefined,
+  ctx: ChangeContext,
+): { origin: Origin; item: T } | { refused: WebhookEvent } => {
+  if (!origin) return { refused: unrecognized(ctx, MISSING_ORIGIN, raw) };
+  const read = readItem(schema, raw);
+  return 'reason' in read ? { refused: unrecognized(ctx, read.reason, raw) } : { origin, item: read.value };
+};
+
+const parseMessage: ListItemParser = (raw, maybeOrigin, contacts, singleItem, ctx) => {
+  const read = usable(messageItem, raw, maybeOrigin, ctx);
+  if ('refused' in read) return read.refused;
+  const { item, origin } = read;
   // Missing type reads as Meta's legacy `unknown`: the message still opens the service window.
   const type = item.type ?? 'unknown';
   const contact = contacts.find(item.from_user_id, item.from, singleItem);
@@ -73,48 +124,16 @@ const parseMessage = (
     raw: raw as JsonObject,
   };
   if (item.group_id !== undefined) event.groupId = item.group_id;
-  const { context, referral, system } = item;
-  if (context) {
-    event.context = compact({
-      from: context.from,
-      id: context.id,
-      forwarded: context.forwarded,
-      frequentlyForwarded: context.frequently_forwarded,
-    });
-  }
-  if (referral) {
-    event.referral = compact({
-      sourceId: referral.source_id,
-      sourceType: referral.source_type,
-      sourceUrl: referral.source_url,
-      ctwaClid: referral.ctwa_clid,
-    });
-  }
-  if (system) {
-    event.system = compact({
-      type: system.type,
-      waId: system.wa_id,
-      userId: system.user_id,
-      parentUserId: system.parent_user_id,
-      previousUserId: system.previous_user_id,
-      newWaId: system.new_wa_id,
-      body: system.body,
-    });
-  }
+  if (item.context) event.context = renamed(item.context, CONTEXT_NAMES);
+  if (item.referral) event.referral = renamed(item.referral, REFERRAL_NAMES);
+  if (item.system) event.system = renamed(item.system, SYSTEM_NAMES);
   return event;
 };
 
-const parseStatus = (
-  raw: unknown,
-  origin: Origin | undefined,
-  contacts: ContactIndex,
-  singleItem: boolean,
-  ctx: ChangeContext,
-): WebhookEvent => {
-  if (!origin) return unrecognized(ctx, MISSING_ORIGIN, raw);
-  const read = readItem(statusItem, raw);
-  if ('reason' in read) return unrecognized(ctx, read.reason, raw);
-  const item = read.value;
+const parseStatus: ListItemParser = (raw, maybeOrigin, contacts, singleItem, ctx) => {
+  const read = usable(statusItem, raw, maybeOrigin, ctx);
+  if ('refused' in read) return read.refused;
+  const { item, origin } = read;
 
   // For a group, recipient_id is the group; the person is recipient_participant_id.
   const groupId = item.recipient_type === 'group' ? item.recipient_id : undefined;
@@ -158,6 +177,22 @@ const parseStatus = (
   return event;
 };
 
+/** A message the business sent from the WhatsApp Business app: outbound, to the user in `to`. */
+const parseEcho: ListItemParser = (raw, maybeOrigin, contacts, singleItem, ctx) => {
+  const read = usable(messageEchoItem, raw, maybeOrigin, ctx);
+  if ('refused' in read) return read.refused;
+  const { item, origin } = read;
+  // Meta writes `to` as the number was entered ("+16505551234"); a wa_id is its digits.
+  const waId = item.to?.replace(/^\+/, '');
+  const user = mergeIdentity(
+    compact({ waId, userId: item.to_user_id }),
+    contacts.find(item.to_user_id, waId, singleItem),
+  );
+  if (!hasUserId(user)) return unrecognized(ctx, 'echo has no recipient: neither to nor to_user_id', raw);
+  const { id, timestamp } = item;
+  return { kind: 'message-echo', origin, user, id, timestamp, type: item.type ?? 'unknown', raw: raw as JsonObject };
+};
+
 const parseValueError = (raw: unknown, origin: Partial<Origin>, ctx: ChangeContext): WebhookEvent => {
   const read = readItem(metaErrorItem, raw);
   if ('reason' in read) return unrecognized(ctx, read.reason, raw);
@@ -193,11 +228,12 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
 
   eachItem('messages', (item, itemCtx, single) => parseMessage(item, origin, contacts, single, itemCtx));
   eachItem('statuses', (item, itemCtx, single) => parseStatus(item, origin, contacts, single, itemCtx));
+  eachItem('message_echoes', (item, itemCtx, single) => parseEcho(item, origin, contacts, single, itemCtx));
   eachItem('errors', (item, itemCtx) => parseValueError(item, metadata ?? {}, itemCtx));
 
   if (known === 0) {
     // e.g. a `calls` payload delivered under field `messages`; park it rather than drop it silently
-    out.push(unrecognized(ctx, 'messages change without messages, statuses or errors', value));
+    out.push(unrecognized(ctx, 'messages change without messages, statuses, echoes or errors', value));
   }
 };
 
@@ -236,22 +272,16 @@ const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: numb
   });
 };
 
-const parseAccountUpdate = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent =>
-  compact({
-    kind: 'account-update' as const,
-    wabaId: ctx.wabaId,
-    event: outputOf(accountUpdateItem, value)?.event,
-    timestamp: time,
-    raw: value,
-  });
-
 type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
 
 const SINGLE_EVENT_FIELDS: Record<string, SingleEventParser> = {
   message_template_status_update: parseTemplateStatus,
   template_category_update: parseTemplateCategory,
-  account_update: parseAccountUpdate,
+  ...HEALTH_FIELDS,
 };
+
+/** Fields whose value is shaped like `messages` (metadata, contacts, lists): Meta's echoes of app messages. */
+const MESSAGE_LIKE_FIELDS = new Set(['messages', 'smb_message_echoes', 'message_echoes']);
 
 const parseChange = (change: unknown, wabaId: string, time: number | undefined, path: string, out: WebhookEvent[]) => {
   if (!isObject(change)) {
@@ -267,7 +297,7 @@ const parseChange = (change: unknown, wabaId: string, time: number | undefined, 
   const value = change.value;
   const single = Object.hasOwn(SINGLE_EVENT_FIELDS, field) ? SINGLE_EVENT_FIELDS[field] : undefined;
   const userField = Object.hasOwn(USER_FIELDS, field) ? USER_FIELDS[field] : undefined;
-  if (field !== 'messages' && !single && !userField) {
+  if (!MESSAGE_LIKE_FIELDS.has(field) && !single && !userField) {
     out.push(unrecognized(ctx, `unhandled field ${field}`, value));
     return;
   }

@@ -26,8 +26,29 @@ import { MESSAGE_TYPES, SEND_TYPES, type SendType } from './messages';
 
 export interface Recipient {
   to: string;
-  toKind: UserIdKind;
+  /** `groupId`: a group of Meta's Groups API (`recipient_type: "group"`) */
+  toKind: UserIdKind | 'groupId';
 }
+
+/**
+ * Meta's group messaging (https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/groups-messaging/):
+ * `recipient_type: "group"` with the group id the Groups API gave in `to` (not a phone number), for
+ * text, media and template messages only.
+ */
+export const GROUP_TYPES = ['text', 'image', 'audio', 'video', 'document', 'template'] as const satisfies SendType[];
+const GROUP_ID = /^[A-Za-z0-9_=-]{8,256}$/;
+
+const groupRecipient = v.pipe(
+  v.custom<string>(
+    (value) => typeof value === 'string' && GROUP_ID.test(value),
+    coded(
+      'INVALID_RECIPIENT',
+      'required, the group id the Groups API returned (letters, digits, "_", "-", "="; e.g. "Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD")',
+      true,
+    ),
+  ),
+  v.transform((value): Recipient => ({ to: value, toKind: 'groupId' })),
+);
 
 /** A JSON number is taken as the digits it writes (some callers send `16505551234` unquoted). */
 const recipientOf = (value: unknown): Recipient | undefined => {
@@ -80,20 +101,18 @@ const onlyItsObject = (type: SendType) =>
     }
   });
 
-const messageOption = (type: SendType) =>
+const messageOption = (type: SendType, group = false) =>
   v.pipe(
     v.custom<JsonObject>(isObject),
     onlyItsObject(type),
     option(
       {
         type: v.string(),
-        to: recipient,
+        // Groups are addressed by the group id of Meta's Groups API, not by a user's number.
+        to: group ? groupRecipient : recipient,
         phoneNumberId,
         messaging_product: messagingProduct,
-        // Groups are addressed by the group id of Meta's Groups API, not by a user's number.
-        recipient_type: v.optional(
-          oneOf(['individual'], 'must be "individual" or left out; group sends are not supported yet'),
-        ),
+        recipient_type: v.optional(oneOf(['individual', 'group'], 'must be "individual", "group" or left out')),
         [type]: MESSAGE_TYPES[type],
         context: type === 'reaction' ? absent('a reaction cannot be a reply; leave context out') : v.optional(context),
         biz_opaque_callback_data: callbackData,
@@ -155,6 +174,16 @@ const messageBody = v.pipe(
   v.transform(({ to, ...rest }): SendBody | ReadBody => ({ ...rest, ...(to as Recipient) }) as SendBody),
 );
 
+/** Meta sends text, media and templates to a group; other types are refused as Meta would. */
+const groupBody = v.pipe(
+  dispatch(
+    'type',
+    Object.fromEntries(GROUP_TYPES.map((type) => [type, messageOption(type, true)])),
+    `one of ${GROUP_TYPES.join(', ')}: Meta's group messaging takes text, media and template messages only`,
+  ),
+  v.transform(({ to, ...rest }): SendBody | ReadBody => ({ ...rest, ...(to as Recipient) }) as SendBody),
+);
+
 const readBody = v.pipe(
   v.looseObject({ status: oneOf(['read'], STATUSES) }, STATUSES),
   readReceipt,
@@ -168,5 +197,9 @@ export const sendBody = v.pipe(
     'must be a JSON object like {"to": "+16505551234", "type": "text", "text": {"body": "Hello"}}',
   ),
   v.transform((body): JsonObject => (body.status === undefined ? { ...body, type: typeOf(body) } : body)),
-  v.lazy((input) => ((input as JsonObject).status === undefined ? messageBody : readBody)),
+  v.lazy((input) => {
+    const body = input as JsonObject;
+    if (body.status !== undefined) return readBody;
+    return body.recipient_type === 'group' ? groupBody : messageBody;
+  }),
 );

@@ -1,3 +1,4 @@
+import { accountHealthItem } from './account-health';
 import { aggregateCellItem } from './aggregate-cell';
 import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
@@ -51,6 +52,8 @@ const examples = [
     { pk: 'TPL#2026-11-02#03', sk: '100000000000001#BR#marketing#PMP#regular#order_ready' },
   ],
   [templateItem.key('order_ready', 'en_US'), 'template', { pk: 'TEMPLATES', sk: 'order_ready#en_US' }],
+  [accountHealthItem.key('number', '+1 555-078-3881'), 'account-health', { pk: 'HEALTH', sk: 'NUMBER#15550783881' }],
+  [accountHealthItem.key('account', '102290129340398'), 'account-health', { pk: 'HEALTH', sk: 'WABA#102290129340398' }],
   [idempotencyRecordItem.key('send#abc'), 'idempotency-record', { pk: 'IDEMPOTENCY', sk: 'send#abc' }],
   [
     parkedWebhookItem.key('2026-11-02', 'unrecognized', 'ff'),

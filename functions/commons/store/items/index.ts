@@ -1,3 +1,4 @@
+import { accountHealthItem } from './account-health';
 import { aggregateCellItem } from './aggregate-cell';
 import { aggregateDayItem } from './aggregate-day';
 import { aliasItem } from './alias';
@@ -30,6 +31,7 @@ export const itemKinds = [
   templateCellItem,
   aggregateDayItem,
   templateItem,
+  accountHealthItem,
   idempotencyRecordItem,
   parkedWebhookItem,
   numberSlotItem,

@@ -8,9 +8,9 @@ import { isTemplateKey } from './template';
 /**
  * Template item (`TEMPLATES` / `<name>#<language>`), written by Meta's template webhooks (status,
  * category) and by `PUT /templates` (registration). A write that changes its status, category,
- * reason or components is `template.updated`; the previous values come from the old image.
+ * reason, components or quality is `template.updated`; the previous values come from the old image.
  */
-const WATCHED = ['status', 'category', 'statusReason', 'components'] as const;
+const WATCHED = ['status', 'category', 'statusReason', 'components', 'quality'] as const;
 
 export const templateEvents: ItemEvents = {
   kind: 'template',
@@ -25,6 +25,8 @@ export const templateEvents: ItemEvents = {
     const at =
       (changed.includes('status') ? num(item, 'statusUpdatedAt') : undefined) ||
       (changed.includes('category') ? num(item, 'categoryUpdatedAt') : undefined) ||
+      (changed.includes('quality') ? num(item, 'qualityUpdatedAt') : undefined) ||
+      (changed.includes('components') ? num(item, 'componentsUpdatedAt') : undefined) ||
       num(item, 'registeredAt') ||
       change.recordedAt;
     const status = str(item, 'status');
@@ -32,6 +34,8 @@ export const templateEvents: ItemEvents = {
     const previousStatus = str(old, 'status');
     const previousCategory = str(old, 'previousCategory') ?? str(old, 'category');
     const reason = str(item, 'statusReason');
+    const quality = str(item, 'quality');
+    const previousQuality = str(old, 'quality');
     const detail = {
       eventId: eventIdOf(
         'template.updated',
@@ -42,6 +46,8 @@ export const templateEvents: ItemEvents = {
         reason,
         JSON.stringify(item.components ?? null),
         at,
+        // only when scored, so the ids of template events without a quality stay what they were
+        ...(str(item, 'quality') ? [str(item, 'quality')] : []),
       ),
       occurredAt: toIso(at),
       recordedAt: toIso(change.recordedAt),
@@ -54,6 +60,8 @@ export const templateEvents: ItemEvents = {
       ...(reason && reason !== 'NONE' ? { reason } : {}),
       ...(category ? { category } : {}),
       ...(previousCategory && previousCategory !== category ? { previousCategory } : {}),
+      ...(quality ? { quality } : {}),
+      ...(previousQuality && previousQuality !== quality ? { previousQuality } : {}),
     };
     return { events: [domainEvent('template.updated', detail)] };
   },

@@ -25,6 +25,10 @@ export type TemplateItem = TableKey & {
   statusBeforeArchive?: string;
   /** Meta's quality rating of the template (GREEN, YELLOW, RED, UNKNOWN) */
   quality?: string;
+  /** Meta's time of the quality score (message_template_quality_update) */
+  qualityUpdatedAt?: EpochSeconds;
+  /** Meta's time of the last edit of the components (message_template_components_update) */
+  componentsUpdatedAt?: EpochSeconds;
 };
 
 const PK = 'TEMPLATES';
@@ -44,6 +48,10 @@ export const templateItem = declare({
     'status',
     /** UpdateItem of category fields from Meta's webhook (condition: not older than the last) */
     'category',
+    /** UpdateItem of the quality score from Meta's webhook (condition: not older than the last) */
+    'quality',
+    /** UpdateItem of the components Meta's edit webhook names (condition: not older than the last) */
+    'components',
     /** UpdateItem of what Meta's template list says (POST /templates/sync and the scheduled sync) */
     'sync',
   ],
@@ -59,6 +67,15 @@ export const toTemplate = (item: Record<string, unknown>): Template => ({
   category: String(item.category ?? '') as Template['category'],
   status: String(item.status ?? 'UNKNOWN'),
   components: (item.components ?? []) as Template['components'],
+});
+
+/** A template's quality as Meta last scored it (webhook or sync). */
+export const templateQualityOf = (item: Record<string, unknown>) => ({
+  name: String(item.name),
+  language: String(item.language),
+  ...(typeof item.wabaId === 'string' ? { wabaId: item.wabaId } : {}),
+  ...(typeof item.quality === 'string' ? { quality: item.quality } : {}),
+  ...(typeof item.qualityUpdatedAt === 'number' ? { qualityUpdatedAt: item.qualityUpdatedAt } : {}),
 });
 
 /** A template of a WABA as a sync compares it with Meta's list. */
@@ -100,6 +117,8 @@ export const statusAfterEvent = (item: Record<string, unknown> | undefined, even
  */
 export const templateConditions = {
   category: ['attribute_not_exists(categoryUpdatedAt)', 'categoryUpdatedAt <= :at'].join(' OR '),
+  quality: ['attribute_not_exists(qualityUpdatedAt)', 'qualityUpdatedAt <= :at'].join(' OR '),
+  components: ['attribute_not_exists(componentsUpdatedAt)', 'componentsUpdatedAt <= :at'].join(' OR '),
   statusUnchanged: (seen: { status?: unknown; statusUpdatedAt?: unknown } | undefined) =>
     [
       seen?.status === undefined ? 'attribute_not_exists(#status)' : '#status = :seenStatus',

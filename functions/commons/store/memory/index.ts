@@ -1,6 +1,7 @@
 import type { AliasRetention } from '../contact-store';
 import { MemoryConsentStore } from './memory-consent-store';
 import { MemoryContactStore } from './memory-contact-store';
+import { MemoryHealthStore } from './memory-health-store';
 import { MemoryInboundReceipts } from './memory-inbound-receipts';
 import { MemoryMessageLedger } from './memory-message-ledger';
 import { MemoryPacingStore } from './memory-pacing-store';
@@ -26,6 +27,7 @@ export const memoryStores = (table = new MemoryTable(), retention?: AliasRetenti
   batches: new MemoryWebhookBatches(table),
   receipts: new MemoryInboundReceipts(table),
   consent: new MemoryConsentStore(table),
+  health: new MemoryHealthStore(table),
 });
 
 export type MemoryStores = ReturnType<typeof memoryStores>;

@@ -1,13 +1,19 @@
-import { putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
+import { componentsAfterEdit, putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
-import type { TemplateCategoryEvent, TemplateStatusEvent } from '#webhook/events';
+import type {
+  TemplateCategoryEvent,
+  TemplateComponentsEvent,
+  TemplateQualityEvent,
+  TemplateStatusEvent,
+} from '#webhook/events';
 import {
   metaStatusOf,
   olderThanApplied,
   statusAfterEvent,
   syncedRefOf,
   templateItem,
+  templateQualityOf,
   TEMPLATES_PK,
   toTemplate,
 } from '../items/template';
@@ -26,6 +32,10 @@ export class MemoryTemplateStore implements TemplateStore {
   async readTemplate(name: string, language: string): Promise<Template | undefined> {
     const item = this.table.get(templateItem.key(name, language));
     return item ? toTemplate(item) : undefined;
+  }
+
+  async listTemplateQuality() {
+    return this.table.query(TEMPLATES_PK).map(templateQualityOf);
   }
 
   async listTemplates(): Promise<Template[]> {
@@ -91,6 +101,26 @@ export class MemoryTemplateStore implements TemplateStore {
       categoryUpdatedAt: at,
       ...(event.previousCategory ? { previousCategory: event.previousCategory } : {}),
     });
+  }
+
+  async applyTemplateQuality(event: TemplateQualityEvent): Promise<void> {
+    const key = templateItem.key(event.name, event.language);
+    const at = event.timestamp ?? 0;
+    if (olderThanApplied(this.table.get(key)?.qualityUpdatedAt, at)) return;
+    this.table.update(key, { ...this.refOf(event), quality: event.quality, qualityUpdatedAt: at });
+  }
+
+  async applyTemplateComponents(event: TemplateComponentsEvent): Promise<void> {
+    const key = templateItem.key(event.name, event.language);
+    const item = this.table.get(key);
+    const at = event.timestamp ?? 0;
+    if (olderThanApplied(item?.componentsUpdatedAt, at)) return;
+    const components = componentsAfterEdit((item?.components ?? []) as Template['components'], event);
+    this.table.update(key, { ...this.refOf(event), components, componentsUpdatedAt: at });
+  }
+
+  private refOf(event: TemplateQualityEvent | TemplateComponentsEvent) {
+    return { name: event.name, language: event.language, templateId: event.templateId, wabaId: event.wabaId };
   }
 
   async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
