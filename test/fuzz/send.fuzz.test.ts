@@ -157,12 +157,20 @@ const validBodies = (to: string): Json[] => [
   { to: `+${to}`, type: 'text', text: { body: 'With a plus' }, phoneNumberId },
 ];
 
-const hostileValue = hostileValues({
-  graphemes: 40,
-  tokens: ['', ' ', '+', '0', '+0', 'US.', 'US.1', '1'.repeat(40), 'en_US', 'TEXT', '__proto__', '{{1}}'],
-  maxKb: 300,
-  depth: { min: 10, max: 800 },
-});
+const hostileValue = hostileValues(40, 300, { min: 10, max: 800 }, [
+  '',
+  ' ',
+  '+',
+  '0',
+  '+0',
+  'US.',
+  'US.1',
+  '1'.repeat(40),
+  'en_US',
+  'TEXT',
+  '__proto__',
+  '{{1}}',
+]);
 
 type Mutation =
   | { kind: 'replace'; at: number; value: Json }

@@ -28,12 +28,18 @@ const fixtures = (() => {
     .map((name) => JSON.parse(readFileSync(`${dir}${name}`, 'utf8')) as Json);
 })();
 
-const hostileValue = hostileValues({
-  graphemes: 50,
-  tokens: ['', ' ', '0', '-1', '1e308', '9'.repeat(40), 'wamid.', '__proto__', 'constructor', 'null'],
-  maxKb: 150,
-  depth: { min: 10, max: 900 },
-});
+const hostileValue = hostileValues(50, 150, { min: 10, max: 900 }, [
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e308',
+  '9'.repeat(40),
+  'wamid.',
+  '__proto__',
+  'constructor',
+  'null',
+]);
 
 /** Changes to the parsed payload, applied in order. */
 type Mutation =

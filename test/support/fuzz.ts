@@ -35,21 +35,21 @@ export const deeplyNested = (depth: number): Json => {
  * Values a hostile or broken sender could put anywhere: wrong types, long grapheme strings, the
  * route's own tricky `tokens`, strings of up to `maxKb` KB, nesting `depth` deep, any JSON.
  */
-export const hostileValues = (options: {
-  graphemes: number;
-  tokens: string[];
-  maxKb: number;
-  depth: { min: number; max: number };
-}): fc.Arbitrary<Json> =>
+export const hostileValues = (
+  graphemes: number,
+  maxKb: number,
+  depth: { min: number; max: number },
+  tokens: string[],
+): fc.Arbitrary<Json> =>
   fc.oneof(
     fc.constant(null),
     fc.boolean(),
     fc.integer(),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     fc.string(),
-    fc.string({ unit: 'grapheme', maxLength: options.graphemes }),
-    fc.constantFrom(...options.tokens),
-    fc.integer({ min: 1, max: options.maxKb }).map((kb) => 'x'.repeat(kb * 1024)),
-    fc.integer(options.depth).map(deeplyNested),
+    fc.string({ unit: 'grapheme', maxLength: graphemes }),
+    fc.constantFrom(...tokens),
+    fc.integer({ min: 1, max: maxKb }).map((kb) => 'x'.repeat(kb * 1024)),
+    fc.integer(depth).map(deeplyNested),
     fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
   );

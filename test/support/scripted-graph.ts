@@ -69,3 +69,19 @@ export const startScriptedGraph = async (): Promise<ScriptedGraph> => {
     },
   };
 };
+
+/** A fresh scripted Graph for each test of the file: started before it, closed after it. */
+export const scriptedGraphForEachTest = (): ScriptedGraph => {
+  let graph: ScriptedGraph | undefined;
+  beforeEach(async () => {
+    graph = await startScriptedGraph();
+  });
+  afterEach(() => graph?.close());
+  return new Proxy({} as ScriptedGraph, {
+    get: (_, property) => {
+      if (!graph) throw new Error('the scripted Graph starts in beforeEach: use it inside a test');
+      const value = Reflect.get(graph, property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(graph) : value;
+    },
+  });
+};

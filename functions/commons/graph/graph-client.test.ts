@@ -1,4 +1,4 @@
-import { startScriptedGraph, type ScriptedGraph } from '#test/scripted-graph';
+import { scriptedGraphForEachTest, startScriptedGraph } from '#test/scripted-graph';
 import {
   createGraphClient,
   mapGraphError,
@@ -43,7 +43,7 @@ const metaError = (
 
 const textBody = { to: '+16505551234', type: 'text', text: { body: 'Your order has shipped' } };
 
-let graph: ScriptedGraph;
+const graph = scriptedGraphForEachTest();
 let sleeps: number[];
 
 const client = (overrides: Partial<GraphClientOptions> = {}) =>
@@ -63,13 +63,8 @@ const failure = (result: GraphSendResult): GraphSendFailure => {
   return result;
 };
 
-beforeEach(async () => {
-  graph = await startScriptedGraph();
+beforeEach(() => {
   sleeps = [];
-});
-
-afterEach(async () => {
-  await graph.close();
 });
 
 describe('createGraphClient().sendMessage', () => {

@@ -1,4 +1,4 @@
-import { startScriptedGraph, type ScriptedGraph } from '#test/scripted-graph';
+import { scriptedGraphForEachTest } from '#test/scripted-graph';
 import {
   createPricingAnalyticsClient,
   parseDataPoint,
@@ -33,7 +33,7 @@ const page = (points: unknown[], next?: string) => ({
   },
 });
 
-let graph: ScriptedGraph;
+const graph = scriptedGraphForEachTest();
 let sleeps: number[];
 
 const client = (overrides: Partial<PricingAnalyticsClientOptions> = {}) =>
@@ -54,13 +54,8 @@ const failureOf = (result: PricingAnalyticsResult): PricingAnalyticsFailure => {
   return result;
 };
 
-beforeEach(async () => {
-  graph = await startScriptedGraph();
+beforeEach(() => {
   sleeps = [];
-});
-
-afterEach(async () => {
-  await graph.close();
 });
 
 describe('pricing analytics client', () => {
