@@ -26,4 +26,14 @@ describe('deploy settings from context', () => {
     expect(() => from({ apiRateLimit: '0' })).toThrow('-c apiRateLimit=0: must be a whole number above 0');
     expect(() => from({ 'concurrency.webhook': '2.5' })).toThrow('concurrency.webhook');
   });
+
+  it('passes display numbers on and stops the deploy on a pair that does not parse', () => {
+    expect(from({}).displayNumbers).toBeUndefined();
+    expect(from({ displayNumbers: '106540352242922=+15550000000,106540352242923=+15550000001' }).displayNumbers).toBe(
+      '106540352242922=+15550000000,106540352242923=+15550000001',
+    );
+    expect(() => from({ displayNumbers: '106540352242922=+15550000000,+15550000001' })).toThrow(
+      '-c displayNumbers=106540352242922=+15550000000,+15550000001: "+15550000001" is not <phoneNumberId>=<display number>',
+    );
+  });
 });

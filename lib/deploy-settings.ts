@@ -1,3 +1,4 @@
+import { parseDisplayNumbers } from '../functions/commons/report/report-insights.ts';
 import { routes } from '../functions/routes.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface DeploySettings {
   alarmEmail?: string;
   /** days the API access logs are kept */
   accessLogRetentionDays: number;
+  /** `<phoneNumberId>=<display number>` pairs (WHATSAPP_DISPLAY_NUMBERS of the report functions) */
+  displayNumbers?: string;
 }
 
 /**
@@ -71,6 +74,21 @@ const positiveInteger = (context: Context, key: string, fallback: number): numbe
   return value;
 };
 
+/** Every comma-separated pair must parse: the report functions would skip a malformed one silently. */
+const displayNumbers = (context: Context): string | undefined => {
+  const raw = context('displayNumbers');
+  if (raw === undefined || raw === '') return undefined;
+  const text = String(raw);
+  for (const pair of text.split(',')) {
+    if (Object.keys(parseDisplayNumbers(pair)).length !== 1) {
+      throw new Error(
+        `-c displayNumbers=${text}: ${JSON.stringify(pair.trim())} is not <phoneNumberId>=<display number>, e.g. 106540352242922=+15550000000`,
+      );
+    }
+  }
+  return text;
+};
+
 export const deploySettings = (context: Context): DeploySettings => {
   const messagesPerSecond = positiveInteger(context, 'messagesPerSecond', 80);
   // Every message sent brings up to 3 status webhooks; users write in at most at the rate we send.
@@ -85,6 +103,7 @@ export const deploySettings = (context: Context): DeploySettings => {
         names.map((name) => [name, positiveInteger(context, `concurrency.${name}`, DEFAULT_CONCURRENCY[name] ?? 2)]),
       );
   const email = context('alarmEmail');
+  const numbers = displayNumbers(context);
   return {
     messagesPerSecond,
     // Bursts of twice the rate absorb Meta's redelivery after an outage without refusing it.
@@ -96,5 +115,6 @@ export const deploySettings = (context: Context): DeploySettings => {
     reservedConcurrency,
     ...(typeof email === 'string' && email ? { alarmEmail: email } : {}),
     accessLogRetentionDays: positiveInteger(context, 'accessLogRetentionDays', 90),
+    ...(numbers ? { displayNumbers: numbers } : {}),
   };
 };
