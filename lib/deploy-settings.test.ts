@@ -36,4 +36,16 @@ describe('deploy settings from context', () => {
       '-c displayNumbers=106540352242922=+15550000000,+15550000001: "+15550000001" is not <phoneNumberId>=<display number>',
     );
   });
+
+  it('bundles X-Ray subsegments for none by default, for all or for the named functions, and refuses a name that is none', () => {
+    expect(from({}).xraySubsegments).toEqual([]);
+    expect(from({ xraySubsegments: 'false' }).xraySubsegments).toEqual([]);
+    expect(from({ xraySubsegments: 'true' }).xraySubsegments).toEqual(
+      expect.arrayContaining(['webhook', 'send-message', 'cost-report', 'apply-webhook-batch']),
+    );
+    expect(from({ xraySubsegments: 'webhook, send-message' }).xraySubsegments).toEqual(['webhook', 'send-message']);
+    expect(() => from({ xraySubsegments: 'webhook,sendmessage' })).toThrow(
+      '-c xraySubsegments=webhook,sendmessage: sendmessage is no function folder',
+    );
+  });
 });

@@ -20,6 +20,8 @@ export interface DeploySettings {
   accessLogRetentionDays: number;
   /** `<phoneNumberId>=<display number>` pairs (WHATSAPP_DISPLAY_NUMBERS of the report functions) */
   displayNumbers?: string;
+  /** the function folders whose bundles carry Powertools Tracer for X-Ray subsegments; none by default */
+  xraySubsegments: string[];
 }
 
 /**
@@ -89,6 +91,29 @@ const displayNumbers = (context: Context): string | undefined => {
   return text;
 };
 
+const functionNames = (): string[] => [...routes.map((route) => route.handler as string), ...BACKGROUND_FUNCTIONS];
+
+/**
+ * `-c xraySubsegments=true` (every function) or a list of function folders: those bundles carry
+ * Powertools Tracer (DynamoDB calls as subsegments, about 120 KB more each); every function keeps
+ * Lambda's active tracing without it.
+ */
+export const xraySubsegmentFunctions = (context: Context): string[] => {
+  const raw = context('xraySubsegments');
+  if (raw === undefined || raw === '' || ['false', 'off', false].includes(raw as string | boolean)) return [];
+  if (['true', 'on', 'all', true].includes(raw as string | boolean)) return functionNames();
+  const names = String(raw)
+    .split(',')
+    .map((name) => name.trim());
+  const unknown = names.filter((name) => !functionNames().includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `-c xraySubsegments=${String(raw)}: ${unknown.join(', ')} is no function folder; use true, false or names such as webhook,send-message`,
+    );
+  }
+  return names;
+};
+
 export const deploySettings = (context: Context): DeploySettings => {
   const messagesPerSecond = positiveInteger(context, 'messagesPerSecond', 80);
   // Every message sent brings up to 3 status webhooks; users write in at most at the rate we send.
@@ -96,7 +121,7 @@ export const deploySettings = (context: Context): DeploySettings => {
   // Sends at the number's throughput, plus as much again for session reads, templates and reports.
   const apiRate = positiveInteger(context, 'apiRateLimit', 2 * messagesPerSecond);
   const concurrencyOff = ['off', 'false', false].includes(context('reservedConcurrency') as string | boolean);
-  const names = [...routes.map((route) => route.handler as string), ...BACKGROUND_FUNCTIONS];
+  const names = functionNames();
   const reservedConcurrency = concurrencyOff
     ? {}
     : Object.fromEntries(
@@ -116,5 +141,6 @@ export const deploySettings = (context: Context): DeploySettings => {
     ...(typeof email === 'string' && email ? { alarmEmail: email } : {}),
     accessLogRetentionDays: positiveInteger(context, 'accessLogRetentionDays', 90),
     ...(numbers ? { displayNumbers: numbers } : {}),
+    xraySubsegments: xraySubsegmentFunctions(context),
   };
 };

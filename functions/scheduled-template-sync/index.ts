@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
-import { tracer } from '#commons/tracer';
+import { traceHandler } from '#commons/tracer';
 import { syncTemplates, type TemplateSyncDeps, type TemplateSyncResult } from '#commons/templates/sync-templates';
 import { templateSyncDeps } from '#commons/templates/template-sync-deps';
 import { templateSyncSecrets } from '#routes';
@@ -23,7 +22,7 @@ export const createHandler = (deps: TemplateSyncDeps & { wabaId: () => string | 
       throw new Error(`Meta's template list could not be read: HTTP ${result.httpStatus} ${result.message}`);
     return result;
   })
-    .use(captureLambdaHandler(tracer))
+    .use(traceHandler())
     .use(injectLambdaContext(logger, { resetKeys: true }));
 
 export const handler = createHandler({
