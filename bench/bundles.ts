@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { routes } from '../functions/routes.ts';
+import { tracingDefine } from '../functions/commons/tracer.ts';
 
 export interface BundleRow {
   name: string;
@@ -75,6 +76,8 @@ const bundle = async (
     sourcesContent: false,
     external: [],
     banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+    // the stack's default: Lambda's active tracing without the X-Ray SDK in the bundle
+    define: tracingDefine(false),
     absWorkingDir: root,
     logLevel: 'silent',
     metafile: true,

@@ -113,7 +113,13 @@ const main = async (): Promise<void> => {
     // The cost report names the sandbox's business number as the sandbox's webhooks do.
     process.env.WHATSAPP_DISPLAY_NUMBERS ||= `${process.env.WHATSAPP_PHONE_NUMBER_ID}=+${SANDBOX_DISPLAY_NUMBER}`;
   }
-  const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log });
+  // GET /reports/cost?link=true answers links of this server to the data folder's stored reports,
+  // signed with a key of this run, where on AWS it presigns S3 URLs.
+  const reportFiles = { root: dataDir, secret: randomBytes(32).toString('hex') };
+  const { url } = await startLocalServer({ port, host: process.env.HOST ?? '127.0.0.1', log, reportFiles });
+  process.env.REPORT_FOLDER = dataDir;
+  process.env.REPORT_LINK_URL = url;
+  process.env.REPORT_LINK_SECRET = reportFiles.secret;
   let sandbox: Sandbox | undefined;
   if (useSandbox) {
     const { DynamoDbTemplateStore } = await import('../functions/commons/store/dynamodb-template-store.ts');

@@ -26,4 +26,26 @@ describe('deploy settings from context', () => {
     expect(() => from({ apiRateLimit: '0' })).toThrow('-c apiRateLimit=0: must be a whole number above 0');
     expect(() => from({ 'concurrency.webhook': '2.5' })).toThrow('concurrency.webhook');
   });
+
+  it('passes display numbers on and stops the deploy on a pair that does not parse', () => {
+    expect(from({}).displayNumbers).toBeUndefined();
+    expect(from({ displayNumbers: '106540352242922=+15550000000,106540352242923=+15550000001' }).displayNumbers).toBe(
+      '106540352242922=+15550000000,106540352242923=+15550000001',
+    );
+    expect(() => from({ displayNumbers: '106540352242922=+15550000000,+15550000001' })).toThrow(
+      '-c displayNumbers=106540352242922=+15550000000,+15550000001: "+15550000001" is not <phoneNumberId>=<display number>',
+    );
+  });
+
+  it('bundles X-Ray subsegments for none by default, for all or for the named functions, and refuses a name that is none', () => {
+    expect(from({}).xraySubsegments).toEqual([]);
+    expect(from({ xraySubsegments: 'false' }).xraySubsegments).toEqual([]);
+    expect(from({ xraySubsegments: 'true' }).xraySubsegments).toEqual(
+      expect.arrayContaining(['webhook', 'send-message', 'cost-report', 'apply-webhook-batch']),
+    );
+    expect(from({ xraySubsegments: 'webhook, send-message' }).xraySubsegments).toEqual(['webhook', 'send-message']);
+    expect(() => from({ xraySubsegments: 'webhook,sendmessage' })).toThrow(
+      '-c xraySubsegments=webhook,sendmessage: sendmessage is no function folder',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { parseDisplayNumbers } from '../functions/commons/report/report-insights.ts';
 import { routes } from '../functions/routes.ts';
 
 /**
@@ -17,6 +18,10 @@ export interface DeploySettings {
   alarmEmail?: string;
   /** days the API access logs are kept */
   accessLogRetentionDays: number;
+  /** `<phoneNumberId>=<display number>` pairs (WHATSAPP_DISPLAY_NUMBERS of the report functions) */
+  displayNumbers?: string;
+  /** the function folders whose bundles carry Powertools Tracer for X-Ray subsegments; none by default */
+  xraySubsegments: string[];
 }
 
 /**
@@ -72,6 +77,44 @@ const positiveInteger = (context: Context, key: string, fallback: number): numbe
   return value;
 };
 
+/** Every comma-separated pair must parse: the report functions would skip a malformed one silently. */
+const displayNumbers = (context: Context): string | undefined => {
+  const raw = context('displayNumbers');
+  if (raw === undefined || raw === '') return undefined;
+  const text = String(raw);
+  for (const pair of text.split(',')) {
+    if (Object.keys(parseDisplayNumbers(pair)).length !== 1) {
+      throw new Error(
+        `-c displayNumbers=${text}: ${JSON.stringify(pair.trim())} is not <phoneNumberId>=<display number>, e.g. 106540352242922=+15550000000`,
+      );
+    }
+  }
+  return text;
+};
+
+const functionNames = (): string[] => [...routes.map((route) => route.handler as string), ...BACKGROUND_FUNCTIONS];
+
+/**
+ * `-c xraySubsegments=true` (every function) or a list of function folders: those bundles carry
+ * Powertools Tracer (DynamoDB calls as subsegments, about 120 KB more each); every function keeps
+ * Lambda's active tracing without it.
+ */
+export const xraySubsegmentFunctions = (context: Context): string[] => {
+  const raw = context('xraySubsegments');
+  if (raw === undefined || raw === '' || ['false', 'off', false].includes(raw as string | boolean)) return [];
+  if (['true', 'on', 'all', true].includes(raw as string | boolean)) return functionNames();
+  const names = String(raw)
+    .split(',')
+    .map((name) => name.trim());
+  const unknown = names.filter((name) => !functionNames().includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `-c xraySubsegments=${String(raw)}: ${unknown.join(', ')} is no function folder; use true, false or names such as webhook,send-message`,
+    );
+  }
+  return names;
+};
+
 export const deploySettings = (context: Context): DeploySettings => {
   const messagesPerSecond = positiveInteger(context, 'messagesPerSecond', 80);
   // Every message sent brings up to 3 status webhooks; users write in at most at the rate we send.
@@ -79,13 +122,14 @@ export const deploySettings = (context: Context): DeploySettings => {
   // Sends at the number's throughput, plus as much again for session reads, templates and reports.
   const apiRate = positiveInteger(context, 'apiRateLimit', 2 * messagesPerSecond);
   const concurrencyOff = ['off', 'false', false].includes(context('reservedConcurrency') as string | boolean);
-  const names = [...routes.map((route) => route.handler as string), ...BACKGROUND_FUNCTIONS];
+  const names = functionNames();
   const reservedConcurrency = concurrencyOff
     ? {}
     : Object.fromEntries(
         names.map((name) => [name, positiveInteger(context, `concurrency.${name}`, DEFAULT_CONCURRENCY[name] ?? 2)]),
       );
   const email = context('alarmEmail');
+  const numbers = displayNumbers(context);
   return {
     messagesPerSecond,
     // Bursts of twice the rate absorb Meta's redelivery after an outage without refusing it.
@@ -97,5 +141,7 @@ export const deploySettings = (context: Context): DeploySettings => {
     reservedConcurrency,
     ...(typeof email === 'string' && email ? { alarmEmail: email } : {}),
     accessLogRetentionDays: positiveInteger(context, 'accessLogRetentionDays', 90),
+    ...(numbers ? { displayNumbers: numbers } : {}),
+    xraySubsegments: xraySubsegmentFunctions(context),
   };
 };

@@ -8,6 +8,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { TableAction } from '../functions/routes.ts';
+import { tracingDefine } from '../functions/commons/tracer.ts';
+import { xraySubsegmentFunctions } from './deploy-settings.ts';
 
 export interface LambdaFunctionProps {
   /** the folder under functions/ whose index.ts exports `handler` */
@@ -33,7 +35,8 @@ export interface LambdaFunctionProps {
  * One Lambda of the engine with the bundling defaults in one place: Node.js 22 on arm64, bundled as
  * ESM by the project's own esbuild (never Docker), minified with source maps, and granted exactly
  * the table actions it declares. Its role is its own: writing to its own log group, X-Ray, and what
- * the caller grants, with no managed policy.
+ * the caller grants, with no managed policy. Active tracing is on everywhere; Powertools Tracer (X-Ray
+ * subsegments, ~120 KB) is bundled only for the functions `-c xraySubsegments` names.
  */
 export class LambdaFunction extends Construct {
   readonly function: NodejsFunction;
@@ -49,6 +52,7 @@ export class LambdaFunction extends Construct {
       description: `${props.handlerName}: its log group, X-Ray and the grants its route declares`,
     });
     logGroup.grantWrite(role);
+    const subsegments = xraySubsegmentFunctions((key) => this.node.tryGetContext(key)).includes(props.handlerName);
     this.function = new NodejsFunction(this, 'Function', {
       role,
       entry: fileURLToPath(new URL(`../functions/${props.handlerName}/index.ts`, import.meta.url)),
@@ -83,6 +87,8 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        // without subsegments the X-Ray SDK is not even in the bundle (functions/commons/tracer.ts)
+        define: tracingDefine(subsegments),
         ...(props.rateCardFile
           ? {
               commandHooks: {

@@ -1,17 +1,13 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEDIA_STREAM_FILTER } from '../functions/commons/media/store-inbound-media.ts';
 import { mediaWorkerSecrets, type SecretName } from '../functions/routes.ts';
-import { secretEnvironment } from './http-api.ts';
-import { LambdaFunction } from './lambda-function.ts';
+import { streamFunction } from './background-function.ts';
 import type { MediaBucket } from './media-bucket.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface MediaWorkerProps {
   /** the table, with its stream enabled */
@@ -35,8 +31,9 @@ export class MediaWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaWorkerProps) {
     super(scope, id);
-    this.failures = deadLetterQueue(this, 'Failures', "the media worker's stream mapping (its on-failure destination)");
-    this.function = new LambdaFunction(this, 'Worker', {
+    ({ function: this.function, failures: this.failures } = streamFunction(this, {
+      ids: { function: 'Worker', failures: 'Failures' },
+      of: "the media worker's stream mapping (its on-failure destination)",
       handlerName: 'media-worker',
       table: props.table,
       // marks the message's media stored or failed; nothing else on the table
@@ -45,30 +42,11 @@ export class MediaWorker extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 1024,
       ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
-      environment: {
-        ...props.environment,
-        MEDIA_BUCKET: props.media.bucket.bucketName,
-        ...secretEnvironment(props.secrets, mediaWorkerSecrets),
-      },
-    }).function;
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'The table stream invokes this function through an event source mapping, whose on-failure destination (the Failures queue, alarmed) keeps the records it gives up on; a function dead-letter queue applies to asynchronous invocations only.',
-    });
-    for (const name of mediaWorkerSecrets) props.secrets[name].grantRead(this.function);
+      environment: { ...props.environment, MEDIA_BUCKET: props.media.bucket.bucketName },
+      secrets: { all: props.secrets, names: mediaWorkerSecrets },
+      filter: MEDIA_STREAM_FILTER,
+      source: { batchSize: 10, retryAttempts: 3 },
+    }));
     props.media.grantWriteMedia(this.function);
-    this.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 3,
-        maxRecordAge: Duration.days(1),
-        onFailure: new SqsDlq(this.failures),
-        filters: [FilterCriteria.filter(MEDIA_STREAM_FILTER as unknown as Record<string, unknown>)],
-      }),
-    );
   }
 }

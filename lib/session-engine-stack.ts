@@ -46,6 +46,10 @@ export class SessionEngineStack extends Stack {
       : {};
     const rateCard = props.rateCardFile ? { rateCardFile: props.rateCardFile } : {};
     const waba: Record<string, string> = props.wabaId ? { WHATSAPP_WABA_ID: props.wabaId } : {};
+    // how the report functions name each business number (-c displayNumbers=…)
+    const displayNumbers: Record<string, string> = settings.displayNumbers
+      ? { WHATSAPP_DISPLAY_NUMBERS: settings.displayNumbers }
+      : {};
     // POST /templates/sync reads the WABA's template list
     const api = new SessionApi(this, 'Api', {
       table,
@@ -54,12 +58,18 @@ export class SessionEngineStack extends Stack {
       settings,
       ...rateCard,
     });
-    const { bucket } = new ReportBucket(this, 'Reports');
+    const reports = new ReportBucket(this, 'Reports');
+    const reportRoute = api.functions['get-cost-report'];
+    if (reportRoute) {
+      // GET /reports/cost?link=true presigns the pages the schedule stores
+      reports.wireReader(reportRoute);
+      for (const [name, value] of Object.entries(displayNumbers)) reportRoute.addEnvironment(name, value);
+    }
     const report = new CostReportSchedule(this, 'CostReport', {
       table,
-      bucket,
+      reports,
       secrets,
-      environment: { ...environment, ...waba },
+      environment: { ...environment, ...waba, ...displayNumbers },
       ...(settings.reservedConcurrency['cost-report']
         ? { reservedConcurrency: settings.reservedConcurrency['cost-report'] }
         : {}),

@@ -1,14 +1,12 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { templateSyncSecrets, type SecretName } from '../functions/routes.ts';
-import { secretEnvironment } from './http-api.ts';
-import { LambdaFunction } from './lambda-function.ts';
+import { scheduledFunction } from './background-function.ts';
 
 export interface TemplateSyncScheduleProps {
   table: ITable;
@@ -25,8 +23,8 @@ export const TEMPLATE_SYNC_MINUTES = 15;
 
 /**
  * The scheduled template sync: Meta's template list into the registry every 15 minutes (as
- * POST /templates/sync does on demand). A run that fails after its retries lands in the dead-letter
- * queue, whose depth alarms.
+ * POST /templates/sync does on demand). A run that fails after its retry lands in the dead-letter
+ * queue, whose depth alarms; the next run syncs again, so nothing redrives.
  */
 export class TemplateSyncSchedule extends Construct {
   readonly function: NodejsFunction;
@@ -34,46 +32,23 @@ export class TemplateSyncSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: TemplateSyncScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the template sync; it has none of its own.',
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'The dead-letter queue of the template sync: the next run syncs again, nothing redrives; its depth alarms.',
-    });
-    this.function = new LambdaFunction(this, 'TemplateSync', {
+    const minutes = props.everyMinutes ?? TEMPLATE_SYNC_MINUTES;
+    ({ function: this.function, deadLetterQueue: this.deadLetterQueue } = scheduledFunction(this, {
+      ids: { function: 'TemplateSync', failures: 'DeadLetters' },
+      of: 'the template sync',
       handlerName: 'scheduled-template-sync',
       table: props.table,
       tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       timeout: Duration.minutes(2),
-      environment: { ...props.environment, ...secretEnvironment(props.secrets, templateSyncSecrets) },
+      environment: props.environment,
+      secrets: { all: props.secrets, names: templateSyncSecrets },
       ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 1,
-    }).function;
-    for (const name of templateSyncSecrets) props.secrets[name].grantRead(this.function);
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaAsyncFailureDestination',
-      reason: 'Failed runs go to the dead-letter queue (DeadLetterConfig) after the retry, and that queue alarms.',
-    });
-    new Rule(this, 'Every', {
+      ruleId: 'Every',
       description: "Meta's template list into the template registry",
-      schedule: Schedule.rate(Duration.minutes(props.everyMinutes ?? TEMPLATE_SYNC_MINUTES)),
-      targets: [
-        new LambdaTarget(this.function, {
-          retryAttempts: 1,
-          // a run older than the next one is not worth delivering
-          maxEventAge: Duration.minutes(props.everyMinutes ?? TEMPLATE_SYNC_MINUTES),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+      schedule: Schedule.rate(Duration.minutes(minutes)),
+      retryAttempts: 1,
+      // a run older than the next one is not worth delivering
+      maxEventAge: Duration.minutes(minutes),
+    }));
   }
 }

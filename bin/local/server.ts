@@ -5,6 +5,8 @@ import { toHttpApiEvent } from './api-gateway-event.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { BodyTooLarge, listen, readBody, writeJsonError, writeNotFound } from './http.ts';
 import { compileRoutes, matchRoute } from './router.ts';
+import { serveStoredReport } from './report-files.ts';
+import { LOCAL_REPORT_PATH } from '../../functions/commons/report/file-report-sink.ts';
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -41,6 +43,8 @@ export interface LocalServerOptions {
   loadHandler?: HandlerLoader;
   /** structured log line per request */
   log?: (entry: Record<string, unknown>) => void;
+  /** the stored reports behind the signed links of GET /reports/cost?link=true (S3's part on AWS) */
+  reportFiles?: { root: string; secret: string };
 }
 
 /** Serves the route list over HTTP by turning each request into the event API Gateway would send. */
@@ -62,6 +66,16 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<{ s
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    if (options.reportFiles && method === 'GET' && path.startsWith(LOCAL_REPORT_PATH)) {
+      const files = options.reportFiles;
+      req.resume();
+      void serveStoredReport(files, new URL(url, 'http://127.0.0.1'), Math.floor(Date.now() / 1000)).then((answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+        options.log?.({ message: 'request', method, route: 'stored report', status: answer.status });
+      });
+      return;
+    }
     const match = matchRoute(compiled, method, path);
     const finish = (status: number) =>
       options.log?.({ message: 'request', method, route: match?.routeKey ?? null, status, ms: Date.now() - started });

@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
-import { tracer } from '#commons/tracer';
+import { traceHandler } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';
 import { costReportSecrets } from '#routes';
 import { createPricingAnalyticsClient } from '#graph/pricing-analytics';
@@ -62,7 +61,7 @@ export const createHandler = (deps: ScheduledReportDeps) =>
     });
     return { day, files, total: daily.total, monthToDate: monthToDate.total, currency: daily.currency };
   })
-    .use(captureLambdaHandler(tracer))
+    .use(traceHandler())
     .use(injectLambdaContext(logger, { resetKeys: true }));
 
 /** Meta's pricing_analytics through the Graph API, when WHATSAPP_WABA_ID and an access token are configured. */

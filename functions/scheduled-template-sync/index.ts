@@ -1,16 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
-import { tracer } from '#commons/tracer';
+import { traceHandler } from '#commons/tracer';
 import { syncTemplates, type TemplateSyncDeps, type TemplateSyncResult } from '#commons/templates/sync-templates';
-import { systemClock } from '#domain/time';
-import { listMessageTemplates } from '#graph/message-templates';
+import { templateSyncDeps } from '#commons/templates/template-sync-deps';
 import { templateSyncSecrets } from '#routes';
-import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 
 /**
  * Every 15 minutes (lib/template-sync-schedule.ts): Meta's template list of WHATSAPP_WABA_ID into the
@@ -26,20 +22,10 @@ export const createHandler = (deps: TemplateSyncDeps & { wabaId: () => string | 
       throw new Error(`Meta's template list could not be read: HTTP ${result.httpStatus} ${result.message}`);
     return result;
   })
-    .use(captureLambdaHandler(tracer))
+    .use(traceHandler())
     .use(injectLambdaContext(logger, { resetKeys: true }));
 
 export const handler = createHandler({
-  store: new DynamoDbTemplateStore(documentClient, config.tableName),
-  listTemplates: (wabaId) =>
-    listMessageTemplates(
-      {
-        baseUrl: config.whatsAppApiUrl,
-        apiVersion: config.whatsAppApiVersion,
-        accessToken: async () => (await loadSecrets(templateSyncSecrets)).accessToken,
-      },
-      wabaId,
-    ),
-  clock: systemClock,
+  ...templateSyncDeps(async () => (await loadSecrets(templateSyncSecrets)).accessToken),
   wabaId: () => config.wabaId,
 });

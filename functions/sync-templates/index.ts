@@ -1,14 +1,11 @@
-import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { syncTemplates, type TemplateSyncDeps } from '#commons/templates/sync-templates';
-import { systemClock } from '#domain/time';
-import { listMessageTemplates } from '#graph/message-templates';
+import { templateSyncDeps } from '#commons/templates/template-sync-deps';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
 import { ApiError } from '#http/errors';
 import { json } from '#http/responses';
-import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
 
 export interface SyncTemplatesHandlerDeps extends TemplateSyncDeps {
   secrets: () => Promise<Secrets<'apiTokens'>>;
@@ -47,17 +44,7 @@ export const createHandler = (deps: SyncTemplatesHandlerDeps) =>
 const secrets = routeSecrets('sync-templates');
 
 export const handler = createHandler({
-  store: new DynamoDbTemplateStore(documentClient, config.tableName),
-  listTemplates: (wabaId) =>
-    listMessageTemplates(
-      {
-        baseUrl: config.whatsAppApiUrl,
-        apiVersion: config.whatsAppApiVersion,
-        accessToken: async () => (await secrets()).accessToken,
-      },
-      wabaId,
-    ),
-  clock: systemClock,
+  ...templateSyncDeps(async () => (await secrets()).accessToken),
   secrets,
   wabaId: () => config.wabaId,
 });

@@ -7,8 +7,12 @@ import { PRIVATE_ENCRYPTED_BUCKET } from '#test/stack-template';
 import { SessionEngineStack } from '../../lib/session-engine-stack.ts';
 
 /** Synthesizes the real stack, bundling every function with the local esbuild (no Docker). */
+const DISPLAY_NUMBERS = '106540352242922=+15550000000';
 const template = Template.fromStack(
-  new SessionEngineStack(new App(), 'Test', { defaultPhoneNumberId: '100000000000001' }),
+  new SessionEngineStack(new App(), 'Test', {
+    defaultPhoneNumberId: '100000000000001',
+    settings: deploySettings((key) => (key === 'displayNumbers' ? DISPLAY_NUMBERS : undefined)),
+  }),
 );
 
 const pascal = (handler: string) => handler.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
@@ -189,6 +193,39 @@ describe('the deployed stack', () => {
       Resource: unknown;
     };
     expect(JSON.stringify(s3.Resource)).toContain('/reports/*');
+  });
+
+  it('names the report bucket and the latest page as outputs, and lets GET /reports/cost presign only reports/', () => {
+    const outputs = Object.values(template.findOutputs('*')) as { Value: unknown; Description: string }[];
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('Reports'));
+    expect(outputs).toContainEqual(expect.objectContaining({ Value: { Ref: bucketId } }));
+    expect(outputs).toContainEqual(expect.objectContaining({ Value: 'reports/latest/daily.html' }));
+    const [, fn] =
+      resources('AWS::Lambda::Function').find(([id]) => /^ApiGetCostReportFunction[0-9A-F]{8}$/.test(id)) ?? [];
+    expect(fn?.Properties.Environment).toEqual({
+      Variables: expect.objectContaining({ REPORT_BUCKET: { Ref: bucketId } }),
+    });
+    const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const s3 = statementsOfRole(roleId).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    expect(s3).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/reports/*']] },
+      }),
+      expect.objectContaining({ Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } }),
+    ]);
+  });
+
+  it('tells both report functions, and only them, the display numbers given as -c displayNumbers', () => {
+    const named = resources('AWS::Lambda::Function')
+      .filter(([, fn]) => JSON.stringify(fn.Properties.Environment ?? {}).includes('WHATSAPP_DISPLAY_NUMBERS'))
+      .map(([id, fn]) => {
+        expect(fn.Properties.Environment).toEqual({
+          Variables: expect.objectContaining({ WHATSAPP_DISPLAY_NUMBERS: DISPLAY_NUMBERS }),
+        });
+        return id.replace(/[0-9A-F]{8}$/, '');
+      });
+    expect(named.sort()).toEqual(['ApiGetCostReportFunction', 'CostReportFunction']);
   });
 
   it('alarms on function errors and on API 5xx', () => {

@@ -51,6 +51,7 @@ describe('the scheduled cost report against DynamoDB Local', () => {
       'reports/2026/03/11/daily.json',
       'reports/2026/03/11/daily.csv',
       'reports/2026/03/11/daily.html',
+      'reports/latest/daily.html',
       'reports/2026/03/11/month-to-date.json',
       'reports/2026/03/11/month-to-date.csv',
       'reports/2026/03/11/month-to-date.html',
@@ -77,6 +78,8 @@ describe('the scheduled cost report against DynamoDB Local', () => {
     expect(html).toContain('<svg');
     expect(html).not.toContain('<script');
     expect(html).toContain(formatAmount(daily.total));
+    // the fixed key an operator reads (a stack output) holds the same page
+    expect(readFileSync(join(root, 'reports/latest/daily.html'), 'utf8')).toBe(html);
     const csv = readFileSync(join(root, 'reports/2026/03/11/month-to-date.csv'), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^day,/);
   });

@@ -1,7 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readPositiveNumber } from '#commons/config';
-import { tracer } from '#commons/tracer';
+import { traceClient } from '#commons/tracer';
 
 /**
  * Module scope, so a warm Lambda container reuses the connection. `DYNAMODB_ENDPOINT` points it at
@@ -23,8 +23,8 @@ export const dynamoDbConfig = (env: NodeJS.ProcessEnv = process.env): DynamoDBCl
   };
 };
 
-/** Traced as X-Ray subsegments on AWS; the client itself, untouched, wherever tracing is off. */
-export const dynamoDbClient = tracer.captureAWSv3Client(new DynamoDBClient(dynamoDbConfig()));
+/** Traced as X-Ray subsegments where the stack asks for them (#commons/tracer); the client itself elsewhere. */
+export const dynamoDbClient = traceClient(new DynamoDBClient(dynamoDbConfig()));
 
 export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },

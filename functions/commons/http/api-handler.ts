@@ -1,10 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#commons/logger';
 import { countRefusal } from '#commons/refusals';
-import { tracer } from '#commons/tracer';
+import { traceHandler } from '#commons/tracer';
 import { ApiError, isStorageError } from './errors';
 import { jsonError, type HttpResponse } from './responses';
 
@@ -20,14 +19,14 @@ export interface ApiHandlerOptions {
 }
 
 /**
- * Every HTTP Lambda is this middy stack around a thin route handler: Powertools' tracer segment and logger context,
+ * Every HTTP Lambda is this middy stack around a thin route handler: the X-Ray handler subsegment where on, Powertools' logger context,
  * the route's own middlewares, then errors mapped to the JSON error shape of the HTTP contract.
  * Written here rather than with @middy/http-error-handler because that one answers plain text,
  * not our `{ error: { code, message } }`.
  */
 export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {}) => {
   const stack = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceHandler({ captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: async (request) => {

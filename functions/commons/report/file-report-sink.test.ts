@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileReportSink } from './file-report-sink';
+import { checkLocalLink, FileReportSink } from './file-report-sink';
 
 describe('FileReportSink', () => {
   let root: string;
@@ -49,5 +49,34 @@ describe('FileReportSink', () => {
     await sink.put('reports/2025/07/01/month-to-date.v2.csv', 'x', 'text/csv');
     expect(await readFile(join(root, 'reports/2025/07/01/month-to-date.v2.csv'), 'utf8')).toBe('x');
     expect(sink.pathOf('reports/a..b.csv')).toBe(join(root, 'reports', 'a..b.csv'));
+  });
+
+  it('links a stored key through the local server, signed, valid until the second it expires', async () => {
+    const secret = 'local-link-secret';
+    const sink = new FileReportSink(root, { baseUrl: 'http://127.0.0.1:3000', secret, now: () => 1_800_000_000 });
+    await sink.put('reports/latest/daily.html', '<p>x</p>', 'text/html');
+    await expect(sink.exists('reports/latest/daily.html')).resolves.toBe(true);
+    await expect(sink.exists('reports/2025/07/01/daily.html')).resolves.toBe(false);
+    await expect(sink.exists('reports/latest')).resolves.toBe(false);
+
+    const url = new URL(await sink.readUrl('reports/latest/daily.html', 900));
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:3000/local/reports/reports/latest/daily.html');
+    expect(url.searchParams.get('expires')).toBe('1800000900');
+    expect(url.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
+    const link = { expires: url.searchParams.get('expires'), signature: url.searchParams.get('signature') };
+    expect(checkLocalLink('reports/latest/daily.html', link, secret, 1_800_000_899)).toBe('ok');
+    expect(checkLocalLink('reports/latest/daily.html', link, secret, 1_800_000_900)).toBe('expired');
+    expect(checkLocalLink('reports/2025/07/01/daily.html', link, secret, 1_800_000_000)).toBe('invalid');
+    expect(checkLocalLink('reports/latest/daily.html', link, 'another run', 1_800_000_000)).toBe('invalid');
+    expect(checkLocalLink('reports/latest/daily.html', { ...link, expires: '1800000901' }, secret, 0)).toBe('invalid');
+    expect(checkLocalLink('reports/latest/daily.html', { expires: null, signature: null }, secret, 0)).toBe('invalid');
+  });
+
+  it('refuses to link without a local server or outside the root', async () => {
+    await expect(new FileReportSink(root).readUrl('reports/latest/daily.html', 60)).rejects.toThrow(
+      'FileReportSink was given no local server to link to',
+    );
+    const sink = new FileReportSink(root, { baseUrl: 'http://127.0.0.1:3000', secret: 's' });
+    await expect(sink.readUrl('../escape.html', 60)).rejects.toThrow("'..'");
   });
 });

@@ -5,6 +5,18 @@ export interface ReportSink {
   put(key: string, body: string, contentType: string): Promise<void>;
 }
 
+/**
+ * The newest daily page, beside the dated ones: the scheduled job overwrites it each run (a re-run
+ * for a past day too), so an operator (a stack output, `GET /reports/cost?link=true`) has one fixed key.
+ */
+export const LATEST_REPORT_KEY = 'reports/latest/daily.html';
+
+/** Reading a stored report: whether a key is there, and a short-lived GET URL that needs no credentials. */
+export interface ReportLinks {
+  exists(key: string): Promise<boolean>;
+  readUrl(key: string, seconds: number): Promise<string>;
+}
+
 export interface ReportKeys {
   json: string;
   csv: string;

@@ -104,4 +104,33 @@ describe('S3ReportSink', () => {
   it('refuses an empty bucket name', () => {
     expect(() => new S3ReportSink(' ')).toThrow('S3ReportSink needs a bucket name');
   });
+
+  it('presigns a GET of the key for the given seconds, signed with the client credentials, without calling S3', async () => {
+    const { requests, handler } = capturingHandler();
+    const url = new URL(
+      await new S3ReportSink('cost-reports-123', clientWith(handler)).readUrl('reports/latest/daily.html', 900),
+    );
+    expect(requests).toHaveLength(0);
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:1/cost-reports-123/reports/latest/daily.html');
+    expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDTEST\/\d{8}\/eu-west-1\/s3\/aws4_request$/);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers whether a key is stored with HeadObject: 200 yes, 404 no, anything else thrown', async () => {
+    const answering = (statusCode: number) =>
+      ({
+        async handle(request: CapturedRequest) {
+          expect(request.method).toBe('HEAD');
+          expect(request.path).toBe('/b/reports/latest/daily.html');
+          return { response: { statusCode, headers: { 'x-amz-request-id': 'TESTREQUEST' }, body: undefined } };
+        },
+      }) as unknown as RequestHandler;
+    const sink = (statusCode: number) => new S3ReportSink('b', clientWith(answering(statusCode)));
+    await expect(sink(200).exists('reports/latest/daily.html')).resolves.toBe(true);
+    await expect(sink(404).exists('reports/latest/daily.html')).resolves.toBe(false);
+    await expect(sink(403).exists('reports/latest/daily.html')).rejects.toThrow();
+  });
 });

@@ -14,12 +14,14 @@ export interface WriteReportOptions {
   generatedAt: string;
   /** the HTML page's title; default: `WhatsApp cost report <from> to <to>` */
   title?: string;
+  /** a fixed key the HTML page is also written to, after the dated one (LATEST_REPORT_KEY) */
+  alsoHtmlAt?: string;
 }
 
 /**
  * Renders a report as JSON (pretty), CSV and HTML and writes the three files, one after another in
  * that order (the JSON is the record; a failure leaves the later ones unwritten and is thrown).
- * Returns the keys written, in that order.
+ * The page goes once more to `alsoHtmlAt` when given. Returns the keys written, in that order.
  */
 /** The page's title where none is given: the days it covers. */
 export const reportTitle = (report: Pick<CostReport, 'from' | 'to'>): string =>
@@ -37,6 +39,8 @@ export const writeReportFiles = async (
     [keys.csv, costReportCsv(report), CSV_CONTENT_TYPE],
     [keys.html, costReportHtml(report, { title, generatedAt: options.generatedAt }), HTML_CONTENT_TYPE],
   ];
+  const html = files[2] as (typeof files)[number];
+  if (options.alsoHtmlAt) files.push([options.alsoHtmlAt, html[1], html[2]]);
   for (const [key, body, contentType] of files) await sink.put(key, body, contentType);
   return files.map(([key]) => key);
 };
