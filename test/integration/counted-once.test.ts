@@ -243,6 +243,23 @@ const sequences: Sequence[] = [
     days: [dayOf(T)],
     sessionIds: (run) => [writtenMexican(run), mexicanWaId(run)],
   },
+  {
+    name: '3b. after the TTL deleted our own conversation and the window, a late delivery joins and is judged in the window',
+    before: [
+      inbound('in', T),
+      template('a', T + 10, 'notice'),
+      template('b', T + 20, 'notice'),
+      status('a', 'delivered', T + 30, { pricing: pricing('utility', 'free_customer_service') }),
+      { kind: 'ttl', at: T + 3 * DAY },
+    ],
+    shuffled: [
+      status('b', 'delivered', T + 40, { pricing: pricing('utility', 'free_customer_service') }),
+      status('b', 'read', T + 100, { pricing: pricing('utility', 'free_customer_service') }),
+    ],
+    observeAt: T + 3 * DAY,
+    days: [dayOf(T)],
+    sessionIds: (run) => [run.waId],
+  },
 ];
 
 /** What a run ends with: the sessions, the report's rows of its number, their total, and the cells. */
@@ -426,6 +443,11 @@ describe('counted once, whatever the order (issue 12), over HTTP on the local st
     // 9: both forms of the number find the same window and conversation
     expect(at(7).sessions[0]).toEqual(at(7).sessions[1]);
     expect(at(7).sessions[0]?.window).toMatchObject({ open: true });
+    // 3b: one utility conversation (the first delivery's), both messages free inside the window as Meta says
+    expect(Object.entries(at(8).cells).sort()).toEqual([
+      [`${dayOf(T)}#conversation#US#utility#PMP#regular`, 1],
+      [`${dayOf(T)}#message#US#utility#PMP#free_customer_service`, 2],
+    ]);
   });
 
   it('8. accepts a user message stamped up to 60 s ahead of our clock as sent now, not 61 s', async () => {

@@ -24,6 +24,7 @@ import {
   DELIVERY_LAG_SECONDS,
   NotABusinessMessageError,
   recentDeliveryOf,
+  inboundInstantOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
@@ -341,6 +342,40 @@ export class DynamoDbMessageLedger implements MessageLedger {
       for (const item of Items) {
         const delivery = recentDeliveryOf(item, from, to);
         if (delivery) found.push(delivery);
+      }
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]> {
+    const index = tableSchema.historyIndex;
+    const found: EpochSeconds[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          FilterExpression: 'direction = :inbound',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': contactPk(contact.phoneNumberId, contact.contactId),
+            ':from': String(Math.max(0, from)).padStart(12, '0'),
+            ':to': `${String(Math.max(0, to)).padStart(12, '0')}~`,
+            ':inbound': 'inbound',
+          },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of Items) {
+        const at = inboundInstantOf(item, from, to);
+        if (at !== undefined) found.push(at);
       }
       startKey = LastEvaluatedKey;
     } while (startKey);

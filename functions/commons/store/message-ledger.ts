@@ -96,11 +96,32 @@ export interface MessageLedger {
     from: EpochSeconds,
     to: EpochSeconds,
   ): Promise<RecentDelivery[]>;
+  /**
+   * The instants of the contact's user messages in [from, to] (from the history index, kept for the
+   * retention): what the window knew before DynamoDB's TTL deleted it, for judging a late delivery.
+   */
+  inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]>;
 }
+
+/** A history item (the index's projection) that is a user message stamped in [from, to]: its instant. */
+export const inboundInstantOf = (
+  item: Record<string, unknown>,
+  from: EpochSeconds,
+  to: EpochSeconds,
+): EpochSeconds | undefined => {
+  if (item.direction !== 'inbound' || typeof item.timestamp !== 'number') return undefined;
+  return item.timestamp >= from && item.timestamp <= to ? item.timestamp : undefined;
+};
 
 export interface RecentDelivery {
   wamid: string;
   decision?: DeliveryDecision;
+  /** the conversation the message opened and holds (its record's `held`), if any */
+  conversation?: ConversationRecord;
 }
 
 /**
@@ -120,5 +141,6 @@ export const recentDeliveryOf = (
   const at = state ? deliveredAt(state) : undefined;
   if (!state || at === undefined || at < from || at >= to) return undefined;
   const decision = item.decision as DeliveryDecision | undefined;
-  return { wamid: state.id, ...(decision ? { decision } : {}) };
+  const conversation = (item.held as MessageEffects | undefined)?.conversation;
+  return { wamid: state.id, ...(decision ? { decision } : {}), ...(conversation ? { conversation } : {}) };
 };

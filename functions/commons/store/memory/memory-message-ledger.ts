@@ -14,6 +14,7 @@ import { contactPk } from '../items/contact-partition';
 import {
   NotABusinessMessageError,
   recentDeliveryOf,
+  inboundInstantOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
@@ -172,5 +173,16 @@ export class MemoryMessageLedger implements MessageLedger {
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
       .flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
+  }
+
+  async inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]> {
+    const pk = contactPk(contact.phoneNumberId, contact.contactId);
+    return this.table
+      .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
+      .flatMap((item) => inboundInstantOf(item, from, to) ?? []);
   }
 }
