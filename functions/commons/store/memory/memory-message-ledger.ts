@@ -15,6 +15,7 @@ import {
   NotABusinessMessageError,
   recentDeliveryOf,
   inboundInstantOf,
+  movedMessage,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
@@ -173,6 +174,14 @@ export class MemoryMessageLedger implements MessageLedger {
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
       .flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
+  }
+
+  async moveHistory(phoneNumberId: string, from: string, into: string): Promise<number> {
+    if (from === into) return 0;
+    const pk = contactPk(phoneNumberId, from);
+    const found = this.table.scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk);
+    for (const item of found) this.table.update(item, movedMessage(item, phoneNumberId, into));
+    return found.length;
   }
 
   async inboundInstants(

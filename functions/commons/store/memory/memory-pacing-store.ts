@@ -1,4 +1,4 @@
-import { gcra, type RateLimit } from '#domain/pacing';
+import { gcra, mergedArrival, type RateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
 import { numberSlotItem, pairSlotItem, PACING_TTL_SECONDS } from '../items/pacing-slot';
 import type { PacingResult, PacingStore } from '../pacing-store';
@@ -28,5 +28,16 @@ export class MemoryPacingStore implements PacingStore {
     if (!decision.allowed) return decision;
     this.table.put({ ...key, tat: decision.next, expiresAt: Math.ceil(decision.next) + PACING_TTL_SECONDS });
     return { allowed: true };
+  }
+
+  async mergePairSlot(phoneNumberId: string, from: string, into: string, now: EpochSeconds): Promise<void> {
+    if (from === into) return;
+    const theirs = this.table.get(pairSlotItem.key(phoneNumberId, from));
+    if (typeof theirs?.tat !== 'number') return;
+    const key = pairSlotItem.key(phoneNumberId, into);
+    const ours = this.table.get(key);
+    const tat = mergedArrival(typeof ours?.tat === 'number' ? ours.tat : undefined, theirs.tat, now);
+    if (tat !== undefined) this.table.put({ ...key, tat, expiresAt: Math.ceil(tat) + PACING_TTL_SECONDS });
+    this.table.delete(pairSlotItem.key(phoneNumberId, from));
   }
 }
