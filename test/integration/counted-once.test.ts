@@ -450,6 +450,38 @@ describe('counted once, whatever the order (issue 12), over HTTP on the local st
     ]);
   });
 
+  it('1. after the merge, GET /contacts/{userId}/messages shows the messages recorded under either id', async () => {
+    const waId = uniqueWaId();
+    const run = { pn: uniquePhoneNumberId(), waId, userId: `US.${waId}0` };
+    const [sent, received] = [payloads.wamid(), payloads.wamid()];
+    stack.now = T;
+    const template = {
+      to: `+${waId}`,
+      phoneNumberId: run.pn,
+      type: 'template',
+      template: { name: 'promo', language: { code: 'en_US' } },
+    };
+    expect((await stack.send(template, { wamid: sent })).status).toBe(200);
+    const delivered = payloads.messagesChange({
+      phoneNumberId: run.pn,
+      statuses: [payloads.statusUpdate({ id: sent, status: 'delivered', timestamp: T + 10, recipientId: waId })],
+    });
+    stack.now = T + 11;
+    expect((await stack.postWebhook(payloads.webhookBody(delivered))).status).toBe(200);
+    // the user writes with both ids: the number's contact is merged into the user id's
+    const both = payloads.messagesChange({
+      phoneNumberId: run.pn,
+      contacts: [payloads.contact({ waId, userId: run.userId, name: 'Ana' })],
+      messages: [payloads.textMessage('hi', { id: received, from: waId, fromUserId: run.userId, timestamp: T + 100 })],
+    });
+    stack.now = T + 101;
+    expect((await stack.postWebhook(payloads.webhookBody(both))).status).toBe(200);
+    for (const id of [waId, run.userId]) {
+      const history = await stack.history(run.pn, id);
+      expect([id, (history.messages as Json[]).map((m) => m.wamid)]).toEqual([id, [received, sent]]);
+    }
+  });
+
   it('8. accepts a user message stamped up to 60 s ahead of our clock as sent now, not 61 s', async () => {
     for (const [ahead, expected] of [
       [5, 200],
