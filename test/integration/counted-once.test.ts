@@ -1,5 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import * as payloads from '../fixtures/payloads.ts';
+import { ownConversationId } from '#domain/delivery';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { startLocalStack, type Json, type LocalStack } from '#test/local-stack';
 import { aggregateCells, contactItems } from '#test/webhook';
@@ -265,7 +266,9 @@ const sequences: Sequence[] = [
 /** What a run ends with: the sessions, the report's rows of its number, their total, and the cells. */
 const outcomeOf = async (stack: LocalStack, run: Run, sequence: Sequence, labels: Map<string, string>) => {
   stack.now = sequence.observeAt;
-  const name = (value: string) => labels.get(value.replace(/^conv\./, '')) ?? value;
+  // our own conversation ids are conv.<sha256(opener)>: named by the opener's label
+  const own = new Map([...labels].map(([wamid, label]) => [ownConversationId(wamid), label]));
+  const name = (value: string) => labels.get(value) ?? own.get(value) ?? value;
   const sessions = [];
   for (const id of sequence.sessionIds(run)) {
     const session = await stack.session(run.pn, id);
