@@ -3,6 +3,7 @@ import { conversationExpiry } from '#domain/conversation';
 import { retentionSeconds } from '#domain/platform';
 import { DAY } from '#domain/time';
 import { keys } from '#store/keys';
+import type { InboundMessageEvent } from '#webhook/events';
 import { adapters } from '../support/adapters.ts';
 import { uniquePhoneNumberId, uniqueWaId } from '../support/environment.ts';
 import { conversationCommit } from './fixtures.ts';
@@ -148,6 +149,55 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     // a repeat changes nothing
     await contacts.resolveContact(phoneNumberId, { waId, userId });
     expect((await contacts.readContactState(phoneNumberId, userId)).window?.inboundAt).toEqual([T - 100, T]);
+  });
+
+  it("moves the losing contact's message history and pair rate with the merge, once", async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
+    await contacts.extendWindow(byNumber, T - 100);
+    const inbound = {
+      kind: 'inbound-message',
+      id: `wamid.in.${waId}`,
+      type: 'text',
+      timestamp: T - 100,
+      origin: { phoneNumberId },
+      user: { waId },
+      raw: { text: 'hi' },
+    } as unknown as InboundMessageEvent;
+    await stores.messages.recordInbound(byNumber, inbound, T + 30 * DAY);
+    const sent = `wamid.out.${waId}`;
+    await stores.messages.commitMessage(conversationCommit(byNumber, sent, T - 50));
+    // two sends to the number at T - 1: a backlog of 11 s at T; one to the user id: 5 s
+    const limit = { interval: 6, burst: 2 };
+    for (let i = 0; i < 2; i++) await stores.pacing.takePairSlot(phoneNumberId, waId, T - 1, limit);
+    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
+    await contacts.extendWindow(byUserId, T);
+    await stores.pacing.takePairSlot(phoneNumberId, userId, T - 1, limit);
+    clock.now = T;
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    // the number's messages are the merged user's history now
+    const merged = { phoneNumberId, contactId: userId };
+    expect(await stores.messages.inboundInstants(merged, T - DAY, T)).toEqual([T - 100]);
+    expect((await stores.messages.recentDeliveries(merged, T - DAY, T)).map((d) => d.wamid)).toEqual([sent]);
+    expect(await stores.messages.inboundInstants({ phoneNumberId, contactId: waId }, T - DAY, T)).toEqual([]);
+    expect((await stores.messages.readMessage(sent))?.state.contactId).toBe(userId);
+    // the record moved on a new version: a fold that read the old one retries on the moved record
+    expect((await stores.messages.readMessage(sent))?.version).toBe(2);
+    // both ids' sends pace the one user: 16 s of backlog at T, the burst of 2 spent (alone, the user id's would allow it)
+    expect(await stores.pacing.takePairSlot(phoneNumberId, userId, T, limit)).toEqual({
+      allowed: false,
+      retryAfter: 10,
+    });
+    expect(await item(keys.pairPace(phoneNumberId, waId))).toBeUndefined();
+    // a repeat of the merge moves and counts nothing again
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    expect((await stores.messages.readMessage(sent))?.version).toBe(2);
+    expect(await stores.pacing.takePairSlot(phoneNumberId, userId, T, limit)).toEqual({
+      allowed: false,
+      retryAfter: 10,
+    });
   });
 
   it("moves the losing contact's marketing consent with the merge: a stop under the number holds under the user id", async () => {

@@ -1,20 +1,26 @@
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import * as payloads from '../fixtures/payloads.ts';
 import { activeRateCard } from '#pricing/active-rate-card';
 import { computeCostReport, type CostCell } from '#pricing/cost-report';
 import { buildCostReport } from '#report/cost-report-service';
 import { recordSentMessage } from '#send/record-sent-message';
-import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import { contactPk, keys } from '#store/keys';
+import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { tableStores } from '#test/stores';
 import { aggregateCells, webhookHarness } from '#test/webhook';
 
 /**
  * Issue 12, acceptance 2: sends, user messages (some naming the user by both ids), statuses with
- * Meta's pricing, delivered shuffled, batched, duplicated and processed days after their items expired, end
- * in the report a simple reference model computes from the same facts. The model knows nothing of
- * the engine's items: a user is one contact, a delivery opens a conversation unless one covering it
- * is open at its own time (a template: one of its category; a service reply: any), taken in the
- * order the deliveries happened.
+ * Meta's pricing, delivered shuffled, batched, duplicated and processed days after their items expired
+ * (DynamoDB's TTL is played by `expire` below: it deletes this run's items whose `expiresAt` has
+ * passed, as DynamoDB does), end in the report a simple reference model computes from the same facts.
+ * The model knows nothing of the engine's items: a user is one contact, a delivery opens a
+ * conversation unless one covering it is open at its own time (a template: one of its category; a
+ * service reply: any), taken in the order the deliveries happened. A status that reaches us more than
+ * the retention after its timestamp is a replay (Meta retries for 7 days,
+ * https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications): it
+ * counts nothing.
  */
 
 /** bounded so the property runs in well under a minute on a loaded 2-core machine; fixed seed: reproducible */
@@ -24,6 +30,14 @@ const DAY = 24 * HOUR;
 /** 2026-04-01T00:00:00Z: per-message pricing, free service and in-window utility; a month no other test uses. */
 const T0 = 1_775_001_600;
 const DAYS = ['2026-04-01', '2026-04-02', '2026-04-03'];
+/** The harness's MESSAGE_RETENTION_DAYS (test/support/webhook.ts). */
+const RETENTION_DAYS = 30;
+/**
+ * How late a backlog comes: past every conversation (24 h, 72 h for an entry point) and window item;
+ * past the message records, the aliases and the merge markers (the retention); past the
+ * counted-units records too (the retention + 37 days).
+ */
+const LATENESS = [4 * DAY, (RETENTION_DAYS + 2) * DAY, (RETENTION_DAYS + 38) * DAY];
 
 type Category = 'marketing' | 'utility' | 'service';
 interface MessageFact {
@@ -43,8 +57,15 @@ const inWindowAt = (facts: Facts, at: number): boolean => facts.inbound.some((m)
 const metaTypeOf = (facts: Facts, m: MessageFact, at: number): string =>
   m.category !== 'marketing' && inWindowAt(facts, at) ? 'free_customer_service' : 'regular';
 
-/** The reference: message units as Meta priced them, conversations by the rule, in the order of delivery. */
-const model = (facts: Facts, pn: string): CostCell[] => {
+/** The statuses that reached the engine before they were replays: `<label><d|r|f>` → timestamp. */
+type InTime = ReadonlyMap<string, number>;
+
+/**
+ * The reference: message units as Meta priced them, conversations by the rule, in the order of
+ * delivery. A message counts as delivered at its earliest delivered or read status that reached us
+ * in time (a read implies the delivery), and not at all if its failure reached us.
+ */
+const model = (facts: Facts, pn: string, inTime: InTime): CostCell[] => {
   const cells = new Map<string, CostCell>();
   const count = (cell: Omit<CostCell, 'units'>) => {
     const key = JSON.stringify(cell);
@@ -54,13 +75,18 @@ const model = (facts: Facts, pn: string): CostCell[] => {
   };
   const day = (at: number) => new Date(at * 1000).toISOString().slice(0, 10);
   const delivered = facts.messages
-    .filter((m): m is MessageFact & { deliveredAt: number } => m.deliveredAt !== undefined && !m.failed)
-    .sort((a, b) => a.deliveredAt - b.deliveredAt || (a.label < b.label ? -1 : 1));
+    .flatMap((m) => {
+      const seen = [inTime.get(`${m.label}d`), inTime.get(`${m.label}r`)].filter((t) => t !== undefined);
+      if (m.deliveredAt === undefined || seen.length === 0 || inTime.has(`${m.label}f`)) return [];
+      return [{ ...m, deliveredAt: m.deliveredAt, at: Math.min(...seen) }];
+    })
+    .sort((a, b) => a.at - b.at || (a.label < b.label ? -1 : 1));
   const open: { category: Category; openedAt: number }[] = [];
   for (const m of delivered) {
-    const at = m.deliveredAt;
+    const at = m.at;
     const base = { phoneNumberId: pn, country: 'US', pricingModel: 'PMP' };
-    count({ ...base, day: day(at), kind: 'message', category: m.category, pricingType: metaTypeOf(facts, m, at) });
+    const type = metaTypeOf(facts, m, m.deliveredAt);
+    count({ ...base, day: day(at), kind: 'message', category: m.category, pricingType: type });
     const live = open.filter((c) => c.openedAt <= at && at < c.openedAt + DAY);
     const covered = m.category === 'service' ? live.length > 0 : live.some((c) => c.category === m.category);
     if (covered) continue;
@@ -116,10 +142,33 @@ const delivery = fc.record({
   order: fc.array(fc.nat(), { minLength: 24, maxLength: 24 }),
   cuts: fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
   repeats: fc.array(fc.nat(23), { maxLength: 4 }),
-  lateFrom: fc.option(fc.nat(23), { nil: undefined }),
+  late: fc.option(fc.record({ from: fc.nat(23), by: fc.constantFrom(...LATENESS) }), { nil: undefined }),
 });
 
-type Item = { kind: 'send'; label: string } | { kind: 'webhook'; change: () => payloads.Change; key: string };
+type Item =
+  | { kind: 'send'; label: string }
+  | { kind: 'webhook'; change: () => payloads.Change; key: string; at: number; status: boolean };
+
+/**
+ * DynamoDB's TTL for this run's items: deletes every item under the given keys whose `expiresAt`
+ * has passed at `now` (DynamoDB deletes them some time after; the engine must not need them then).
+ */
+const expire = async (pks: readonly string[], now: number): Promise<void> => {
+  const client = testDocumentClient();
+  for (const pk of pks) {
+    const { Items = [] } = await client.send(
+      new QueryCommand({
+        TableName: TEST_TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    );
+    for (const item of Items) {
+      if (typeof item.expiresAt !== 'number' || item.expiresAt > now) continue;
+      await client.send(new DeleteCommand({ TableName: TEST_TABLE_NAME, Key: { pk: item.pk, sk: item.sk } }));
+    }
+  }
+};
 
 describe('counted once, whatever the order: property (issue 12, acceptance 2)', () => {
   const clock = { now: T0 };
@@ -149,7 +198,7 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
                 }),
               ],
             });
-          items.push({ kind: 'webhook', change, key: `in${i}` });
+          items.push({ kind: 'webhook', change, key: `in${i}`, at: m.at, status: false });
         });
         for (const m of f.messages) {
           const id = wamids.get(m.label) ?? '';
@@ -163,15 +212,27 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
               });
           if (m.deliveredAt !== undefined) {
             const priced = { pricing: payloads.pricing(m.category, metaTypeOf(f, m, m.deliveredAt)) };
-            items.push({ kind: 'webhook', change: status('delivered', m.deliveredAt, priced), key: `${m.label}d` });
+            const at = m.deliveredAt;
+            items.push({
+              kind: 'webhook',
+              change: status('delivered', at, priced),
+              key: `${m.label}d`,
+              at,
+              status: true,
+            });
             if (m.read)
-              items.push({ kind: 'webhook', change: status('read', m.deliveredAt + 60, priced), key: `${m.label}r` });
+              items.push({
+                kind: 'webhook',
+                change: status('read', at + 60, priced),
+                key: `${m.label}r`,
+                at: at + 60,
+                status: true,
+              });
           }
           if (m.failed) {
-            const failed = status('failed', (m.deliveredAt ?? T0) + 1, {
-              errors: [payloads.metaError(131026, 'Message undeliverable')],
-            });
-            items.push({ kind: 'webhook', change: failed, key: `${m.label}f` });
+            const at = (m.deliveredAt ?? T0) + 1;
+            const failed = status('failed', at, { errors: [payloads.metaError(131026, 'Message undeliverable')] });
+            items.push({ kind: 'webhook', change: failed, key: `${m.label}f`, at, status: true });
           }
         }
         // shuffled by the generated keys, some repeated (Meta redelivers)
@@ -185,6 +246,12 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
         }
         const last = Math.max(...f.inbound.map((m) => m.at), ...f.messages.map((m) => (m.deliveredAt ?? T0) + 61));
         clock.now = last + 1;
+        const runKeys = [
+          ...[waId, userId].flatMap((id) => [contactPk(pn, id), keys.userAlias(pn, id).pk]),
+          ...f.inbound.map((_, i) => keys.message(`wamid.in.${pn}.${i}`).pk),
+          ...[...wamids.values()].flatMap((id) => [keys.message(id).pk, keys.countedUnits(id).pk]),
+        ];
+        const inTime = new Map<string, number>();
         let batch: payloads.Change[] = [];
         const flush = async () => {
           if (batch.length === 0) return;
@@ -201,11 +268,12 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
             throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
         };
         for (const [i, item] of order.entries()) {
-          if (how.lateFrom !== undefined && i === how.lateFrom) {
+          if (how.late !== undefined && i === how.late.from) {
             await flush();
-            // processed days later (a backlog, Meta retrying): every window and conversation item has
-            // expired by then; reads must judge each delivery at its own time, not by what is live now
-            clock.now = last + 3 * DAY;
+            // processed later (a backlog, Meta retrying, a replay): DynamoDB has deleted what expired by
+            // then; each delivery must still be judged at its own time, and counted once
+            clock.now = last + how.late.by;
+            await expire(runKeys, clock.now);
           }
           if (item.kind === 'send') {
             await flush();
@@ -225,11 +293,14 @@ describe('counted once, whatever the order: property (issue 12, acceptance 2)', 
             continue;
           }
           batch.push(item.change());
+          // a status older than the retention when it comes is a replay: parked, never counted
+          if (item.status && item.at > clock.now - RETENTION_DAYS * DAY && !inTime.has(item.key))
+            inTime.set(item.key, item.at);
           if (how.cuts[i % how.cuts.length]) await flush();
         }
         await flush();
 
-        const expected = model(f, pn);
+        const expected = model(f, pn, inTime);
         const cells = await aggregateCells(pn, DAYS);
         const held = Object.entries(cells)
           .filter(([, units]) => units !== 0)

@@ -1,5 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import * as payloads from '../fixtures/payloads.ts';
+import { ownConversationId } from '#domain/delivery';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { startLocalStack, type Json, type LocalStack } from '#test/local-stack';
 import { aggregateCells, contactItems } from '#test/webhook';
@@ -243,12 +244,31 @@ const sequences: Sequence[] = [
     days: [dayOf(T)],
     sessionIds: (run) => [writtenMexican(run), mexicanWaId(run)],
   },
+  {
+    name: '3b. after the TTL deleted our own conversation and the window, a late delivery joins and is judged in the window',
+    before: [
+      inbound('in', T),
+      template('a', T + 10, 'notice'),
+      template('b', T + 20, 'notice'),
+      status('a', 'delivered', T + 30, { pricing: pricing('utility', 'free_customer_service') }),
+      { kind: 'ttl', at: T + 3 * DAY },
+    ],
+    shuffled: [
+      status('b', 'delivered', T + 40, { pricing: pricing('utility', 'free_customer_service') }),
+      status('b', 'read', T + 100, { pricing: pricing('utility', 'free_customer_service') }),
+    ],
+    observeAt: T + 3 * DAY,
+    days: [dayOf(T)],
+    sessionIds: (run) => [run.waId],
+  },
 ];
 
 /** What a run ends with: the sessions, the report's rows of its number, their total, and the cells. */
 const outcomeOf = async (stack: LocalStack, run: Run, sequence: Sequence, labels: Map<string, string>) => {
   stack.now = sequence.observeAt;
-  const name = (value: string) => labels.get(value.replace(/^conv\./, '')) ?? value;
+  // our own conversation ids are conv.<sha256(opener)>: named by the opener's label
+  const own = new Map([...labels].map(([wamid, label]) => [ownConversationId(wamid), label]));
+  const name = (value: string) => labels.get(value) ?? own.get(value) ?? value;
   const sessions = [];
   for (const id of sequence.sessionIds(run)) {
     const session = await stack.session(run.pn, id);
@@ -426,6 +446,43 @@ describe('counted once, whatever the order (issue 12), over HTTP on the local st
     // 9: both forms of the number find the same window and conversation
     expect(at(7).sessions[0]).toEqual(at(7).sessions[1]);
     expect(at(7).sessions[0]?.window).toMatchObject({ open: true });
+    // 3b: one utility conversation (the first delivery's), both messages free inside the window as Meta says
+    expect(Object.entries(at(8).cells).sort()).toEqual([
+      [`${dayOf(T)}#conversation#US#utility#PMP#regular`, 1],
+      [`${dayOf(T)}#message#US#utility#PMP#free_customer_service`, 2],
+    ]);
+  });
+
+  it('1. after the merge, GET /contacts/{userId}/messages shows the messages recorded under either id', async () => {
+    const waId = uniqueWaId();
+    const run = { pn: uniquePhoneNumberId(), waId, userId: `US.${waId}0` };
+    const [sent, received] = [payloads.wamid(), payloads.wamid()];
+    stack.now = T;
+    const template = {
+      to: `+${waId}`,
+      phoneNumberId: run.pn,
+      type: 'template',
+      template: { name: 'promo', language: { code: 'en_US' } },
+    };
+    expect((await stack.send(template, { wamid: sent })).status).toBe(200);
+    const delivered = payloads.messagesChange({
+      phoneNumberId: run.pn,
+      statuses: [payloads.statusUpdate({ id: sent, status: 'delivered', timestamp: T + 10, recipientId: waId })],
+    });
+    stack.now = T + 11;
+    expect((await stack.postWebhook(payloads.webhookBody(delivered))).status).toBe(200);
+    // the user writes with both ids: the number's contact is merged into the user id's
+    const both = payloads.messagesChange({
+      phoneNumberId: run.pn,
+      contacts: [payloads.contact({ waId, userId: run.userId, name: 'Ana' })],
+      messages: [payloads.textMessage('hi', { id: received, from: waId, fromUserId: run.userId, timestamp: T + 100 })],
+    });
+    stack.now = T + 101;
+    expect((await stack.postWebhook(payloads.webhookBody(both))).status).toBe(200);
+    for (const id of [waId, run.userId]) {
+      const history = await stack.history(run.pn, id);
+      expect([id, (history.messages as Json[]).map((m) => m.wamid)]).toEqual([id, [received, sent]]);
+    }
   });
 
   it('8. accepts a user message stamped up to 60 s ahead of our clock as sent now, not 61 s', async () => {

@@ -305,4 +305,37 @@ describe('pacing against DynamoDB Local with the clock injected', () => {
     now += 6;
     expect((await send(busy)).status).toBe(200);
   });
+  it("paces a merged user as one: the sends to the number count once the user's ids are linked", async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = `US.${waId}1`;
+    await userWrites(phoneNumberId, waId);
+    const clock = { now: Math.floor(Date.now() / 1000) + 1 };
+    const handler = handlerWith({
+      clock: () => clock.now,
+      pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 2) },
+    });
+    const send = () => post(handler, { to: waId, type: 'text', text: { body: 'Hi' }, phoneNumberId });
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    // the user writes by the business-scoped id alone, then with both: the number's contact merges into it
+    const webhook = webhookHarness(clock);
+    const write = async (withNumber: boolean) => {
+      const change = payloads.messagesChange({
+        phoneNumberId,
+        contacts: [payloads.contact({ ...(withNumber ? { waId } : {}), userId, name: 'Ana' })],
+        messages: [
+          payloads.textMessage('hi', { from: withNumber ? waId : null, fromUserId: userId, timestamp: clock.now }),
+        ],
+      });
+      expect((await webhook.post(payloads.webhookBody(change))).status).toBe(200);
+    };
+    await write(false);
+    await write(true);
+    expect((await stores.contacts.resolveContact(phoneNumberId, { waId })).contactId).toBe(userId);
+    // the two sends before the link still count against the pair rate of the one user
+    expect(await send()).toMatchObject({ status: 429, body: { error: { code: 'PAIR_RATE_LIMITED' } } });
+    clock.now += 6;
+    expect((await send()).status).toBe(200);
+  });
 });

@@ -5,6 +5,8 @@ import { createHandler as createSendHandler } from '../../functions/send-message
 import { createHandler as createSessionHandler } from '../../functions/get-session/index.ts';
 import { createHandler as createReportHandler } from '../../functions/get-cost-report/index.ts';
 import { createHandler as createTemplateHandler } from '../../functions/put-template/index.ts';
+import { createHandler as createHistoryHandler } from '../../functions/get-contact-messages/index.ts';
+import { DynamoDbMessageHistory } from '#store/message-history';
 import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
@@ -39,6 +41,8 @@ export interface LocalStack {
   send(body: Json, answer: { wamid: string; waId?: string }): Promise<{ status: number; body: Json }>;
   registerTemplate(name: string, category: string): Promise<void>;
   session(phoneNumberId: string, userId: string): Promise<Json>;
+  /** GET /contacts/{userId}/messages, first page */
+  history(phoneNumberId: string, userId: string): Promise<Json>;
   report(from: string, to: string): Promise<Json>;
   close(): Promise<void>;
 }
@@ -100,6 +104,12 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       secrets: apiSecrets,
       clock,
     }) as LambdaHandler,
+    'get-contact-messages': createHistoryHandler({
+      history: new DynamoDbMessageHistory(testDocumentClient(), TEST_TABLE_NAME),
+      clock,
+      secrets: apiSecrets,
+      defaultPhoneNumberId: () => undefined,
+    }) as LambdaHandler,
     'put-template': createTemplateHandler({ store: stores.templates, clock, secrets: apiSecrets }) as LambdaHandler,
   };
   const local: { server: Server; url: string } = await startLocalServer({
@@ -156,6 +166,17 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       );
       if (answer.status !== 200)
         throw new Error(`GET session answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    history: async (phoneNumberId, userId) => {
+      const answer = await request(
+        `${local.url}/contacts/${userId}/messages?phoneNumberId=${phoneNumberId}`,
+        'GET',
+        undefined,
+        bearer,
+      );
+      if (answer.status !== 200)
+        throw new Error(`GET messages answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return answer.body;
     },
     report: async (from, to) => {

@@ -1,4 +1,4 @@
-import { gcra, pairRateLimit } from './pacing';
+import { gcra, mergedArrival, pairRateLimit } from './pacing';
 
 const replay = (limit: ReturnType<typeof pairRateLimit>, times: number[]) => {
   let tat: number | undefined;
@@ -29,5 +29,18 @@ describe('pacing (GCRA)', () => {
     const limit = pairRateLimit(6, 1);
     expect(replay(limit, [0, 6, 12, 18, 24])).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(replay(limit, [0, 5])).toEqual(['ok', 1]);
+  });
+});
+
+describe('mergedArrival', () => {
+  const now = 1_000;
+  it('carries the backlogs of both contacts of one user', () => {
+    expect(mergedArrival(now + 11, now + 5, now)).toBe(now + 16);
+    expect(mergedArrival(undefined, now + 5, now)).toBe(now + 5);
+  });
+  it('counts an arrival time at or before now as no backlog, a second later as one', () => {
+    expect(mergedArrival(now, now - 30, now)).toBeUndefined();
+    expect(mergedArrival(now + 1, now, now)).toBe(now + 1);
+    expect(mergedArrival(undefined, undefined, now)).toBeUndefined();
   });
 });

@@ -29,3 +29,18 @@ export const gcra = (limit: RateLimit, storedTat: number | undefined, now: Epoch
   if (now < allowedAt - 1e-9) return { allowed: false, retryAfter: Math.max(1, Math.ceil(allowedAt - now)) };
   return { allowed: true, next: tat + limit.interval };
 };
+
+/**
+ * Two contacts found to be one user (a merge): the user is paced as one, so the sends already made
+ * to either id both count. Each stored arrival time is a backlog of sends ahead of `now`; the merged
+ * one carries both backlogs (undefined when neither holds any).
+ */
+export const mergedArrival = (
+  ours: number | undefined,
+  theirs: number | undefined,
+  now: EpochSeconds,
+): number | undefined => {
+  const backlog = (tat: number | undefined) => Math.max(0, (tat ?? now) - now);
+  const total = backlog(ours) + backlog(theirs);
+  return total > 0 ? now + total : undefined;
+};

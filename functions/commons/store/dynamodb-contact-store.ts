@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { chooseContact, type UserIds } from '#domain/identity';
-import { aliasExpiry, aliasNeedsRefresh } from '#domain/retention';
+import { aliasExpiry } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import { mergeWindows, withInboundMessage, type WindowState } from '#domain/window';
 import {
@@ -20,16 +20,26 @@ import {
   type InboundRecorded,
   type StoredSession,
 } from './contact-store';
+import {
+  aliasesNeedRefresh,
+  contactStateOf,
+  definedIds,
+  keepsSlotCondition,
+  mergedIntoOf,
+  mergeMarker,
+  mergePlan,
+  sentToLink,
+  sessionIdsOf,
+} from './contact-state';
 import { DynamoDbConsentStore } from './dynamodb-consent-store';
-import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from './items/alias';
-import { contactMergeItem, isContactMergeKey } from './items/contact-merge';
-import { isConsentKey, toConsentState } from './items/consent';
+import { DynamoDbMessageLedger } from './dynamodb-message-ledger';
+import { DynamoDbPacingStore } from './dynamodb-pacing-store';
+import type { MessageLedger } from './message-ledger';
+import type { PacingStore } from './pacing-store';
+import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from './items/alias';
 import { contactIdOf, contactPk } from './items/contact-partition';
-import { conversationItem, isConversationKey, toConversationState } from './items/conversation';
 import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowConditions, windowItem } from './items/window';
 import { sameWindow } from './window-writes';
-
-const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id): id is string => Boolean(id));
 
 /** Contacts on the single table: alias items and the contact's partition (window, conversations). */
 export class DynamoDbContactStore implements ContactStore {
@@ -39,10 +49,14 @@ export class DynamoDbContactStore implements ContactStore {
     private readonly retention: AliasRetention = defaultAliasRetention,
   ) {
     this.consent = new DynamoDbConsentStore(client, tableName);
+    this.messages = new DynamoDbMessageLedger(client, tableName);
+    this.pacing = new DynamoDbPacingStore(client, tableName);
   }
 
-  /** consent items have one writer; a merge hands the other contact's consent to it */
+  /** consent, message and pacing items have one writer each; a merge hands the other contact's to them */
   private readonly consent: DynamoDbConsentStore;
+  private readonly messages: Pick<MessageLedger, 'moveHistory'>;
+  private readonly pacing: Pick<PacingStore, 'mergePairSlot'>;
 
   async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef> {
     const present = definedIds(ids);
@@ -78,10 +92,7 @@ export class DynamoDbContactStore implements ContactStore {
         })),
     });
     const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
-    const stale = present.some((id) => {
-      const item = aliasItemOf(id);
-      return item !== undefined && aliasNeedsRefresh(aliasExpiresAt(item), now, this.retention.retentionDays);
-    });
+    const stale = aliasesNeedRefresh(present.map(aliasItemOf), now, this.retention.retentionDays);
     // The other contact's items first, then the aliases: a crash in between leaves the link to redo, nothing lost.
     for (const other of choice.merge) await this.mergeContact(phoneNumberId, other, choice.contactId);
     // A user seen again keeps their aliases: re-linking moves the expiry on (at most once a day).
@@ -91,8 +102,10 @@ export class DynamoDbContactStore implements ContactStore {
 
   async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
     // Already the wa_id's own contact (or its alias led there): nothing to link, no write per send.
-    if (contact.ids.waId === waId || contact.contactId === waId) return contact;
-    if (contact.ids.waId === undefined) return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
+    const link = sentToLink(contact, waId);
+    if (link === 'same') return contact;
+    if (link === 'resolve' || contact.ids.waId === undefined)
+      return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
     const target = await this.resolveContact(contact.phoneNumberId, { waId });
     if (target.contactId !== contact.contactId) {
       await this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
@@ -109,33 +122,27 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   /**
-   * Copies every window instant, conversation and the consent of `from` into `into` (idempotent: a repeat, or two
-   * merges at once, end the same), then leaves a marker so what still names `from` finds `into`.
+   * Copies every window instant, conversation and the consent of `from` into `into`, moves its message
+   * history and folds its pair rate into `into`'s (idempotent: a repeat, or two merges at once, end
+   * the same), then leaves a marker so what still names `from` finds `into`.
    */
   private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
-    const items = await this.partition(phoneNumberId, from);
-    const marker = items.find((item) => isContactMergeKey(String(item.pk), String(item.sk)));
-    const window = items.find((item) => isWindowKey(String(item.pk), String(item.sk)));
-    if (window) {
-      const theirs = toWindowState(window);
-      await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
-    }
-    const consent = items.find((item) => isConsentKey(String(item.pk), String(item.sk)));
-    if (consent && from !== into) {
+    const plan = mergePlan(await this.partition(phoneNumberId, from), phoneNumberId, from, into);
+    const theirs = plan.window;
+    if (theirs) await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    if (plan.consent) {
       await this.consent.applyConsent(
         { phoneNumberId, contactId: into, ids: {} },
-        { kind: 'merge', theirs: toConsentState(consent) },
+        { kind: 'merge', theirs: plan.consent },
       );
     }
-    for (const item of items.filter((found) => isConversationKey(String(found.pk), String(found.sk)))) {
-      const conversation = toConversationState(item);
+    for (const { item, conversation } of plan.conversations) {
       try {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...item, ...conversationItem.key(phoneNumberId, into, conversation.category) },
-            // Per category the slot keeps the conversation that lasts longer; the other stays counted in its ledger.
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :expiresAt',
+            Item: item,
+            ConditionExpression: keepsSlotCondition,
             ExpressionAttributeValues: { ':expiresAt': conversation.expiresAt },
           }),
         );
@@ -143,20 +150,14 @@ export class DynamoDbContactStore implements ContactStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
-    const previous = marker ? String(marker.mergedInto) : undefined;
-    if (previous !== undefined && previous !== into && previous !== from && depth < 2) {
-      await this.mergeContact(phoneNumberId, previous, into, depth + 1);
-    }
+    await this.messages.moveHistory(phoneNumberId, from, into);
+    await this.pacing.mergePairSlot(phoneNumberId, from, into, this.retention.clock());
+    if (plan.previous !== undefined && depth < 2)
+      await this.mergeContact(phoneNumberId, plan.previous, into, depth + 1);
     if (from === into) return;
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...contactMergeItem.key(phoneNumberId, from),
-          mergedInto: into,
-          expiresAt: aliasExpiry(this.retention.clock(), this.retention.retentionDays),
-        },
-      }),
+      new PutCommand({ TableName: this.tableName, Item: mergeMarker(phoneNumberId, from, into, expiresAt) }),
     );
   }
 
@@ -262,22 +263,12 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    let items = await this.partition(phoneNumberId, contactId);
-    const marker = items.find((item) => isContactMergeKey(String(item.pk), String(item.sk)));
+    const items = await this.partition(phoneNumberId, contactId);
     // A merged contact's state lives in the contact it was merged into: followed once.
-    const movedTo = marker ? String(marker.mergedInto) : undefined;
-    if (movedTo !== undefined) items = await this.partition(phoneNumberId, movedTo);
-    const window = items.find((item) => isWindowKey(String(item.pk), String(item.sk)));
-    const consent = items.find((item) => isConsentKey(String(item.pk), String(item.sk)));
-    return {
-      ...(window ? { window: toWindowState(window) } : {}),
-      ...(consent ? { consent: toConsentState(consent) } : {}),
-      conversations: items
-        .filter((item) => isConversationKey(String(item.pk), String(item.sk)))
-        .map(toConversationState),
-      ...(movedTo !== undefined ? { movedTo } : {}),
-      ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),
-    };
+    const movedTo = mergedIntoOf(items);
+    return movedTo === undefined
+      ? contactStateOf(items)
+      : contactStateOf(await this.partition(phoneNumberId, movedTo), movedTo);
   }
 
   async readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession> {
@@ -288,10 +279,7 @@ export class DynamoDbContactStore implements ContactStore {
     );
     const alias = Item && isLiveAlias(Item, this.retention.clock()) ? toAliasRecord(Item) : undefined;
     const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
-    return {
-      ids: { ...ids, ...(alias?.waId ? { waId: alias.waId } : {}), ...(alias?.userId ? { userId: alias.userId } : {}) },
-      ...state,
-    };
+    return { ids: sessionIdsOf(ids, alias), ...state };
   }
 }
 

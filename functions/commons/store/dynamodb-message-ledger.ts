@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countedUnitsOf, countsFirstTime, type CountedUnit, type UnitChange } from '#domain/delivery';
 import { countedUnitsExpiry } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
@@ -16,14 +10,15 @@ import { templateCellItem } from './items/template-cell';
 import { conversationItem, moveCondition, slotCondition, toConversationItem } from './items/conversation';
 import { countedUnitsItem, liveCountedUnits, toCountedUnitsItem } from './items/counted-units';
 import { ledgerEntryItem, openerCondition, toLedgerEntryItem } from './items/ledger-entry';
-import { contactPk } from './items/contact-partition';
 import { messageConditions, messageItem, toInboundMessageItem, toOutboundMessageItem } from './items/message';
-import { tableSchema, type TableKey } from './table-schema';
+import type { TableKey } from './table-schema';
+import { historyItems, moveMessage } from './dynamodb-history-index';
 import { windowConditions, windowItem } from './items/window';
 import {
   DELIVERY_LAG_SECONDS,
   recentDeliveryOf,
   storedMessageOf,
+  inboundInstantOf,
   type CommitInput,
   type CommitResult,
   type MessageLedger,
@@ -301,32 +296,30 @@ export class DynamoDbMessageLedger implements MessageLedger {
     from: EpochSeconds,
     to: EpochSeconds,
   ): Promise<RecentDelivery[]> {
-    const index = tableSchema.historyIndex;
-    const found: RecentDelivery[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          FilterExpression: 'direction = :outbound',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-          ExpressionAttributeValues: {
-            ':pk': contactPk(contact.phoneNumberId, contact.contactId),
-            ':from': String(Math.max(0, from - DELIVERY_LAG_SECONDS)).padStart(12, '0'),
-            ':to': `${String(Math.max(0, to)).padStart(12, '0')}~`,
-            ':outbound': 'outbound',
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of Items) {
-        const delivery = recentDeliveryOf(item, from, to);
-        if (delivery) found.push(delivery);
-      }
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const items = await historyItems(this.client, this.tableName, contact, {
+      from: Math.max(0, from - DELIVERY_LAG_SECONDS),
+      to,
+      direction: 'outbound',
+    });
+    return items.flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
+  }
+
+  async inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]> {
+    const items = await historyItems(this.client, this.tableName, contact, { from, to, direction: 'inbound' });
+    return items.flatMap((item) => inboundInstantOf(item, from, to) ?? []);
+  }
+
+  async moveHistory(phoneNumberId: string, from: string, into: string): Promise<number> {
+    if (from === into) return 0;
+    const items = await historyItems(this.client, this.tableName, { phoneNumberId, contactId: from });
+    let moved = 0;
+    for (const item of items) {
+      if (await moveMessage(this.client, this.tableName, item, phoneNumberId, from, into)) moved++;
+    }
+    return moved;
   }
 }

@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { gcra, type RateLimit } from '#domain/pacing';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { gcra, mergedArrival, type RateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
 import {
   numberSlotExpiry,
@@ -78,5 +84,43 @@ export class DynamoDbPacingStore implements PacingStore {
     }
     // Sends to one user racing this hard are themselves over the pair rate.
     return { allowed: false, retryAfter: Math.ceil(limit.interval) };
+  }
+
+  async mergePairSlot(phoneNumberId: string, from: string, into: string, now: EpochSeconds): Promise<void> {
+    if (from === into) return;
+    const fromKey = pairSlotItem.key(phoneNumberId, from);
+    const { Item: theirs } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: fromKey, ConsistentRead: true }),
+    );
+    if (typeof theirs?.tat !== 'number') return;
+    const key = pairSlotItem.key(phoneNumberId, into);
+    for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const stored = storedArrival(Item);
+      const tat = mergedArrival(stored, theirs.tat, now);
+      try {
+        if (tat !== undefined) {
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: toPairSlotItem(phoneNumberId, into, tat),
+              ...(stored === undefined
+                ? { ConditionExpression: pacingConditions.firstSend }
+                : {
+                    ConditionExpression: pacingConditions.arrivalRead,
+                    ExpressionAttributeValues: { ':stored': stored },
+                  }),
+            }),
+          );
+        }
+        // Folded: gone from `from`, so a repeat of the merge does not count its backlog twice.
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: fromKey }));
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
   }
 }

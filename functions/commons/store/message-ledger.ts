@@ -9,6 +9,7 @@ import { deliveredAt, type MessageState } from '#domain/message-state';
 import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
+import { contactPk } from './items/contact-partition';
 
 /** A business message as stored: its folded state and the effects the table holds because of it. */
 export interface StoredMessage {
@@ -96,11 +97,39 @@ export interface MessageLedger {
     from: EpochSeconds,
     to: EpochSeconds,
   ): Promise<RecentDelivery[]>;
+  /**
+   * The instants of the contact's user messages in [from, to] (from the history index, kept for the
+   * retention): what the window knew before DynamoDB's TTL deleted it, for judging a late delivery.
+   */
+  /**
+   * Contact `from` was merged into `into`: its messages (both directions) move to `into`'s history,
+   * so the history route, a late user message and a late delivery find them under one contact. The
+   * message records stay where they are; only their contact (and the index key) changes, outbound
+   * ones on a new version. Answers how many moved.
+   */
+  moveHistory(phoneNumberId: string, from: string, into: string): Promise<number>;
+  inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]>;
 }
+
+/** A history item (the index's projection) that is a user message stamped in [from, to]: its instant. */
+export const inboundInstantOf = (
+  item: Record<string, unknown>,
+  from: EpochSeconds,
+  to: EpochSeconds,
+): EpochSeconds | undefined => {
+  if (item.direction !== 'inbound' || typeof item.timestamp !== 'number') return undefined;
+  return item.timestamp >= from && item.timestamp <= to ? item.timestamp : undefined;
+};
 
 export interface RecentDelivery {
   wamid: string;
   decision?: DeliveryDecision;
+  /** the conversation the message opened and holds (its record's `held`), if any */
+  conversation?: ConversationRecord;
 }
 
 /**
@@ -120,7 +149,24 @@ export const recentDeliveryOf = (
   const at = state ? deliveredAt(state) : undefined;
   if (!state || at === undefined || at < from || at >= to) return undefined;
   const decision = item.decision as DeliveryDecision | undefined;
-  return { wamid: state.id, ...(decision ? { decision } : {}) };
+  const conversation = (item.held as MessageEffects | undefined)?.conversation;
+  return { wamid: state.id, ...(decision ? { decision } : {}), ...(conversation ? { conversation } : {}) };
+};
+
+/** A message item re-pointed at another contact of the same user (moveHistory): the attributes it ends with. */
+export const movedMessage = (
+  item: Record<string, unknown>,
+  phoneNumberId: string,
+  into: string,
+): Record<string, unknown> => {
+  const state = item.state as StoredMessage['state'] | undefined;
+  return {
+    historyPk: contactPk(phoneNumberId, into),
+    contactId: into,
+    ...(item.direction === 'outbound' && state
+      ? { state: { ...state, contactId: into }, version: Number(item.version ?? 0) + 1 }
+      : {}),
+  };
 };
 
 /**

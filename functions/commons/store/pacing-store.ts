@@ -9,4 +9,9 @@ export interface PacingStore {
   takeNumberSlot(phoneNumberId: string, now: EpochSeconds, messagesPerSecond: number): Promise<PacingResult>;
   /** one more send to this user from this number, if within the pair rate */
   takePairSlot(phoneNumberId: string, contactId: string, now: EpochSeconds, limit: RateLimit): Promise<PacingResult>;
+  /**
+   * Contact `from` was merged into `into` (one user): `into`'s pair rate carries the sends made to
+   * both (domain/pacing.ts mergedArrival). A repeat after `from`'s slot is folded changes nothing.
+   */
+  mergePairSlot(phoneNumberId: string, from: string, into: string, now: EpochSeconds): Promise<void>;
 }

@@ -87,6 +87,8 @@ export const messageItem = declare({
     'mediaState',
     /** PutItem under the version read, alone or in the transaction of its effects */
     'commit',
+    /** UpdateItem of the contact (and index key) when its contact merges into another (message ledger moveHistory) */
+    'moveHistory',
   ],
 });
 

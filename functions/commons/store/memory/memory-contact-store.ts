@@ -1,5 +1,5 @@
 import { chooseContact, type UserIds } from '#domain/identity';
-import { aliasExpiry, aliasNeedsRefresh } from '#domain/retention';
+import { aliasExpiry } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import { closesWindow, mergeWindows, withInboundMessage, type WindowState } from '#domain/window';
 import {
@@ -11,17 +11,25 @@ import {
   type InboundRecorded,
   type StoredSession,
 } from '../contact-store';
+import {
+  aliasesNeedRefresh,
+  contactStateOf,
+  definedIds,
+  keepsSlot,
+  mergedIntoOf,
+  mergeMarker,
+  mergePlan,
+  sentToLink,
+  sessionIdsOf,
+} from '../contact-state';
 import { MemoryConsentStore } from './memory-consent-store';
-import { aliasExpiresAt, aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
-import { contactMergeItem, isContactMergeKey } from '../items/contact-merge';
-import { isConsentKey, toConsentState } from '../items/consent';
+import { MemoryMessageLedger } from './memory-message-ledger';
+import { MemoryPacingStore } from './memory-pacing-store';
+import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
 import { contactPk } from '../items/contact-partition';
-import { conversationItem, isConversationKey, toConversationState } from '../items/conversation';
-import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem } from '../items/window';
+import { revisionOf, toWindowItem, toWindowState, windowItem } from '../items/window';
 import { sameWindow } from '../window-writes';
-import type { MemoryTable } from './memory-table';
-
-const definedIds = (ids: UserIds): string[] => [ids.userId, ids.waId].filter((id): id is string => Boolean(id));
+import type { MemoryItem, MemoryTable } from './memory-table';
 
 /** ContactStore in memory; the contract tests hold it to DynamoDbContactStore's behaviour. */
 export class MemoryContactStore implements ContactStore {
@@ -30,9 +38,13 @@ export class MemoryContactStore implements ContactStore {
     private readonly retention: AliasRetention = defaultAliasRetention,
   ) {
     this.consent = new MemoryConsentStore(table);
+    this.messages = new MemoryMessageLedger(table);
+    this.pacing = new MemoryPacingStore(table);
   }
 
   private readonly consent: MemoryConsentStore;
+  private readonly messages: MemoryMessageLedger;
+  private readonly pacing: MemoryPacingStore;
 
   private aliasItem(phoneNumberId: string, id: string | undefined) {
     const item = id === undefined ? undefined : this.table.get(aliasItem.key(phoneNumberId, id));
@@ -62,22 +74,25 @@ export class MemoryContactStore implements ContactStore {
     });
     const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
     const now = this.retention.clock();
-    const stale = definedIds(ids).some((id) => {
-      const item = this.aliasItem(phoneNumberId, id);
-      return item !== undefined && aliasNeedsRefresh(aliasExpiresAt(item), now, this.retention.retentionDays);
-    });
-    for (const other of choice.merge) this.mergeContact(phoneNumberId, other, choice.contactId);
+    const stale = aliasesNeedRefresh(
+      definedIds(ids).map((id) => this.aliasItem(phoneNumberId, id)),
+      now,
+      this.retention.retentionDays,
+    );
+    for (const other of choice.merge) await this.mergeContact(phoneNumberId, other, choice.contactId);
     if (choice.link || stale) await this.linkIds(contact, choice.ids);
     return contact;
   }
 
   async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
     // Already the wa_id's own contact (or its alias led there): nothing to link, no write per send.
-    if (contact.ids.waId === waId || contact.contactId === waId) return contact;
-    if (contact.ids.waId === undefined) return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
+    const link = sentToLink(contact, waId);
+    if (link === 'same') return contact;
+    if (link === 'resolve' || contact.ids.waId === undefined)
+      return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
     const target = await this.resolveContact(contact.phoneNumberId, { waId });
     if (target.contactId !== contact.contactId)
-      this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
+      await this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
     const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
     this.table.put({
       ...toAliasItem(contact.phoneNumberId, contact.ids.waId, target.contactId, target.ids, expiresAt),
@@ -85,39 +100,25 @@ export class MemoryContactStore implements ContactStore {
     return target;
   }
 
-  /** As DynamoDbContactStore.mergeContact: every window instant, conversation and the consent of `from` into `into`. */
-  private mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): void {
-    const items = this.table.query(contactPk(phoneNumberId, from));
-    const marker = items.find((item) => isContactMergeKey(item.pk, item.sk));
-    const window = items.find((item) => isWindowKey(item.pk, item.sk));
-    if (window) {
-      const theirs = toWindowState(window);
-      this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+  /** As DynamoDbContactStore.mergeContact, from the same plan (contact-state.ts mergePlan). */
+  private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
+    const plan = mergePlan(this.table.query(contactPk(phoneNumberId, from)), phoneNumberId, from, into);
+    const theirs = plan.window;
+    if (theirs) this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    if (plan.consent) {
+      this.consent.apply({ phoneNumberId, contactId: into, ids: {} }, { kind: 'merge', theirs: plan.consent });
     }
-    const consent = items.find((item) => isConsentKey(item.pk, item.sk));
-    if (consent && from !== into) {
-      this.consent.apply(
-        { phoneNumberId, contactId: into, ids: {} },
-        { kind: 'merge', theirs: toConsentState(consent) },
-      );
+    for (const { item, conversation } of plan.conversations) {
+      const slot = this.table.get({ pk: String(item.pk), sk: String(item.sk) });
+      if (keepsSlot(slot, conversation)) this.table.put(item as MemoryItem);
     }
-    for (const item of items.filter((found) => isConversationKey(found.pk, found.sk))) {
-      const conversation = toConversationState(item);
-      const key = conversationItem.key(phoneNumberId, into, conversation.category);
-      const slot = this.table.get(key);
-      if (slot && !(Number(slot.expiresAt) < conversation.expiresAt)) continue;
-      this.table.put({ ...item, ...key });
-    }
-    const previous = marker ? String(marker.mergedInto) : undefined;
-    if (previous !== undefined && previous !== into && previous !== from && depth < 2) {
-      this.mergeContact(phoneNumberId, previous, into, depth + 1);
-    }
+    await this.messages.moveHistory(phoneNumberId, from, into);
+    await this.pacing.mergePairSlot(phoneNumberId, from, into, this.retention.clock());
+    if (plan.previous !== undefined && depth < 2)
+      await this.mergeContact(phoneNumberId, plan.previous, into, depth + 1);
     if (from === into) return;
-    this.table.put({
-      ...contactMergeItem.key(phoneNumberId, from),
-      mergedInto: into,
-      expiresAt: aliasExpiry(this.retention.clock(), this.retention.retentionDays),
-    });
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
+    this.table.put(mergeMarker(phoneNumberId, from, into, expiresAt));
   }
 
   private writeWindow(
@@ -168,19 +169,11 @@ export class MemoryContactStore implements ContactStore {
   }
 
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    let items = this.table.query(contactPk(phoneNumberId, contactId));
-    const marker = items.find((item) => isContactMergeKey(item.pk, item.sk));
-    const movedTo = marker ? String(marker.mergedInto) : undefined;
-    if (movedTo !== undefined) items = this.table.query(contactPk(phoneNumberId, movedTo));
-    const window = items.find((item) => isWindowKey(item.pk, item.sk));
-    const consent = items.find((item) => isConsentKey(item.pk, item.sk));
-    return {
-      ...(window ? { window: toWindowState(window) } : {}),
-      ...(consent ? { consent: toConsentState(consent) } : {}),
-      conversations: items.filter((item) => isConversationKey(item.pk, item.sk)).map(toConversationState),
-      ...(movedTo !== undefined ? { movedTo } : {}),
-      ...(window ? { windowRev: revisionOf(window) ?? 0 } : {}),
-    };
+    const items = this.table.query(contactPk(phoneNumberId, contactId));
+    const movedTo = mergedIntoOf(items);
+    return movedTo === undefined
+      ? contactStateOf(items)
+      : contactStateOf(this.table.query(contactPk(phoneNumberId, movedTo)), movedTo);
   }
 
   async readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession> {
@@ -188,9 +181,6 @@ export class MemoryContactStore implements ContactStore {
     if (id === undefined) throw new Error('readSession needs a wa_id or a user id');
     const alias = this.alias(phoneNumberId, id);
     const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
-    return {
-      ids: { ...ids, ...(alias?.waId ? { waId: alias.waId } : {}), ...(alias?.userId ? { userId: alias.userId } : {}) },
-      ...state,
-    };
+    return { ids: sessionIdsOf(ids, alias), ...state };
   }
 }

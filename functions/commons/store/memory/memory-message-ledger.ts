@@ -138,4 +138,23 @@ export class MemoryMessageLedger implements ledger.MessageLedger {
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
       .flatMap((item) => ledger.recentDeliveryOf(item, from, to) ?? []);
   }
+
+  async moveHistory(phoneNumberId: string, from: string, into: string): Promise<number> {
+    if (from === into) return 0;
+    const pk = contactPk(phoneNumberId, from);
+    const found = this.table.scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk);
+    for (const item of found) this.table.update(item, ledger.movedMessage(item, phoneNumberId, into));
+    return found.length;
+  }
+
+  async inboundInstants(
+    contact: { phoneNumberId: string; contactId: string },
+    from: EpochSeconds,
+    to: EpochSeconds,
+  ): Promise<EpochSeconds[]> {
+    const pk = contactPk(contact.phoneNumberId, contact.contactId);
+    return this.table
+      .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
+      .flatMap((item) => ledger.inboundInstantOf(item, from, to) ?? []);
+  }
 }

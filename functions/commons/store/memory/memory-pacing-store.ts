@@ -1,4 +1,5 @@
-import { gcra } from '#domain/pacing';
+import { gcra, mergedArrival } from '#domain/pacing';
+import type { EpochSeconds } from '#domain/time';
 import {
   isUnderLimit,
   numberSlotExpiry,
@@ -29,4 +30,13 @@ export class MemoryPacingStore implements PacingStore {
     this.table.put(toPairSlotItem(phoneNumberId, contactId, decision.next));
     return { allowed: true };
   };
+
+  async mergePairSlot(phoneNumberId: string, from: string, into: string, now: EpochSeconds): Promise<void> {
+    if (from === into) return;
+    const theirs = storedArrival(this.table.get(pairSlotItem.key(phoneNumberId, from)));
+    if (theirs === undefined) return;
+    const tat = mergedArrival(storedArrival(this.table.get(pairSlotItem.key(phoneNumberId, into))), theirs, now);
+    if (tat !== undefined) this.table.put(toPairSlotItem(phoneNumberId, into, tat));
+    this.table.delete(pairSlotItem.key(phoneNumberId, from));
+  }
 }
