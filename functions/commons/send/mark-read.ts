@@ -1,10 +1,11 @@
 import { logger } from '#commons/logger';
 import { readReceiptRefusal } from '#domain/send-rules';
 import type { Clock } from '#domain/time';
-import { mapGraphError, type GraphClient } from '#graph/graph-client';
+import type { GraphClient } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
 import type { InboundReceipts } from '#store/inbound-receipts';
 import type { ReadRequest } from './validate-send-request';
+import { metaRefusal } from './meta-refusal';
 
 export interface MarkReadDeps {
   stores: { receipts: InboundReceipts };
@@ -35,14 +36,8 @@ export const markMessageRead = async (
 
   const marked = await deps.graph.markRead(phoneNumberId, request.graphBody);
   if (!marked.ok) {
-    const mapped = mapGraphError(marked);
     logger.warn('Meta refused a read receipt', { code: marked.code, httpStatus: marked.httpStatus });
-    throw new ApiError(
-      mapped.status,
-      mapped.code,
-      mapped.message,
-      mapped.retryAfterSeconds ? { 'retry-after': String(mapped.retryAfterSeconds) } : {},
-    );
+    throw metaRefusal(marked);
   }
   await deps.stores.receipts.recordRead(request.messageId, now, request.typing);
   return { success: true, messageId: request.messageId, readAt: now, typing: request.typing };

@@ -8,7 +8,7 @@ import { MetaError, retentionSeconds } from '#domain/platform';
 import { sendRefusal } from '#domain/send-rules';
 import { toIso, utcDay, type Clock } from '#domain/time';
 import { DEFAULT_INBOUND_SKEW_SECONDS, isWindowOpen } from '#domain/window';
-import { mapGraphError, type GraphClient } from '#graph/graph-client';
+import type { GraphClient } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
 import type { ConsentStore } from '#store/consent-store';
 import type { ContactStore } from '#store/contact-store';
@@ -19,6 +19,7 @@ import type { TemplateStore } from '#store/template-store';
 import { recordSentMessage } from './record-sent-message';
 import { sendToGroup } from './send-to-group';
 import type { SendRequest } from './validate-send-request';
+import { metaRefusal } from './meta-refusal';
 
 /** What a delivery of this send is expected to cost, before Meta says so in its statuses. */
 export interface BillingQuestion {
@@ -137,14 +138,8 @@ export const sendMessage = async (
     if (sent.code !== undefined && isConsentFailure(sent.code)) {
       await stores.consent.applyConsent(contact, { kind: 'failure', code: sent.code, at: now });
     }
-    const mapped = mapGraphError(sent);
     logger.warn('Meta refused a send', { code: sent.code, httpStatus: sent.httpStatus, to: maskId(request.to) });
-    throw new ApiError(
-      mapped.status,
-      mapped.code,
-      mapped.message,
-      mapped.retryAfterSeconds ? { 'retry-after': String(mapped.retryAfterSeconds) } : {},
-    );
+    throw metaRefusal(sent);
   }
 
   const category = template?.category ?? 'service';

@@ -2,10 +2,10 @@ import { logger } from '#commons/logger';
 import { pricingModelAt } from '#domain/delivery';
 import { sendRefusal } from '#domain/send-rules';
 import { utcDay } from '#domain/time';
-import { mapGraphError } from '#graph/graph-client';
 import { ApiError } from '#http/errors';
 import type { SendAnswer, SendMessageDeps } from './send-message';
 import type { SendRequest } from './validate-send-request';
+import { metaRefusal } from './meta-refusal';
 
 /**
  * A message to a group of Meta's Groups API
@@ -45,14 +45,8 @@ export const sendToGroup = async (
   }
   const sent = await deps.graph.sendMessage(phoneNumberId, request.graphBody);
   if (!sent.ok) {
-    const mapped = mapGraphError(sent);
     logger.warn('Meta refused a group send', { code: sent.code, httpStatus: sent.httpStatus });
-    throw new ApiError(
-      mapped.status,
-      mapped.code,
-      mapped.message,
-      mapped.retryAfterSeconds ? { 'retry-after': String(mapped.retryAfterSeconds) } : {},
-    );
+    throw metaRefusal(sent);
   }
   const category = template?.category ?? 'service';
   const pricingModel = pricingModelAt(now);

@@ -112,25 +112,11 @@ export class DynamoDbTemplateStore implements TemplateStore {
   }
 
   async applyTemplateCategory(event: TemplateCategoryEvent): Promise<void> {
+    const previous = event.previousCategory ? ', previousCategory = :previous' : '';
     await this.updateUnlessOlder(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: templateItem.key(event.name, event.language),
-        UpdateExpression:
-          'SET #name = :name, #language = :language, templateId = :id, wabaId = :waba, category = :category, ' +
-          'categoryUpdatedAt = :at' +
-          (event.previousCategory ? ', previousCategory = :previous' : ''),
-        ConditionExpression: templateConditions.category,
-        ExpressionAttributeNames: { '#name': 'name', '#language': 'language' },
-        ExpressionAttributeValues: {
-          ':name': event.name,
-          ':language': event.language,
-          ':id': event.templateId,
-          ':waba': event.wabaId,
-          ':category': event.newCategory,
-          ':at': event.timestamp ?? 0,
-          ...(event.previousCategory ? { ':previous': event.previousCategory } : {}),
-        },
+      this.templateUpdate(event, `category = :category, categoryUpdatedAt = :at${previous}`, 'category', {
+        ':category': event.newCategory,
+        ...(event.previousCategory ? { ':previous': event.previousCategory } : {}),
       }),
     );
   }
@@ -155,9 +141,9 @@ export class DynamoDbTemplateStore implements TemplateStore {
 
   /** An update of Meta's webhook fields of one template, written only if no newer one of the kind came first. */
   private templateUpdate(
-    event: TemplateQualityEvent | TemplateComponentsEvent,
+    event: TemplateCategoryEvent | TemplateQualityEvent | TemplateComponentsEvent,
     set: string,
-    condition: 'quality' | 'components',
+    condition: 'category' | 'quality' | 'components',
     values: Record<string, unknown>,
   ): UpdateCommand {
     return new UpdateCommand({

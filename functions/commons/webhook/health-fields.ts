@@ -1,10 +1,7 @@
-import { normalizeLanguage } from '#domain/template-lifecycle';
-import type { JsonObject } from '#commons/json';
 import { compact } from './contacts';
-import type { WebhookEvent } from './events';
 import { accountUpdateItem, numberQualityItem, templateComponentsItem, templateQualityItem } from './items';
-import { unrecognized, type ChangeContext } from './parse-context';
-import { outputOf, readItem } from './validate';
+import { itemField, templateRef, type SingleEventParser } from './parse-context';
+import { outputOf } from './validate';
 
 /**
  * The changes about the account's health and its templates' quality and content: one event per
@@ -13,22 +10,6 @@ import { outputOf, readItem } from './validate';
  * .../phone_number_quality_update, .../message_template_quality_update, .../message_template_components_update).
  * `time` is the entry's time: Meta's clock, which orders them.
  */
-type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
-
-const templateRef = (
-  item: { message_template_id: string; message_template_name: string; message_template_language: string },
-  ctx: ChangeContext,
-  time: number | undefined,
-  value: JsonObject,
-) => ({
-  wabaId: ctx.wabaId,
-  templateId: item.message_template_id,
-  name: item.message_template_name,
-  language: normalizeLanguage(item.message_template_language),
-  ...(time === undefined ? {} : { timestamp: time }),
-  raw: value,
-});
-
 const parseAccountUpdate: SingleEventParser = (value, ctx, time) => {
   const item = outputOf(accountUpdateItem, value);
   return compact({
@@ -46,11 +27,8 @@ const parseAccountUpdate: SingleEventParser = (value, ctx, time) => {
   });
 };
 
-const parseNumberQuality: SingleEventParser = (value, ctx, time) => {
-  const read = readItem(numberQualityItem, value);
-  if ('reason' in read) return unrecognized(ctx, read.reason, value);
-  const item = read.value;
-  return compact({
+const parseNumberQuality = itemField(numberQualityItem, (item, ctx, time, value) =>
+  compact({
     kind: 'number-quality' as const,
     wabaId: ctx.wabaId,
     displayNumber: item.display_phone_number,
@@ -60,44 +38,34 @@ const parseNumberQuality: SingleEventParser = (value, ctx, time) => {
     previousLimit: item.old_limit,
     timestamp: time,
     raw: value,
-  });
-};
+  }),
+);
 
-const parseTemplateQuality: SingleEventParser = (value, ctx, time) => {
-  const read = readItem(templateQualityItem, value);
-  if ('reason' in read) return unrecognized(ctx, read.reason, value);
-  const item = read.value;
-  return {
-    kind: 'template-quality',
-    ...templateRef(item, ctx, time, value),
-    quality: item.new_quality_score.toUpperCase(),
-    ...(item.previous_quality_score ? { previousQuality: item.previous_quality_score.toUpperCase() } : {}),
-  };
-};
+const parseTemplateQuality = itemField(templateQualityItem, (item, ctx, time, value) => ({
+  kind: 'template-quality',
+  ...templateRef(item, ctx, time, value),
+  quality: item.new_quality_score.toUpperCase(),
+  ...(item.previous_quality_score ? { previousQuality: item.previous_quality_score.toUpperCase() } : {}),
+}));
 
-const parseTemplateComponents: SingleEventParser = (value, ctx, time) => {
-  const read = readItem(templateComponentsItem, value);
-  if ('reason' in read) return unrecognized(ctx, read.reason, value);
-  const item = read.value;
-  return {
-    kind: 'template-components',
-    ...templateRef(item, ctx, time, value),
-    ...compact({ body: item.message_template_element, header: item.message_template_title }),
-    ...compact({ footer: item.message_template_footer }),
-    buttons: (item.message_template_buttons ?? []).flatMap((button) =>
-      button === undefined
-        ? []
-        : [
-            compact({
-              type: button.message_template_button_type,
-              text: button.message_template_button_text,
-              url: button.message_template_button_url,
-              phoneNumber: button.message_template_button_phone_number,
-            }),
-          ],
-    ),
-  };
-};
+const parseTemplateComponents = itemField(templateComponentsItem, (item, ctx, time, value) => ({
+  kind: 'template-components',
+  ...templateRef(item, ctx, time, value),
+  ...compact({ body: item.message_template_element, header: item.message_template_title }),
+  ...compact({ footer: item.message_template_footer }),
+  buttons: (item.message_template_buttons ?? []).flatMap((button) =>
+    button === undefined
+      ? []
+      : [
+          compact({
+            type: button.message_template_button_type,
+            text: button.message_template_button_text,
+            url: button.message_template_button_url,
+            phoneNumber: button.message_template_button_phone_number,
+          }),
+        ],
+  ),
+}));
 
 export const HEALTH_FIELDS: Record<string, SingleEventParser> = {
   account_update: parseAccountUpdate,

@@ -2,7 +2,8 @@ import { type JsonObject } from '#commons/json';
 import { compact } from './contacts';
 import type { Origin, UnrecognizedEvent, WebhookEvent } from './events';
 import { metadataItem } from './items';
-import { MAX_REASON_LENGTH, outputOf } from './validate';
+import { normalizeLanguage } from '#domain/template-lifecycle';
+import { MAX_REASON_LENGTH, outputOf, readItem, type Schema } from './validate';
 
 /** Where in a webhook POST an item is: its WABA, its change's field, and its JSON path. */
 export interface ChangeContext {
@@ -41,3 +42,32 @@ export const readMetadata = (value: JsonObject): Omit<Origin, 'wabaId'> | undefi
     metadata && compact({ phoneNumberId: metadata.phone_number_id, displayPhoneNumber: metadata.display_phone_number })
   );
 };
+
+/** A change whose value is one event (template and account fields); `time` is the entry's, Meta's clock. */
+export type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
+
+/** A single-event field read by its item schema: a value that does not fit is parked with the schema's reason. */
+export const itemField =
+  <T>(
+    schema: Schema<T>,
+    build: (item: T, ctx: ChangeContext, time: number | undefined, value: JsonObject) => WebhookEvent,
+  ): SingleEventParser =>
+  (value, ctx, time) => {
+    const read = readItem(schema, value);
+    return 'reason' in read ? unrecognized(ctx, read.reason, value) : build(read.value, ctx, time, value);
+  };
+
+/** The template a template field names, as every template event carries it. */
+export const templateRef = (
+  item: { message_template_id: string; message_template_name: string; message_template_language: string },
+  ctx: ChangeContext,
+  time: number | undefined,
+  value: JsonObject,
+) => ({
+  wabaId: ctx.wabaId,
+  templateId: item.message_template_id,
+  name: item.message_template_name,
+  language: normalizeLanguage(item.message_template_language),
+  ...(time === undefined ? {} : { timestamp: time }),
+  raw: value,
+});

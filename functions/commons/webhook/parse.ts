@@ -10,7 +10,6 @@ import type { InferOutput } from 'valibot';
 import { isObject, type JsonObject } from '#commons/json';
 import { compact, ContactIndex, hasUserId, mergeIdentity } from './contacts';
 import type { InboundMessageEvent, MetaError, Origin, ParsedWebhook, StatusEvent, WebhookEvent } from './events';
-import { normalizeLanguage } from '#domain/template-lifecycle';
 import { HEALTH_FIELDS } from './health-fields';
 import {
   messageEchoItem,
@@ -23,10 +22,13 @@ import {
 import {
   failureReason,
   guarded,
+  itemField,
   MISSING_ORIGIN,
   readMetadata,
+  templateRef,
   unrecognized,
   type ChangeContext,
+  type SingleEventParser,
 } from './parse-context';
 import { USER_FIELDS } from './user-fields';
 import { epochSeconds, idLike, outputOf, readItem } from './validate';
@@ -237,42 +239,19 @@ const parseMessagesValue = (value: JsonObject, ctx: ChangeContext, out: WebhookE
   }
 };
 
-const parseTemplateStatus = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const read = readItem(templateStatusItem, value);
-  if ('reason' in read) return unrecognized(ctx, read.reason, value);
-  const item = read.value;
-  return compact({
-    kind: 'template-status' as const,
-    wabaId: ctx.wabaId,
-    templateId: item.message_template_id,
-    name: item.message_template_name,
-    language: normalizeLanguage(item.message_template_language),
-    event: item.event,
-    reason: item.reason,
-    category: item.message_template_category?.toLowerCase(),
-    timestamp: time,
-    raw: value,
-  });
-};
+const parseTemplateStatus = itemField(templateStatusItem, (item, ctx, time, value) => ({
+  kind: 'template-status',
+  ...templateRef(item, ctx, time, value),
+  event: item.event,
+  ...compact({ reason: item.reason, category: item.message_template_category?.toLowerCase() }),
+}));
 
-const parseTemplateCategory = (value: JsonObject, ctx: ChangeContext, time: number | undefined): WebhookEvent => {
-  const read = readItem(templateCategoryItem, value);
-  if ('reason' in read) return unrecognized(ctx, read.reason, value);
-  const item = read.value;
-  return compact({
-    kind: 'template-category' as const,
-    wabaId: ctx.wabaId,
-    templateId: item.message_template_id,
-    name: item.message_template_name,
-    language: normalizeLanguage(item.message_template_language),
-    newCategory: item.new_category.toLowerCase(),
-    previousCategory: item.previous_category?.toLowerCase(),
-    timestamp: time,
-    raw: value,
-  });
-};
-
-type SingleEventParser = (value: JsonObject, ctx: ChangeContext, time: number | undefined) => WebhookEvent;
+const parseTemplateCategory = itemField(templateCategoryItem, (item, ctx, time, value) => ({
+  kind: 'template-category',
+  ...templateRef(item, ctx, time, value),
+  newCategory: item.new_category.toLowerCase(),
+  ...compact({ previousCategory: item.previous_category?.toLowerCase() }),
+}));
 
 const SINGLE_EVENT_FIELDS: Record<string, SingleEventParser> = {
   message_template_status_update: parseTemplateStatus,

@@ -50,7 +50,7 @@ const expected =
 /** The reason for an item (or a field) that should have been an object. */
 export const expectedObject = (value: unknown): string => expected('object')({ input: value });
 
-type Schema<T> = BaseSchema<unknown, T, BaseIssue<unknown>>;
+export type Schema<T> = BaseSchema<unknown, T, BaseIssue<unknown>>;
 
 /**
  * An object with these fields checked and any others kept (Meta adds fields; `raw` keeps them all).
