@@ -149,17 +149,15 @@ const run = async (): Promise<WorkerResult> => {
   // Big POSTs, A B A B: the same shape of POST for fresh users, applied synchronously then deferred.
   const templates = Math.round(options.updates / 5);
   const inbound = options.updates - templates * 3;
+  /** The same shape of POST for 100 fresh users from `firstUser` on, its send records seeded. */
+  const seededPost = async (firstUser: number) => {
+    const post = backlogPost({ phoneNumberId, now: nowSeconds(), users: 100, inbound, templates, firstUser });
+    await post.seed(seedClient, tableName);
+    return post;
+  };
   for (let round = 0; round < options.rounds; round++) {
     const sample = async (handler: typeof synchronous, offset: number) => {
-      const post = backlogPost({
-        phoneNumberId,
-        now: nowSeconds(),
-        users: 100,
-        inbound,
-        templates,
-        firstUser: offset,
-      });
-      await post.seed(seedClient, tableName);
+      const post = await seededPost(offset);
       const before = requests;
       const taken = await callAsMeta(handler, post.body);
       return { taken, requests: requests - before };
@@ -172,15 +170,7 @@ const run = async (): Promise<WorkerResult> => {
   // The ingestion concurrency: the same POST shape at each setting, one after the other.
   for (const [index, concurrency] of options.sweep.entries()) {
     const handler = createHandler({ stores, clock: nowSeconds, secrets, retentionDays: 30, concurrency });
-    const post = backlogPost({
-      phoneNumberId,
-      now: nowSeconds(),
-      users: 100,
-      inbound,
-      templates,
-      firstUser: 800_000 + index * 1000,
-    });
-    await post.seed(seedClient, tableName);
+    const post = await seededPost(800_000 + index * 1000);
     result.concurrency.push({ concurrency, ...(await callAsMeta(handler, post.body)) });
   }
   result.redeliveries = redeliveries;
