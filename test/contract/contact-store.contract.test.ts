@@ -24,10 +24,12 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
   it('makes a single new id its own contact, and links nothing', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
+    // the same read found no window of the contact: `windowRead` says so
     expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual({
       phoneNumberId,
       contactId: waId,
       ids: { waId },
+      windowRead: {},
     });
     expect(await item(keys.userAlias(phoneNumberId, waId))).toBeUndefined();
   });
@@ -63,6 +65,7 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
       phoneNumberId,
       contactId: waId,
       ids: { waId },
+      windowRead: {},
     });
     expect(linked.contactId).toBe(userId);
   });
@@ -128,6 +131,48 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     expect(await contacts.recordInboundAt(contact, T - 5)).toEqual({ moved: false, before, known: false });
     expect((await contacts.recordInboundAt(contact, T - 5)).known).toBe(true);
     expect((await contacts.readContactState(phoneNumberId, contact.contactId)).window?.referralAt).toBe(T);
+  });
+
+  it('answers the window the resolve read with the aliases, and a user message written from it lands on its revision', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const first = await contacts.resolveContact(phoneNumberId, { waId });
+    expect(first.windowRead).toEqual({});
+    expect(await contacts.recordInboundAt(first, T, { read: {} })).toEqual({ moved: true, known: false });
+    const again = await contacts.resolveContact(phoneNumberId, { waId });
+    expect(again.windowRead).toEqual({ window: { lastInboundAt: T, expiresAt: T + DAY, inboundAt: [T] }, rev: 1 });
+    expect(await contacts.recordInboundAt(again, T + 60, { read: again.windowRead })).toEqual({
+      moved: true,
+      before: { lastInboundAt: T, expiresAt: T + DAY, inboundAt: [T] },
+      known: false,
+    });
+    expect((await contacts.readContactState(phoneNumberId, waId)).windowRev).toBe(2);
+  });
+
+  it('writes a user message on the window as it is when what the resolve read has gone stale', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const contact = await contacts.resolveContact(phoneNumberId, { waId });
+    const stale = contact.windowRead;
+    await contacts.recordInboundAt(contact, T);
+    // another writer came in between: the put on the stale read fails, the window is read again
+    expect(await contacts.recordInboundAt(contact, T + 60, { ...(stale ? { read: stale } : {}) })).toEqual({
+      moved: true,
+      before: { lastInboundAt: T, expiresAt: T + DAY, inboundAt: [T] },
+      known: false,
+    });
+    const state = await contacts.readContactState(phoneNumberId, waId);
+    expect(state.window?.inboundAt).toEqual([T, T + 60]);
+    expect(state.windowRev).toBe(2);
+  });
+
+  it('answers no window read when a merge wrote the window after the read', async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    await contacts.extendWindow(await contacts.resolveContact(phoneNumberId, { waId }), T - 100);
+    await contacts.extendWindow(await contacts.resolveContact(phoneNumberId, { userId }), T);
+    expect((await contacts.resolveContact(phoneNumberId, { waId, userId })).windowRead).toBeUndefined();
   });
 
   it('merges the contact that loses a link into the one that wins: windows and conversations of both', async () => {

@@ -122,13 +122,13 @@ const withContactCache = (store: ContactStore): ContactStore => {
   return Object.assign(Object.create(store) as ContactStore, {
     resolveContact: (phoneNumberId: string, ids: UserIds) => {
       const key = `${phoneNumberId}|${ids.waId ?? ''}|${ids.userId ?? ''}`;
-      let contact = contacts.get(key);
-      if (!contact) {
-        contact = store.resolveContact(phoneNumberId, ids);
-        contacts.set(key, contact);
-        // A failed lookup is not remembered: the next event of the user tries again.
-        contact.catch(() => contacts.delete(key));
-      }
+      const cached = contacts.get(key);
+      // What the first lookup read of the window is the first event's: the next ones read it again.
+      if (cached) return cached.then(({ windowRead: _read, ...contact }) => contact);
+      const contact = store.resolveContact(phoneNumberId, ids);
+      contacts.set(key, contact);
+      // A failed lookup is not remembered: the next event of the user tries again.
+      contact.catch(() => contacts.delete(key));
       return contact;
     },
   });

@@ -37,8 +37,8 @@ const judgeAgain = async (
 
 /**
  * An inbound user message: the window moves to its timestamp + 24 h (never backwards; a late older
- * one joins the window's recent instants), deliveries it puts inside the window are judged again,
- * then the message is recorded once per id. In that order, so Meta's retry after a failure in between
+ * one joins the window's recent instants), then deliveries it puts inside the window are judged
+ * again while the message is recorded once per id. The window first, so Meta's retry after a failure
  * completes the work, and a duplicate changes nothing.
  */
 export const recordInbound = async (
@@ -57,14 +57,19 @@ export const recordInbound = async (
     if (!newIds) throw new Error('inbound message without any user id');
     Object.assign(ids, newIds);
   }
-  const contact = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
+  const { windowRead, ...contact } = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
   if (newIds) await stores.contacts.linkIds(contact, newIds);
   const recorded = await stores.contacts.recordInboundAt(contact, message.timestamp, {
     referral: message.referral !== undefined,
+    ...(windowRead ? { read: windowRead } : {}),
   });
-  // A redelivery may follow a failure before the judging: judge again then too.
-  if (recorded.known || mayOpenPastDeliveries(recorded.before, message.timestamp, now)) {
-    await judgeAgain(stores, contact, message.timestamp, retainUntil);
-  }
-  return stores.messages.recordInbound(contact, message, retainUntil);
+  // A redelivery may follow a failure before the judging: judge again then too. The message is
+  // written beside the judging, not after it: a failure of either answers 5xx, and the redelivery
+  // finds the window's instant known and judges again (the message's write is once per id).
+  const judged =
+    recorded.known || mayOpenPastDeliveries(recorded.before, message.timestamp, now)
+      ? judgeAgain(stores, contact, message.timestamp, retainUntil)
+      : Promise.resolve();
+  const [, written] = await Promise.all([judged, stores.messages.recordInbound(contact, message, retainUntil)]);
+  return written;
 };

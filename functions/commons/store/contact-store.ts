@@ -24,6 +24,17 @@ export interface ContactState {
   consent?: ConsentState;
 }
 
+/** The window as a read found it, with its revision (none: no window item): where a window write may start. */
+export interface WindowRead {
+  window?: WindowState;
+  rev?: number;
+}
+
+/** A contact as resolving it found it; `windowRead` when the same read covered the contact's window. */
+export interface ResolvedContact extends ContactRef {
+  windowRead?: WindowRead;
+}
+
 /** What recording a user message did to the window. */
 export interface InboundRecorded {
   /** the window moved to the message's timestamp + 24 h (a newer message) */
@@ -56,7 +67,7 @@ export const defaultAliasRetention: AliasRetention = { clock: systemClock, reten
  */
 export interface ContactStore {
   /** Finds the contact by any id of the user and links ids seen together, so one user is one contact. */
-  resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef>;
+  resolveContact(phoneNumberId: string, ids: UserIds): Promise<ResolvedContact>;
   /** Points more ids (a changed number or user id) at an existing contact. */
   linkIds(contact: ContactRef, ids: UserIds): Promise<void>;
   /** Moves the window to timestamp + 24 h if the message is newer than the last one; false if not. */
@@ -64,11 +75,13 @@ export interface ContactStore {
   /**
    * A user message at `timestamp`: the window moves if it is newer, and the instant (and a referral)
    * joins the window's recent history whatever its order of arrival (domain/window.ts withInboundMessage).
+   * `read`: the window as resolving the contact read it, so the write starts there instead of reading
+   * again (the put is on that revision all the same: a read gone stale costs a retry, never a loss).
    */
   recordInboundAt(
     contact: ContactRef,
     timestamp: EpochSeconds,
-    options?: { referral?: boolean },
+    options?: { referral?: boolean; read?: WindowRead },
   ): Promise<InboundRecorded>;
   /**
    * Meta answered a send to the number as written with its own wa_id: both forms become one contact

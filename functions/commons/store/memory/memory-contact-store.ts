@@ -1,186 +1,67 @@
-import { chooseContact, type UserIds } from '#domain/identity';
-import { aliasExpiry } from '#domain/retention';
+import type { ConversationState } from '#domain/conversation';
 import type { EpochSeconds } from '#domain/time';
-import { closesWindow, mergeWindows, withInboundMessage, type WindowState } from '#domain/window';
-import {
-  defaultAliasRetention,
-  type AliasRetention,
-  type ContactRef,
-  type ContactState,
-  type ContactStore,
-  type InboundRecorded,
-  type StoredSession,
-} from '../contact-store';
-import {
-  aliasesNeedRefresh,
-  contactStateOf,
-  definedIds,
-  keepsSlot,
-  mergedIntoOf,
-  mergeMarker,
-  mergePlan,
-  sentToLink,
-  sessionIdsOf,
-} from '../contact-state';
+import { closesWindow } from '#domain/window';
+import { defaultAliasRetention, type AliasRetention, type ContactRef } from '../contact-store';
+import { keepsSlot } from '../contact-state';
+import { ContactStoreFlow } from '../contact-store-flow';
+import type { AliasItem } from '../items/alias';
+import type { ContactMergeItem } from '../items/contact-merge';
+import { contactPk } from '../items/contact-partition';
+import { revisionHolds, revisionOf, windowItem, type WindowItem } from '../items/window';
+import type { TableKey } from '../table-schema';
 import { MemoryConsentStore } from './memory-consent-store';
 import { MemoryMessageLedger } from './memory-message-ledger';
 import { MemoryPacingStore } from './memory-pacing-store';
-import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord } from '../items/alias';
-import { contactPk } from '../items/contact-partition';
-import { revisionOf, toWindowItem, toWindowState, windowItem } from '../items/window';
-import { sameWindow } from '../window-writes';
 import type { MemoryItem, MemoryTable } from './memory-table';
 
-/** ContactStore in memory; the contract tests hold it to DynamoDbContactStore's behaviour. */
-export class MemoryContactStore implements ContactStore {
+/**
+ * ContactStore in memory; the contract tests hold it to DynamoDbContactStore's behaviour. Each
+ * method below reads and writes synchronously, so a check-then-write is atomic as DynamoDB's
+ * conditional write is.
+ */
+export class MemoryContactStore extends ContactStoreFlow {
   constructor(
     private readonly table: MemoryTable,
-    private readonly retention: AliasRetention = defaultAliasRetention,
+    retention: AliasRetention = defaultAliasRetention,
   ) {
+    super(retention);
     this.consent = new MemoryConsentStore(table);
     this.messages = new MemoryMessageLedger(table);
     this.pacing = new MemoryPacingStore(table);
   }
 
-  private readonly consent: MemoryConsentStore;
-  private readonly messages: MemoryMessageLedger;
-  private readonly pacing: MemoryPacingStore;
+  protected readonly consent: MemoryConsentStore;
+  protected readonly messages: MemoryMessageLedger;
+  protected readonly pacing: MemoryPacingStore;
 
-  private aliasItem(phoneNumberId: string, id: string | undefined) {
-    const item = id === undefined ? undefined : this.table.get(aliasItem.key(phoneNumberId, id));
-    return item && isLiveAlias(item, this.retention.clock()) ? item : undefined;
+  protected async readItems(keys: readonly TableKey[]): Promise<Record<string, unknown>[]> {
+    return keys.flatMap((key) => this.table.get(key) ?? []);
   }
 
-  private alias(phoneNumberId: string, id: string | undefined) {
-    const item = this.aliasItem(phoneNumberId, id);
-    return item ? toAliasRecord(item) : undefined;
+  protected async partition(phoneNumberId: string, contactId: string): Promise<Record<string, unknown>[]> {
+    return this.table.query(contactPk(phoneNumberId, contactId));
   }
 
-  async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ContactRef> {
-    const both = ids.waId !== undefined && ids.userId !== undefined;
-    const userIdAlias = this.alias(phoneNumberId, ids.userId);
-    const waIdAlias = this.alias(phoneNumberId, ids.waId);
-    const windows = both
-      ? definedIds(ids).flatMap((id) => {
-          const window = this.table.get(windowItem.key(phoneNumberId, id));
-          return window ? [{ contactId: id, lastInboundAt: Number(window.lastInboundAt) }] : [];
-        })
-      : [];
-    const choice = chooseContact({
-      ids,
-      ...(userIdAlias ? { userIdAlias } : {}),
-      ...(waIdAlias ? { waIdAlias } : {}),
-      windows,
-    });
-    const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
-    const now = this.retention.clock();
-    const stale = aliasesNeedRefresh(
-      definedIds(ids).map((id) => this.aliasItem(phoneNumberId, id)),
-      now,
-      this.retention.retentionDays,
-    );
-    for (const other of choice.merge) await this.mergeContact(phoneNumberId, other, choice.contactId);
-    if (choice.link || stale) await this.linkIds(contact, choice.ids);
-    return contact;
+  protected async putItem(item: AliasItem | ContactMergeItem): Promise<void> {
+    this.table.put({ ...item });
   }
 
-  async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
-    // Already the wa_id's own contact (or its alias led there): nothing to link, no write per send.
-    const link = sentToLink(contact, waId);
-    if (link === 'same') return contact;
-    if (link === 'resolve' || contact.ids.waId === undefined)
-      return this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId });
-    const target = await this.resolveContact(contact.phoneNumberId, { waId });
-    if (target.contactId !== contact.contactId)
-      await this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
-    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
-    this.table.put({
-      ...toAliasItem(contact.phoneNumberId, contact.ids.waId, target.contactId, target.ids, expiresAt),
-    });
-    return target;
+  protected async putConversationKeepingSlot(item: Record<string, unknown>, conversation: ConversationState) {
+    const slot = this.table.get({ pk: String(item.pk), sk: String(item.sk) });
+    if (keepsSlot(slot, conversation)) this.table.put(item as MemoryItem);
   }
 
-  /** As DynamoDbContactStore.mergeContact, from the same plan (contact-state.ts mergePlan). */
-  private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
-    const plan = mergePlan(this.table.query(contactPk(phoneNumberId, from)), phoneNumberId, from, into);
-    const theirs = plan.window;
-    if (theirs) this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
-    if (plan.consent) {
-      this.consent.apply({ phoneNumberId, contactId: into, ids: {} }, { kind: 'merge', theirs: plan.consent });
-    }
-    for (const { item, conversation } of plan.conversations) {
-      const slot = this.table.get({ pk: String(item.pk), sk: String(item.sk) });
-      if (keepsSlot(slot, conversation)) this.table.put(item as MemoryItem);
-    }
-    await this.messages.moveHistory(phoneNumberId, from, into);
-    await this.pacing.mergePairSlot(phoneNumberId, from, into, this.retention.clock());
-    if (plan.previous !== undefined && depth < 2)
-      await this.mergeContact(phoneNumberId, plan.previous, into, depth + 1);
-    if (from === into) return;
-    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
-    this.table.put(mergeMarker(phoneNumberId, from, into, expiresAt));
+  protected async putWindowOnRevision(item: WindowItem, rev: number | undefined): Promise<boolean> {
+    if (!revisionHolds(this.table.get(item), rev)) return false;
+    this.table.put({ ...item });
+    return true;
   }
 
-  private writeWindow(
-    contact: { phoneNumberId: string; contactId: string },
-    change: (window: WindowState | undefined) => WindowState | undefined,
-  ): { before?: WindowState; written: boolean } {
-    const item = this.table.get(windowItem.key(contact.phoneNumberId, contact.contactId));
-    const before = item ? toWindowState(item) : undefined;
-    const next = change(before);
-    if (next === undefined || sameWindow(before, next)) return { ...(before ? { before } : {}), written: false };
-    this.table.put({ ...toWindowItem(contact, next, (revisionOf(item) ?? 0) + 1) });
-    return { ...(before ? { before } : {}), written: true };
-  }
-
-  async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
-    const all: UserIds = { ...contact.ids, ...ids };
-    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
-    for (const id of definedIds(ids)) {
-      this.table.put({ ...toAliasItem(contact.phoneNumberId, id, contact.contactId, all, expiresAt) });
-    }
-  }
-
-  async extendWindow(contact: ContactRef, timestamp: EpochSeconds): Promise<boolean> {
-    return (await this.recordInboundAt(contact, timestamp)).moved;
-  }
-
-  async recordInboundAt(
-    contact: ContactRef,
-    timestamp: EpochSeconds,
-    options: { referral?: boolean } = {},
-  ): Promise<InboundRecorded> {
-    const { before, written } = this.writeWindow(contact, (window) =>
-      withInboundMessage(window, timestamp, options.referral === true),
-    );
-    return {
-      moved: written && (before === undefined || timestamp > before.lastInboundAt),
-      ...(before ? { before } : {}),
-      known: !written,
-    };
-  }
-
-  async closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void> {
+  protected async closeWindowAt(contact: ContactRef, at: EpochSeconds): Promise<void> {
     const key = windowItem.key(contact.phoneNumberId, contact.contactId);
     const current = this.table.get(key);
     if (!current) return;
     if (!closesWindow(typeof current.closedAt === 'number' ? current.closedAt : undefined, at)) return;
     this.table.update(key, { closedAt: at, rev: (revisionOf(current) ?? 0) + 1 });
-  }
-
-  async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    const items = this.table.query(contactPk(phoneNumberId, contactId));
-    const movedTo = mergedIntoOf(items);
-    return movedTo === undefined
-      ? contactStateOf(items)
-      : contactStateOf(this.table.query(contactPk(phoneNumberId, movedTo)), movedTo);
-  }
-
-  async readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession> {
-    const id = ids.userId ?? ids.waId;
-    if (id === undefined) throw new Error('readSession needs a wa_id or a user id');
-    const alias = this.alias(phoneNumberId, id);
-    const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
-    return { ids: sessionIdsOf(ids, alias), ...state };
   }
 }

@@ -1,0 +1,245 @@
+import { chooseContact, type UserIds } from '#domain/identity';
+import { aliasExpiry } from '#domain/retention';
+import type { EpochSeconds } from '#domain/time';
+import { mergeWindows, withInboundMessage, type WindowState } from '#domain/window';
+import {
+  defaultAliasRetention,
+  type AliasRetention,
+  type ContactRef,
+  type ContactState,
+  type ContactStore,
+  type InboundRecorded,
+  type ResolvedContact,
+  type StoredSession,
+  type WindowRead,
+} from './contact-store';
+import {
+  aliasesNeedRefresh,
+  contactStateOf,
+  definedIds,
+  mergedIntoOf,
+  mergeMarker,
+  mergePlan,
+  sentToLink,
+  sessionIdsOf,
+} from './contact-state';
+import type { ConsentStore } from './consent-store';
+import type { MessageLedger } from './message-ledger';
+import type { PacingStore } from './pacing-store';
+import type { TableKey } from './table-schema';
+import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord, type AliasItem } from './items/alias';
+import type { ContactMergeItem } from './items/contact-merge';
+import { contactIdOf } from './items/contact-partition';
+import type { ConversationState } from '#domain/conversation';
+import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem, type WindowItem } from './items/window';
+import { sameWindow } from './window-writes';
+
+type Item = Record<string, unknown>;
+
+/** Optimistic window writes: re-read and put again while other writers come in between. */
+const WINDOW_ATTEMPTS = 8;
+
+/**
+ * The contact store's one orchestration (resolve, link, merge, window writes, reads), over the item
+ * reads and writes an adapter provides: DynamoDB (dynamodb-contact-store.ts) and memory
+ * (memory/memory-contact-store.ts) differ only in how an item is read or written, never in what is
+ * decided, so the contract tests hold both to the same behaviour. The decisions themselves are pure
+ * (contact-state.ts, domain/identity.ts, domain/window.ts).
+ */
+export abstract class ContactStoreFlow implements ContactStore {
+  protected constructor(protected readonly retention: AliasRetention = defaultAliasRetention) {}
+
+  /** Consistent reads of these keys, every one answered (what is absent is left out). */
+  protected abstract readItems(keys: readonly TableKey[]): Promise<Item[]>;
+  /** A consistent read of the contact's whole partition. */
+  protected abstract partition(phoneNumberId: string, contactId: string): Promise<Item[]>;
+  /** An unconditional put: an alias, a merge marker. */
+  protected abstract putItem(item: AliasItem | ContactMergeItem): Promise<void>;
+  /** Puts a merged conversation unless the slot holds one that lasts longer (contact-state.ts keepsSlot). */
+  protected abstract putConversationKeepingSlot(item: Item, conversation: ConversationState): Promise<void>;
+  /** Puts the window only on the revision read (`undefined`: only where none is); false when another writer came first. */
+  protected abstract putWindowOnRevision(item: WindowItem, rev: number | undefined): Promise<boolean>;
+  /** Meta refused a free-form send (131047) at `at`: the window's close moves on, never back. */
+  protected abstract closeWindowAt(contact: ContactRef, at: EpochSeconds): Promise<void>;
+  /** consent, message and pacing items have one writer each; a merge hands the other contact's to them */
+  protected abstract readonly consent: Pick<ConsentStore, 'applyConsent'>;
+  protected abstract readonly messages: Pick<MessageLedger, 'moveHistory'>;
+  protected abstract readonly pacing: Pick<PacingStore, 'mergePairSlot'>;
+
+  /**
+   * One consistent read of the ids' aliases and of the windows under the same ids: with both ids a
+   * first link keeps whichever window exists, and the window of the contact found (its id is nearly
+   * always one of the user's) is the first read of the window write a user message makes next.
+   */
+  async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ResolvedContact> {
+    const present = definedIds(ids);
+    if (present.length === 0) throw new Error('a contact needs a wa_id or a business-scoped user id');
+    const items = await this.readItems([
+      ...present.map((id) => aliasItem.key(phoneNumberId, id)),
+      ...present.map((id) => windowItem.key(phoneNumberId, id)),
+    ]);
+    const now = this.retention.clock();
+    const aliasItemOf = (id: string | undefined) =>
+      id === undefined
+        ? undefined
+        : items.find((found) => found.pk === aliasItem.key(phoneNumberId, id).pk && isLiveAlias(found, now));
+    const aliasOf = (id: string | undefined) => {
+      const item = aliasItemOf(id);
+      return item ? toAliasRecord(item) : undefined;
+    };
+    const windows = items.filter((item) => isWindowKey(String(item.pk), String(item.sk)));
+    const both = ids.waId !== undefined && ids.userId !== undefined;
+    const choice = chooseContact({
+      ids,
+      ...optional('userIdAlias', aliasOf(ids.userId)),
+      ...optional('waIdAlias', aliasOf(ids.waId)),
+      windows: both
+        ? windows.map((item) => ({
+            contactId: contactIdOf(String(item.pk), phoneNumberId),
+            lastInboundAt: Number(item.lastInboundAt),
+          }))
+        : [],
+    });
+    const contact = { phoneNumberId, contactId: choice.contactId, ids: choice.ids };
+    const stale = aliasesNeedRefresh(present.map(aliasItemOf), now, this.retention.retentionDays);
+    // The other contact's items first, then the aliases: a crash in between leaves the link to redo, nothing lost.
+    for (const other of choice.merge) await this.mergeContact(phoneNumberId, other, choice.contactId);
+    // A user seen again keeps their aliases: re-linking moves the expiry on (at most once a day).
+    if (choice.link || stale) await this.linkIds(contact, choice.ids);
+    // A merge wrote the contact's window since the read: the next write reads it again.
+    if (choice.merge.length > 0 || !present.includes(choice.contactId)) return contact;
+    const window = windows.find((item) => contactIdOf(String(item.pk), phoneNumberId) === choice.contactId);
+    return { ...contact, windowRead: window ? { window: toWindowState(window), rev: revisionOf(window) ?? 0 } : {} };
+  }
+
+  async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
+    // Already the wa_id's own contact (or its alias led there): nothing to link, no write per send.
+    const link = sentToLink(contact, waId);
+    if (link === 'same') return contact;
+    if (link === 'resolve' || contact.ids.waId === undefined)
+      return refOf(await this.resolveContact(contact.phoneNumberId, { ...contact.ids, waId }));
+    const target = refOf(await this.resolveContact(contact.phoneNumberId, { waId }));
+    if (target.contactId !== contact.contactId) {
+      await this.mergeContact(contact.phoneNumberId, contact.contactId, target.contactId);
+    }
+    // The number as the caller wrote it now finds Meta's wa_id's contact.
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
+    await this.putItem(toAliasItem(contact.phoneNumberId, contact.ids.waId, target.contactId, target.ids, expiresAt));
+    return target;
+  }
+
+  /**
+   * Copies every window instant, conversation and the consent of `from` into `into`, moves its message
+   * history and folds its pair rate into `into`'s (idempotent: a repeat, or two merges at once, end
+   * the same), then leaves a marker so what still names `from` finds `into`.
+   */
+  private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
+    const plan = mergePlan(await this.partition(phoneNumberId, from), phoneNumberId, from, into);
+    const theirs = plan.window;
+    if (theirs) await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    if (plan.consent) {
+      await this.consent.applyConsent(
+        { phoneNumberId, contactId: into, ids: {} },
+        { kind: 'merge', theirs: plan.consent },
+      );
+    }
+    for (const { item, conversation } of plan.conversations) await this.putConversationKeepingSlot(item, conversation);
+    await this.messages.moveHistory(phoneNumberId, from, into);
+    await this.pacing.mergePairSlot(phoneNumberId, from, into, this.retention.clock());
+    if (plan.previous !== undefined && depth < 2)
+      await this.mergeContact(phoneNumberId, plan.previous, into, depth + 1);
+    if (from === into) return;
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
+    await this.putItem(mergeMarker(phoneNumberId, from, into, expiresAt));
+  }
+
+  /** Read (or start from what was read already), change, put on the revision read; again when another writer came in between. */
+  private async writeWindow(
+    contact: { phoneNumberId: string; contactId: string },
+    change: (window: WindowState | undefined) => WindowState | undefined,
+    read?: WindowRead,
+  ): Promise<{ before?: WindowState; written: boolean }> {
+    const key = windowItem.key(contact.phoneNumberId, contact.contactId);
+    let seen = read;
+    for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
+      if (seen === undefined) {
+        const [item] = await this.readItems([key]);
+        seen = item ? { window: toWindowState(item), rev: revisionOf(item) ?? 0 } : {};
+      }
+      const { window: before, rev } = seen;
+      seen = undefined;
+      const next = change(before);
+      if (next === undefined || sameWindow(before, next)) return { ...(before ? { before } : {}), written: false };
+      if (await this.putWindowOnRevision(toWindowItem(contact, next, (rev ?? 0) + 1), rev)) {
+        return { ...(before ? { before } : {}), written: true };
+      }
+    }
+    throw Object.assign(new Error('the window could not be written: too many concurrent writers'), {
+      name: 'TransactionConflictException',
+      $metadata: {},
+    });
+  }
+
+  async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
+    const all: UserIds = { ...contact.ids, ...ids };
+    const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
+    await Promise.all(
+      definedIds(ids).map((id) =>
+        this.putItem(toAliasItem(contact.phoneNumberId, id, contact.contactId, all, expiresAt)),
+      ),
+    );
+  }
+
+  async extendWindow(contact: ContactRef, timestamp: EpochSeconds): Promise<boolean> {
+    return (await this.recordInboundAt(contact, timestamp)).moved;
+  }
+
+  async recordInboundAt(
+    contact: ContactRef,
+    timestamp: EpochSeconds,
+    options: { referral?: boolean; read?: WindowRead } = {},
+  ): Promise<InboundRecorded> {
+    const { before, written } = await this.writeWindow(
+      contact,
+      (window) => withInboundMessage(window, timestamp, options.referral === true),
+      options.read,
+    );
+    return {
+      moved: written && (before === undefined || timestamp > before.lastInboundAt),
+      ...(before ? { before } : {}),
+      known: !written,
+    };
+  }
+
+  async closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void> {
+    await this.closeWindowAt(contact, at);
+  }
+
+  async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
+    const items = await this.partition(phoneNumberId, contactId);
+    // A merged contact's state lives in the contact it was merged into: followed once.
+    const movedTo = mergedIntoOf(items);
+    return movedTo === undefined
+      ? contactStateOf(items)
+      : contactStateOf(await this.partition(phoneNumberId, movedTo), movedTo);
+  }
+
+  async readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession> {
+    const id = ids.userId ?? ids.waId;
+    if (id === undefined) throw new Error('readSession needs a wa_id or a user id');
+    const [item] = await this.readItems([aliasItem.key(phoneNumberId, id)]);
+    const alias = item && isLiveAlias(item, this.retention.clock()) ? toAliasRecord(item) : undefined;
+    const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
+    return { ids: sessionIdsOf(ids, alias), ...state };
+  }
+}
+
+/** The contact alone, without what its resolve read (so nothing else carries a stale read on). */
+export const refOf = ({ phoneNumberId, contactId, ids }: ResolvedContact): ContactRef => ({
+  phoneNumberId,
+  contactId,
+  ids,
+});
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
