@@ -4,6 +4,7 @@
  * durations from the emulation, publisher invocations from section 3) and priced with the dated
  * list prices (aws-prices.json). What was not measured is an assumption stated in MIX below.
  */
+import { routes, type RouteDefinition } from '../functions/routes.ts';
 import { PRICES, lambdaCostPerMillion, type AwsPrices } from './prices.ts';
 import type { Work } from './capacity.ts';
 
@@ -30,16 +31,23 @@ export const MIX = {
   publisherInvocationsPerEvent: 0.011,
   publisherMs: 200,
   publisherMb: 512,
-  webhookMb: 512,
-  sendMb: 512,
 } as const;
+
+/** A function's memory as the stack deploys it (functions/routes.ts). */
+const memoryOf = (handler: string): number => {
+  const memoryMb = (routes as readonly RouteDefinition[]).find((route) => route.handler === handler)?.memoryMb;
+  if (memoryMb === undefined) throw new Error(`no memory declared for ${handler} in functions/routes.ts`);
+  return memoryMb;
+};
+const WEBHOOK_MB = memoryOf('webhook');
+const SEND_MB = memoryOf('send-message');
 
 const MESSAGES_IN_MIX = MIX.inboundKnown + MIX.inboundFirst + MIX.replies + MIX.templates;
 
 export interface BillInputs {
   /** section 1a's rows, by event name */
   work: Record<string, Work>;
-  /** webhook handler's time per single-event POST at 512 MB (emulation p50), ms */
+  /** webhook handler's time per single-event POST at its memory (emulation p50), ms */
   webhookMs: { inbound: number; status: number };
   /** measured publisher invocations per event, when section 3 ran */
   publisherInvocationsPerEvent?: number;
@@ -98,11 +106,10 @@ export const billPerMillion = (inputs: BillInputs, prices: AwsPrices = PRICES): 
   const lambdaLines: Array<[string, number, string]> = [
     [
       'webhook',
-      lambda(inbound, MIX.webhookMb, inputs.webhookMs.inbound) +
-        lambda(statuses, MIX.webhookMb, inputs.webhookMs.status),
-      `${perMsg(inbound + statuses)} invocations at ${MIX.webhookMb} MB`,
+      lambda(inbound, WEBHOOK_MB, inputs.webhookMs.inbound) + lambda(statuses, WEBHOOK_MB, inputs.webhookMs.status),
+      `${perMsg(inbound + statuses)} invocations at ${WEBHOOK_MB} MB`,
     ],
-    ['send-message', lambda(sends, MIX.sendMb, MIX.sendMs), `${perMsg(sends)} invocations of ${MIX.sendMs} ms`],
+    ['send-message', lambda(sends, SEND_MB, MIX.sendMs), `${perMsg(sends)} invocations of ${MIX.sendMs} ms`],
     [
       'publish-events',
       lambda(publisherInvocations, MIX.publisherMb, MIX.publisherMs),
@@ -167,8 +174,8 @@ export const billInputsFrom = (results: Record<string, unknown>): BillInputs => 
     work: Object.fromEntries(rows.map((row) => [row.event, row.work])),
     // Without the emulation: the issue's own figures at 512 MB (inbound p50 28 ms, delivered 45 ms).
     webhookMs: {
-      inbound: emulation?.inbound.projected['512']?.p50 ?? 28,
-      status: emulation?.delivered.projected['512']?.p50 ?? 45,
+      inbound: emulation?.inbound.projected[String(WEBHOOK_MB)]?.p50 ?? 28,
+      status: emulation?.delivered.projected[String(WEBHOOK_MB)]?.p50 ?? 45,
     },
     ...(perEvent ? { publisherInvocationsPerEvent: perEvent } : {}),
   };

@@ -250,6 +250,7 @@ const emulationRows = (result: EmulationResult) => {
     `${fixed(call.wallMs.p50, 1)} / ${fixed(call.wallMs.p99, 1)} ms`,
     `${fixed(call.cpuMsPerUpdate, 3)} ms`,
     `${fixed(call.projected[512].p50, 0)} / ${fixed(call.projected[512].p99, 0)} ms`,
+    `${fixed(call.projected[result.webhookMemoryMb].p50, 0)} / ${fixed(call.projected[result.webhookMemoryMb].p99, 0)} ms`,
     `${fixed(call.projected[1769].p50, 0)} / ${fixed(call.projected[1769].p99, 0)} ms`,
     budget,
     outcome,
@@ -259,13 +260,13 @@ const emulationRows = (result: EmulationResult) => {
     row(
       `inbound message, one per POST (${result.inbound.wallMs.samples})`,
       result.inbound,
-      'p99 ≤ 150 ms at 512 MB',
+      `p99 ≤ 150 ms at ${result.webhookMemoryMb} MB`,
       result.singleVerdicts.inbound,
     ),
     row(
       `delivered, opens a conversation (${result.delivered.wallMs.samples})`,
       result.delivered,
-      'p99 ≤ 150 ms at 512 MB',
+      `p99 ≤ 150 ms at ${result.webhookMemoryMb} MB`,
       result.singleVerdicts.delivered,
     ),
     row(
@@ -297,6 +298,7 @@ export const printEmulation = (emulation: EmulationResult) => {
         'time to 200 p50 / p99',
         'CPU per update',
         'at 512 MB p50 / p99',
+        `at ${emulation.webhookMemoryMb.toLocaleString('en-US')} MB (the webhook's) p50 / p99`,
         'at 1,769 MB p50 / p99',
         'budget',
         'verdict',

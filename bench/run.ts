@@ -167,7 +167,7 @@ try {
     const emulation = await measureEmulation(
       endpoint,
       process.env.BENCH_EMULATION === 'small'
-        ? { singles: 20, rounds: 1, updates: 1000, aboveEvents: 50, sweep: [32] }
+        ? { singles: 40, rounds: 1, updates: 1000, aboveEvents: 50, sweep: [32] }
         : undefined,
     );
     results.emulation = emulation;

@@ -16,7 +16,7 @@ export const windowItem = declare({
   sk: 'WINDOW',
   ttl: 'expiresAt',
   accessPatterns: [
-    /** GetItem, then PutItem on the revision read, for every user message (windowConditions.write) */
+    /** read with the contact's aliases (one BatchGetItem, else GetItem), then PutItem on the revision read, for every user message */
     'extend',
     /** the same read and put when two contacts of one user merge */
     'merge',
