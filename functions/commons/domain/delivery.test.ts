@@ -1,4 +1,3 @@
-import type { DeliveryStatus, MetaPricing, StatusEvent } from '../webhook/events';
 import {
   countedUnitsOf,
   countsFirstTime,
@@ -18,40 +17,22 @@ import {
 import { applyStatus, type MessageState } from './message-state';
 import type { ConversationState } from './conversation';
 import type { WindowState } from './window';
+import type { MetaPricing } from '../webhook/events';
+import { freeFormMessage, statusEvent, templateMessage } from '../testing/messages';
 
 const DAY = 86_400;
 const utc = (iso: string): number => Date.parse(iso) / 1000;
 /** a delivery in the per-message pricing era */
 const D = utc('2025-09-10T12:00:00Z');
 
-const message = (overrides: Partial<MessageState> = {}): MessageState => ({
-  id: 'wamid.1',
-  phoneNumberId: 'pn-1',
-  contactId: 'pn-1#5511987654321',
-  user: { waId: '5511987654321' },
-  source: 'api',
-  kind: 'template',
-  templateName: 'order_update',
-  templateCategory: 'utility',
-  statusAt: { sent: D - 2, delivered: D },
-  errorCodes: [],
-  ...overrides,
-});
+const message = (overrides: Partial<MessageState> = {}): MessageState =>
+  templateMessage({ statusAt: { sent: D - 2, delivered: D }, ...overrides });
 
 const template = (category: string, deliveredAt = D, overrides: Partial<MessageState> = {}): MessageState =>
   message({ templateCategory: category, statusAt: { sent: deliveredAt - 2, delivered: deliveredAt }, ...overrides });
 
-const freeForm = (deliveredAt = D, overrides: Partial<MessageState> = {}): MessageState => ({
-  id: 'wamid.1',
-  phoneNumberId: 'pn-1',
-  contactId: 'pn-1#5511987654321',
-  user: { waId: '5511987654321' },
-  source: 'api',
-  kind: 'free-form',
-  statusAt: { sent: deliveredAt - 2, delivered: deliveredAt },
-  errorCodes: [],
-  ...overrides,
-});
+const freeForm = (deliveredAt = D, overrides: Partial<MessageState> = {}): MessageState =>
+  freeFormMessage({ statusAt: { sent: deliveredAt - 2, delivered: deliveredAt }, ...overrides });
 
 const windowFrom = (lastInboundAt: number): WindowState => ({ lastInboundAt, expiresAt: lastInboundAt + DAY });
 /** a user message one hour before D: the window is open at D */
@@ -70,18 +51,6 @@ const conversation = (
   expiresAt,
 });
 
-const status = (s: DeliveryStatus, timestamp: number, pricing?: MetaPricing): StatusEvent => ({
-  kind: 'status',
-  origin: { wabaId: 'waba-1', phoneNumberId: 'pn-1' },
-  messageId: 'wamid.1',
-  status: s,
-  timestamp,
-  user: { waId: '5511987654321' },
-  errors: [],
-  raw: {},
-  ...(pricing ? { pricing } : {}),
-});
-
 const unit = (overrides: Partial<BillingUnit> = {}): BillingUnit => ({
   day: '2025-09-10',
   phoneNumberId: 'pn-1',
@@ -93,6 +62,27 @@ const unit = (overrides: Partial<BillingUnit> = {}): BillingUnit => ({
 });
 
 const opens: DeliveryDecision = { inWindow: false, opensConversation: true };
+/** the decision to open a conversation of `category` outside the window */
+const opensOutsideWindow = (category: string): DeliveryDecision => ({ ...opens, category });
+/** the decision to join the open conversation `id`, counted as `category` */
+const joins = (id: string, category: string, inWindow = false): DeliveryDecision => ({
+  inWindow,
+  opensConversation: false,
+  joinedConversationId: id,
+  category,
+});
+
+/**
+ * A utility template counted at delivery, then a read status whose pricing says marketing: what was applied
+ * at delivery, and the state once Meta's category has arrived.
+ */
+const metaRecategorisesAfterCounting = () => {
+  const before = template('utility');
+  const decision = decideDelivery(before, { conversations: [] });
+  const marketing: MetaPricing = { type: 'regular', category: 'marketing', model: 'PMP' };
+  const after = applyStatus(before, statusEvent('read', D + 60, { pricing: marketing }));
+  return { decision, applied: targetEffects(before, decision), after };
+};
 
 describe('pricingModelAt', () => {
   const switchAt = utc('2025-07-01T00:00:00Z');
@@ -111,39 +101,24 @@ describe('decideDelivery', () => {
   });
 
   it('opens a conversation for a template delivered with none open', () => {
-    expect(decideDelivery(template('utility'), { conversations: [] })).toEqual({
-      inWindow: false,
-      opensConversation: true,
-      category: 'utility',
-    });
+    expect(decideDelivery(template('utility'), { conversations: [] })).toEqual(opensOutsideWindow('utility'));
   });
 
   it('joins an open conversation of the template category', () => {
-    expect(decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility')] })).toEqual({
-      inWindow: false,
-      opensConversation: false,
-      joinedConversationId: 'c-util',
-      category: 'utility',
-    });
+    const open = [conversation('c-util', 'utility')];
+    expect(decideDelivery(template('utility'), { conversations: open })).toEqual(joins('c-util', 'utility'));
   });
 
   it('opens a conversation for a template when only another category is open', () => {
-    expect(decideDelivery(template('marketing'), { conversations: [conversation('c-util', 'utility')] })).toEqual({
-      inWindow: false,
-      opensConversation: true,
-      category: 'marketing',
-    });
+    const open = [conversation('c-util', 'utility')];
+    expect(decideDelivery(template('marketing'), { conversations: open })).toEqual(opensOutsideWindow('marketing'));
   });
 
   it('joins any open conversation with a free-form reply inside the window', () => {
-    expect(
-      decideDelivery(freeForm(), { window: openWindow, conversations: [conversation('c-mkt', 'marketing')] }),
-    ).toEqual({
-      inWindow: true,
-      opensConversation: false,
-      joinedConversationId: 'c-mkt',
-      category: 'service',
-    });
+    const open = [conversation('c-mkt', 'marketing')];
+    expect(decideDelivery(freeForm(), { window: openWindow, conversations: open })).toEqual(
+      joins('c-mkt', 'service', true),
+    );
   });
 
   it('opens a service conversation for a free-form reply inside the window with none open', () => {
@@ -156,24 +131,13 @@ describe('decideDelivery', () => {
   });
 
   it('does not count a conversation that expired at the delivery second', () => {
-    expect(
-      decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility', D - DAY, D)] }),
-    ).toEqual({
-      inWindow: false,
-      opensConversation: true,
-      category: 'utility',
-    });
+    const expired = [conversation('c-util', 'utility', D - DAY, D)];
+    expect(decideDelivery(template('utility'), { conversations: expired })).toEqual(opensOutsideWindow('utility'));
   });
 
   it('counts a conversation that expires one second after the delivery', () => {
-    expect(
-      decideDelivery(template('utility'), { conversations: [conversation('c-util', 'utility', D - DAY + 1, D + 1)] }),
-    ).toEqual({
-      inWindow: false,
-      opensConversation: false,
-      joinedConversationId: 'c-util',
-      category: 'utility',
-    });
+    const stillOpen = [conversation('c-util', 'utility', D - DAY + 1, D + 1)];
+    expect(decideDelivery(template('utility'), { conversations: stillOpen })).toEqual(joins('c-util', 'utility'));
   });
 
   it('is in the window 1 second before its 24 h end, not at 24 h nor 24 h + 1 s', () => {
@@ -384,10 +348,7 @@ describe('effectChanges', () => {
   });
 
   it("moves the count once when Meta's category arrives after counting, never doubles it", () => {
-    const before = template('utility');
-    const decision = decideDelivery(before, { conversations: [] });
-    const applied = targetEffects(before, decision);
-    const after = applyStatus(before, status('read', D + 60, { type: 'regular', category: 'marketing', model: 'PMP' }));
+    const { decision, applied, after } = metaRecategorisesAfterCounting();
     const target = targetEffects(after, decision);
     const plan = effectChanges(applied, target);
     expect(plan.unitChanges.filter((c) => c.kind === 'message')).toEqual([
@@ -425,7 +386,7 @@ describe('effectChanges', () => {
     const readFirst = template('utility', D, { statusAt: { sent: D - 10, read: D + 100 } });
     const decision = decideDelivery(readFirst, { conversations: [] });
     const applied = targetEffects(readFirst, decision);
-    const corrected = applyStatus(readFirst, status('delivered', D));
+    const corrected = applyStatus(readFirst, statusEvent('delivered', D));
     const target = targetEffects(corrected, decision);
     expect(target.conversation?.openedAt).toBe(D);
     expect(effectChanges(applied, target)).toEqual({
@@ -445,10 +406,7 @@ describe('countsFirstTime', () => {
   });
 
   it("is false for a move of counted units (Meta's category), a unit taken back, and no change", () => {
-    const before = template('utility');
-    const decision = decideDelivery(before, { conversations: [] });
-    const applied = targetEffects(before, decision);
-    const after = applyStatus(before, status('read', D + 60, { type: 'regular', category: 'marketing', model: 'PMP' }));
+    const { decision, applied, after } = metaRecategorisesAfterCounting();
     expect(countsFirstTime(effectChanges(applied, targetEffects(after, decision)))).toBe(false);
     expect(countsFirstTime(effectChanges({ messageUnit: unit() }, {}))).toBe(false);
     expect(countsFirstTime(effectChanges(applied, applied))).toBe(false);

@@ -1,46 +1,13 @@
-import type { DeliveryStatus, MetaConversation, MetaError, MetaPricing, StatusEvent } from '../webhook/events';
+import type { MetaPricing, StatusEvent } from '../webhook/events';
+import { statusEvent as status, templateMessage } from '../testing/messages';
+import { permutations } from '../testing/permutations';
 import { applyStatus, currentStatus, deliveredAt, type MessageState } from './message-state';
 
 const t = 1_760_000_000;
 
-const status = (
-  s: DeliveryStatus,
-  timestamp: number,
-  extra: { pricing?: MetaPricing; conversation?: MetaConversation; errors?: MetaError[] } = {},
-): StatusEvent => ({
-  kind: 'status',
-  origin: { wabaId: 'waba-1', phoneNumberId: 'pn-1' },
-  messageId: 'wamid.1',
-  status: s,
-  timestamp,
-  user: { waId: '5511987654321' },
-  errors: extra.errors ?? [],
-  raw: {},
-  ...(extra.pricing ? { pricing: extra.pricing } : {}),
-  ...(extra.conversation ? { conversation: extra.conversation } : {}),
-});
-
-const initial = (): MessageState => ({
-  id: 'wamid.1',
-  phoneNumberId: 'pn-1',
-  contactId: 'pn-1#5511987654321',
-  user: { waId: '5511987654321' },
-  source: 'api',
-  kind: 'template',
-  templateName: 'order_update',
-  templateCategory: 'utility',
-  statusAt: {},
-  errorCodes: [],
-});
+const initial = (): MessageState => templateMessage();
 
 const fold = (events: StatusEvent[]): MessageState => events.reduce(applyStatus, initial());
-
-const permutations = <T>(items: T[]): T[][] =>
-  items.length <= 1
-    ? [items]
-    : items.flatMap((item, i) =>
-        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-      );
 
 describe('a status never moves backwards', () => {
   const sent = status('sent', t);

@@ -25,15 +25,20 @@ describe("a template's status through Meta's events", () => {
 });
 
 describe('language codes', () => {
-  it('are one spelling: en-US is en_US', () => {
-    expect(normalizeLanguage('en-US')).toBe('en_US');
-    expect(normalizeLanguage('en_us')).toBe('en_US');
-    expect(normalizeLanguage('pt_BR')).toBe('pt_BR');
-    expect(normalizeLanguage('EN')).toBe('en');
-    expect(normalizeLanguage('fil')).toBe('fil');
-    expect(normalizeLanguage('a-b-c')).toBe('a-b-c');
-    expect(normalizeLanguage('en-')).toBe('en-');
+  it.each([
+    ['en-US', 'en_US'],
+    ['en_us', 'en_US'],
+    ['EN', 'en'],
+  ])('are one spelling: %s is %s', (code, spelling) => {
+    expect(normalizeLanguage(code)).toBe(spelling);
   });
+
+  it.each(['pt_BR', 'fil', 'a-b-c', 'en-'])(
+    'leave %s as it is: one spelling already, or not a language-REGION pair',
+    (code) => {
+      expect(normalizeLanguage(code)).toBe(code);
+    },
+  );
 });
 
 describe('a PUT against the status Meta set', () => {

@@ -23,6 +23,13 @@ const template = (...components: TemplateComponent[]): Template => ({
 const body = (text: string): TemplateComponent => ({ type: 'BODY', text });
 const header = (text: string): TemplateComponent => ({ type: 'HEADER', format: 'TEXT', text });
 const footer = (text: string): TemplateComponent => ({ type: 'FOOTER', text });
+type Button = NonNullable<TemplateComponent['buttons']>[number];
+const buttons = (...list: Button[]): TemplateComponent => ({ type: 'BUTTONS', buttons: list });
+/** a quick reply (no parameter) and a URL button whose link takes one parameter, at index 1 */
+const stopAndTrack: Button[] = [
+  { type: 'QUICK_REPLY', text: 'Stop' },
+  { type: 'URL', text: 'Track', url: 'https://example.com/t/{{1}}' },
+];
 const text = (value: string) => ({ type: 'text', text: value });
 const params = (count: number) => Array.from({ length: count }, (_, i) => text(`value ${i}`));
 
@@ -79,15 +86,15 @@ describe('length limits (variables not counted)', () => {
 
 describe('expectedParameters', () => {
   it('counts header, body and the buttons that take a parameter', () => {
-    const t = template(header('Order {{1}}'), body('Hi {{1}}, {{2}}'), {
-      type: 'BUTTONS',
-      buttons: [
-        { type: 'QUICK_REPLY', text: 'Stop' },
-        { type: 'URL', text: 'Track', url: 'https://example.com/t/{{1}}' },
+    const t = template(
+      header('Order {{1}}'),
+      body('Hi {{1}}, {{2}}'),
+      buttons(
+        ...stopAndTrack,
         { type: 'URL', text: 'Home', url: 'https://example.com' },
         { type: 'COPY_CODE', example: 'SAVE10' },
-      ],
-    });
+      ),
+    );
     expect(expectedParameters(t)).toEqual({
       header: 1,
       body: 2,
@@ -106,13 +113,11 @@ describe('expectedParameters', () => {
 });
 
 describe('parameterMismatch', () => {
-  const urlTemplate = template(header('Order {{1}}'), body('Hi {{1}}, your order {{2}} shipped'), {
-    type: 'BUTTONS',
-    buttons: [
-      { type: 'QUICK_REPLY', text: 'Stop' },
-      { type: 'URL', text: 'Track', url: 'https://example.com/t/{{1}}' },
-    ],
-  });
+  const urlTemplate = template(
+    header('Order {{1}}'),
+    body('Hi {{1}}, your order {{2}} shipped'),
+    buttons(...stopAndTrack),
+  );
   const full: TemplateRequestComponent[] = [
     { type: 'header', parameters: params(1) },
     { type: 'body', parameters: params(2) },

@@ -63,6 +63,12 @@ const failure = (result: GraphSendResult): GraphSendFailure => {
   return result;
 };
 
+/** Sends the text through a default client while Graph answers each failure in turn, then accepts. */
+const sendThrough = (...failures: ReturnType<typeof metaError>[]) => {
+  graph.script(...failures, accepted());
+  return client().sendMessage(PHONE_NUMBER_ID, textBody);
+};
+
 beforeEach(() => {
   sleeps = [];
 });
@@ -114,13 +120,10 @@ describe('createGraphClient().sendMessage', () => {
   });
 
   it('retries 5xx twice and then succeeds: one message, three attempts', async () => {
-    graph.script(
+    const result = await sendThrough(
       metaError(500, 131000, '(#131000) Something went wrong'),
       metaError(503, 2, 'Service temporarily unavailable'),
-      accepted(),
     );
-
-    const result = await client().sendMessage(PHONE_NUMBER_ID, textBody);
 
     expect(result).toEqual({ ok: true, wamid: WAMID, waId: '16505551234', attempts: 3 });
     expect(graph.received).toHaveLength(3);
@@ -173,17 +176,14 @@ describe('createGraphClient().sendMessage', () => {
   });
 
   it('retries 131056 (pair rate limit) and the temporary codes even on HTTP 400', async () => {
-    graph.script(
+    const result = await sendThrough(
       metaError(400, 131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit'),
       metaError(400, 131057, '(#131057) Account in maintenance mode'),
-      accepted(),
     );
-    const result = await client().sendMessage(PHONE_NUMBER_ID, textBody);
     expect(result).toMatchObject({ ok: true, attempts: 3 });
 
     for (const code of [131000, 1, 2, 131016, 133004]) {
-      graph.script(metaError(400, code, `(#${code}) temporary`), accepted());
-      expect(await client().sendMessage(PHONE_NUMBER_ID, textBody)).toMatchObject({ ok: true, attempts: 2 });
+      expect(await sendThrough(metaError(400, code, `(#${code}) temporary`))).toMatchObject({ ok: true, attempts: 2 });
     }
   });
 

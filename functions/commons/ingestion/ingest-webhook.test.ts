@@ -6,7 +6,7 @@ import { keys } from '#store/keys';
 import { memoryStores, type MemoryStores } from '#store/memory/index';
 import { parseWebhook } from '#webhook/parse';
 import * as payloads from '../../../test/fixtures/payloads.ts';
-import { ingestWebhook, StorageFailure } from './ingest-webhook';
+import { ingestWebhook, StorageFailure, type IngestSummary } from './ingest-webhook';
 
 /**
  * Webhook ingestion against the in-memory stores (held to the DynamoDB adapters by test/contract/):
@@ -15,6 +15,9 @@ import { ingestWebhook, StorageFailure } from './ingest-webhook';
 const T = 1_760_000_000;
 const PN = '106540352242922';
 const WA = '16505551234';
+
+/** A POST's summary with every count at zero: a test spreads it and names the counts it expects. */
+const none: IngestSummary = { inbound: 0, statuses: 0, duplicates: 0, templates: 0, kept: 0, echoes: 0, health: 0 };
 
 const ingest = (stores: MemoryStores, body: unknown, now = T, retentionDays = 30) =>
   ingestWebhook(parseWebhook(body), { stores, now, retentionDays });
@@ -36,15 +39,7 @@ describe('ingesting a webhook (in-memory stores)', () => {
   it('opens the window for a user message and records the message once, with the retention floor', async () => {
     const stores = memoryStores();
     const text = payloads.textMessage('hello', { from: WA, timestamp: T - 10 });
-    expect(await ingest(stores, messages(text), T, 1)).toEqual({
-      inbound: 1,
-      statuses: 0,
-      duplicates: 0,
-      templates: 0,
-      kept: 0,
-      echoes: 0,
-      health: 0,
-    });
+    expect(await ingest(stores, messages(text), T, 1)).toEqual({ ...none, inbound: 1 });
     expect((await ingest(stores, messages(text))).duplicates).toBe(1);
     const state = await stores.contacts.readContactState(PN, WA);
     expect(state.window).toEqual({ lastInboundAt: T - 10, expiresAt: T - 10 + WINDOW_SECONDS, inboundAt: [T - 10] });

@@ -107,12 +107,22 @@ describe('costReportCsv', () => {
     expect(() => plainNumber(Number.NaN)).toThrow('a report number must be finite, not NaN');
   });
 
-  it('quotes per RFC 4180 only when needed', () => {
+  it('quotes per RFC 4180 only when needed: plain text stays as it is', () => {
     expect(csvText('plain text')).toBe('plain text');
-    expect(csvText('a,b')).toBe('"a,b"');
-    expect(csvText('say "hi"')).toBe('"say ""hi"""');
-    expect(csvText('two\r\nlines')).toBe('"two\r\nlines"');
-    expect(csvText('+1 555')).toBe("'+1 555");
-    expect(csvText('@sum')).toBe("'@sum");
+  });
+
+  it.each([
+    ['a comma', 'a,b', '"a,b"'],
+    ['a double quote, doubled', 'say "hi"', '"say ""hi"""'],
+    ['a line break', 'two\r\nlines', '"two\r\nlines"'],
+  ])('quotes per RFC 4180 a text holding %s', (_what, text, field) => {
+    expect(csvText(text)).toBe(field);
+  });
+
+  it.each([
+    ['+1 555', "'+1 555"],
+    ['@sum', "'@sum"],
+  ])('puts an apostrophe before %s, which a spreadsheet would read as a formula', (text, field) => {
+    expect(csvText(text)).toBe(field);
   });
 });

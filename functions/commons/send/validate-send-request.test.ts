@@ -1,4 +1,4 @@
-import { ApiError } from '#http/errors';
+import { expectFieldRefused, refusal } from '../testing/refusals';
 import { validateSendRequest, type SendRequest } from './validate-send-request';
 
 type Body = Record<string, unknown>;
@@ -6,22 +6,8 @@ type Body = Record<string, unknown>;
 const TO = '+16505551234';
 const send = (body: Body) => validateSendRequest({ to: TO, ...body }) as SendRequest;
 
-const refusal = (run: () => unknown): ApiError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
-
 /** 400 VALIDATION_ERROR whose message starts with the field's path. */
-const expectField = (body: unknown, field: string): void => {
-  const error = refusal(() => validateSendRequest(body));
-  expect([error.status, error.code]).toEqual([400, 'VALIDATION_ERROR']);
-  expect(error.message.startsWith(`${field}: `)).toBe(true);
-};
+const expectField = (body: unknown, field: string): void => expectFieldRefused(() => validateSendRequest(body), field);
 const refuses = (body: Body, field: string) => expectField({ to: TO, ...body }, field);
 
 const s = (length: number, char = 'x') => char.repeat(length);

@@ -1,4 +1,4 @@
-import { ApiError } from '#http/errors';
+import { expectFieldRefused, refusal } from '../testing/refusals';
 import { EXAMPLE_LIMITS } from './schemas/template-example';
 import { validateTemplateRegistration } from './validate-template';
 
@@ -8,23 +8,6 @@ const register = (
   name = 'order_update',
   language = 'en_US',
 ) => validateTemplateRegistration(name, language, { category: 'utility', components, ...extra });
-
-/** The ApiError thrown, so a test can assert its exact status, code and message. */
-const refusal = (run: () => unknown): ApiError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
-
-const expectInvalid = (run: () => unknown, field: string): void => {
-  const error = refusal(run);
-  expect([error.status, error.code]).toEqual([400, 'VALIDATION_ERROR']);
-  expect(error.message.startsWith(`${field}: `)).toBe(true);
-};
 
 const body = (text: string) => ({ type: 'BODY', text });
 const vars = ' {{1}} {{2}}';
@@ -46,14 +29,14 @@ describe('validateTemplateRegistration', () => {
 
   it('keeps a given status, upper-cased', () => {
     expect(register([body('Hi')], { status: 'paused' }).status).toBe('PAUSED');
-    expectInvalid(() => register([body('Hi')], { status: 'LIVE' }), 'status');
+    expectFieldRefused(() => register([body('Hi')], { status: 'LIVE' }), 'status');
   });
 
   it('takes the three categories only', () => {
     for (const category of ['marketing', 'utility', 'authentication']) {
       expect(validateTemplateRegistration('a', 'en', { category, components: [body('Hi')] }).category).toBe(category);
     }
-    expectInvalid(
+    expectFieldRefused(
       () => validateTemplateRegistration('a', 'en', { category: 'service', components: [body('x')] }),
       'category',
     );
@@ -61,8 +44,8 @@ describe('validateTemplateRegistration', () => {
 
   it('takes names of lower-case letters, digits and underscores up to 512', () => {
     expect(register([body('Hi')], {}, 'a'.repeat(512)).name).toHaveLength(512);
-    expectInvalid(() => register([body('Hi')], {}, 'a'.repeat(513)), 'name');
-    expectInvalid(() => register([body('Hi')], {}, 'Order-Update'), 'name');
+    expectFieldRefused(() => register([body('Hi')], {}, 'a'.repeat(513)), 'name');
+    expectFieldRefused(() => register([body('Hi')], {}, 'Order-Update'), 'name');
   });
 
   it('takes language codes like en, en_US, pt_BR', () => {
@@ -75,20 +58,20 @@ describe('validateTemplateRegistration', () => {
       'en_US',
     ]);
     for (const language of ['english', 'e', 'en-USA'])
-      expectInvalid(() => register([body('Hi')], {}, 'a', language), 'language');
+      expectFieldRefused(() => register([body('Hi')], {}, 'a', language), 'language');
   });
 
   it('refuses a body that is not an object, and a name in the body that differs from the path', () => {
-    expectInvalid(() => validateTemplateRegistration('a', 'en', [body('Hi')]), 'body');
-    expectInvalid(() => register([body('Hi')], { name: 'other' }), 'name');
+    expectFieldRefused(() => validateTemplateRegistration('a', 'en', [body('Hi')]), 'body');
+    expectFieldRefused(() => register([body('Hi')], { name: 'other' }), 'name');
   });
 
   it('refuses missing components, unknown types, duplicates and a template without a BODY', () => {
-    expectInvalid(() => register([]), 'components');
-    expectInvalid(() => register([{ type: 'CAROUSEL' }]), 'components[0].type');
-    expectInvalid(() => register([body('a'), body('b')]), 'components[1].type');
-    expectInvalid(() => register([{ type: 'FOOTER', text: 'f' }]), 'components');
-    expectInvalid(() => register([{ type: 'BODY' }]), 'components[0].text');
+    expectFieldRefused(() => register([]), 'components');
+    expectFieldRefused(() => register([{ type: 'CAROUSEL' }]), 'components[0].type');
+    expectFieldRefused(() => register([body('a'), body('b')]), 'components[1].type');
+    expectFieldRefused(() => register([{ type: 'FOOTER', text: 'f' }]), 'components');
+    expectFieldRefused(() => register([{ type: 'BODY' }]), 'components[0].text');
   });
 
   describe('length limits, variables not counted', () => {
@@ -126,18 +109,18 @@ describe('validateTemplateRegistration', () => {
 
   describe('variables', () => {
     it('allows a header at most 1 variable and a footer none', () => {
-      expectInvalid(() => register([{ type: 'HEADER', text: '{{1}} {{2}}' }, body('Hi')]), 'components[0].text');
-      expectInvalid(() => register([body('Hi'), { type: 'FOOTER', text: 'Bye {{1}}' }]), 'components[1].text');
+      expectFieldRefused(() => register([{ type: 'HEADER', text: '{{1}} {{2}}' }, body('Hi')]), 'components[0].text');
+      expectFieldRefused(() => register([body('Hi'), { type: 'FOOTER', text: 'Bye {{1}}' }]), 'components[1].text');
     });
 
     it('numbers positional variables from {{1}} without gaps', () => {
-      expectInvalid(() => register([body('Hi {{1}} {{3}}')]), 'components[0].text');
-      expectInvalid(() => register([body('Hi {{0}}')]), 'components[0].text');
+      expectFieldRefused(() => register([body('Hi {{1}} {{3}}')]), 'components[0].text');
+      expectFieldRefused(() => register([body('Hi {{0}}')]), 'components[0].text');
     });
 
     it('takes named variables of lower-case letters, digits and underscores', () => {
       expect(register([body('Hi {{first_name_2}}')]).components).toHaveLength(1);
-      expectInvalid(() => register([body('Hi {{First}}')]), 'components[0].text');
+      expectFieldRefused(() => register([body('Hi {{First}}')]), 'components[0].text');
     });
   });
 
@@ -146,8 +129,11 @@ describe('validateTemplateRegistration', () => {
       for (const format of ['IMAGE', 'video', 'DOCUMENT', 'LOCATION']) {
         expect(register([{ type: 'HEADER', format }, body('Hi')]).components[0]?.format).toBe(format.toUpperCase());
       }
-      expectInvalid(() => register([{ type: 'HEADER', format: 'IMAGE', text: 'x' }, body('Hi')]), 'components[0].text');
-      expectInvalid(() => register([{ type: 'HEADER', format: 'AUDIO' }, body('Hi')]), 'components[0].format');
+      expectFieldRefused(
+        () => register([{ type: 'HEADER', format: 'IMAGE', text: 'x' }, body('Hi')]),
+        'components[0].text',
+      );
+      expectFieldRefused(() => register([{ type: 'HEADER', format: 'AUDIO' }, body('Hi')]), 'components[0].format');
     });
   });
 
@@ -157,14 +143,14 @@ describe('validateTemplateRegistration', () => {
 
     it('takes 1 to 10 buttons', () => {
       expect(buttons(...Array.from({ length: 10 }, () => reply())).components[1]?.buttons).toHaveLength(10);
-      expectInvalid(() => buttons(...Array.from({ length: 11 }, () => reply())), 'components[1].buttons');
-      expectInvalid(() => buttons(), 'components[1].buttons');
+      expectFieldRefused(() => buttons(...Array.from({ length: 11 }, () => reply())), 'components[1].buttons');
+      expectFieldRefused(() => buttons(), 'components[1].buttons');
     });
 
     it('limits labels to 25 characters', () => {
       expect(buttons(reply('r'.repeat(25))).components).toHaveLength(2);
-      expectInvalid(() => buttons(reply('r'.repeat(26))), 'components[1].buttons[0].text');
-      expectInvalid(() => buttons({ type: 'QUICK_REPLY' }), 'components[1].buttons[0].text');
+      expectFieldRefused(() => buttons(reply('r'.repeat(26))), 'components[1].buttons[0].text');
+      expectFieldRefused(() => buttons({ type: 'QUICK_REPLY' }), 'components[1].buttons[0].text');
     });
 
     it('takes a URL with at most one variable, at its end', () => {
@@ -172,26 +158,26 @@ describe('validateTemplateRegistration', () => {
       expect(buttons(url('https://example.com/t/{{1}}')).components[1]?.buttons?.[0]?.url).toBe(
         'https://example.com/t/{{1}}',
       );
-      expectInvalid(() => buttons(url('https://example.com/{{1}}/{{2}}')), 'components[1].buttons[0].url');
-      expectInvalid(() => buttons(url('https://example.com/{{1}}/x')), 'components[1].buttons[0].url');
-      expectInvalid(() => buttons(url('example.com')), 'components[1].buttons[0].url');
-      expectInvalid(() => buttons(url(undefined)), 'components[1].buttons[0].url');
+      expectFieldRefused(() => buttons(url('https://example.com/{{1}}/{{2}}')), 'components[1].buttons[0].url');
+      expectFieldRefused(() => buttons(url('https://example.com/{{1}}/x')), 'components[1].buttons[0].url');
+      expectFieldRefused(() => buttons(url('example.com')), 'components[1].buttons[0].url');
+      expectFieldRefused(() => buttons(url(undefined)), 'components[1].buttons[0].url');
     });
 
     it('limits URL buttons to 2, phone buttons to 1, copy-code buttons to 1', () => {
       const url = { type: 'URL', text: 'Go', url: 'https://example.com' };
       const phone = { type: 'PHONE_NUMBER', text: 'Call', phone_number: '+16505551234' };
       expect(buttons(url, url, phone, { type: 'COPY_CODE' }).components[1]?.buttons).toHaveLength(4);
-      expectInvalid(() => buttons(url, url, url), 'components[1].buttons');
-      expectInvalid(() => buttons(phone, phone), 'components[1].buttons');
-      expectInvalid(() => buttons({ type: 'COPY_CODE' }, { type: 'COPY_CODE' }), 'components[1].buttons');
+      expectFieldRefused(() => buttons(url, url, url), 'components[1].buttons');
+      expectFieldRefused(() => buttons(phone, phone), 'components[1].buttons');
+      expectFieldRefused(() => buttons({ type: 'COPY_CODE' }, { type: 'COPY_CODE' }), 'components[1].buttons');
     });
 
     it('needs a phone number of at most 20 characters on a phone button', () => {
       const phone = (value: unknown) => ({ type: 'PHONE_NUMBER', text: 'Call', phone_number: value });
       expect(buttons(phone('+'.padEnd(20, '1'))).components).toHaveLength(2);
-      expectInvalid(() => buttons(phone('+'.padEnd(21, '1'))), 'components[1].buttons[0].phone_number');
-      expectInvalid(() => buttons(phone(undefined)), 'components[1].buttons[0].phone_number');
+      expectFieldRefused(() => buttons(phone('+'.padEnd(21, '1'))), 'components[1].buttons[0].phone_number');
+      expectFieldRefused(() => buttons(phone(undefined)), 'components[1].buttons[0].phone_number');
     });
   });
 });
@@ -218,12 +204,12 @@ describe('examples', () => {
   });
 
   it("refuses an example that is not Meta's shape: an object on a component, samples on a button", () => {
-    expectInvalid(() => withExample(['Ana']), 'components[0].example');
+    expectFieldRefused(() => withExample(['Ana']), 'components[0].example');
     const url = (example: unknown) => ({ type: 'URL', text: 'Go', url: 'https://example.com/{{1}}', example });
     const buttons = (example: unknown) => register([body('Hi'), { type: 'BUTTONS', buttons: [url(example)] }]);
     expect(buttons(['https://example.com/1']).components[1]?.buttons?.[0]?.example).toEqual(['https://example.com/1']);
     expect(buttons('SAVE10').components).toHaveLength(2);
-    expectInvalid(() => buttons({ url: 'x' }), 'components[1].buttons[0].example');
-    expectInvalid(() => buttons([1]), 'components[1].buttons[0].example');
+    expectFieldRefused(() => buttons({ url: 'x' }), 'components[1].buttons[0].example');
+    expectFieldRefused(() => buttons([1]), 'components[1].buttons[0].example');
   });
 });

@@ -8,14 +8,19 @@ const change = (newImage: Record<string, unknown>, oldImage?: Record<string, unk
   ...(oldImage ? { oldImage } : {}),
   recordedAt: T + 1,
 });
-const number = (quality?: string, at = T) => ({
+/** A health item of business account W1: its sort key and scope, and the facts it holds. */
+const health = (sk: string, scope: string, facts: Record<string, unknown>) => ({
   pk: 'HEALTH',
-  sk: 'NUMBER#15550783881',
-  scope: 'number',
-  displayNumber: '15550783881',
+  sk,
+  scope,
   wabaId: 'W1',
-  ...(quality ? { quality: { value: quality, at } } : {}),
+  ...facts,
 });
+const number = (quality?: string, at = T) =>
+  health('NUMBER#15550783881', 'number', {
+    displayNumber: '15550783881',
+    ...(quality ? { quality: { value: quality, at } } : {}),
+  });
 
 describe('account-health item events', () => {
   it('a number turning RED is number.health with the previous rating, at Meta’s time', () => {
@@ -36,13 +41,7 @@ describe('account-health item events', () => {
   });
 
   it('a ban is account.restrictions, restricted', () => {
-    const account = {
-      pk: 'HEALTH',
-      sk: 'WABA#W1',
-      scope: 'account',
-      wabaId: 'W1',
-      restrictions: { value: [{ type: 'DISABLE' }], at: T },
-    };
+    const account = health('WABA#W1', 'account', { restrictions: { value: [{ type: 'DISABLE' }], at: T } });
     const [event] = accountHealthEvents.outcome(change(account), {} as never).events;
     expect(event).toMatchObject({
       detailType: 'account.restrictions',
