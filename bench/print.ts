@@ -1,7 +1,7 @@
 /** The bench's printed tables, one function per section (run.ts calls those it ran). */
 import type { Bill } from './bill.ts';
 import type { BundleResult } from './bundles.ts';
-import type { CostReportResult } from './cost-report.ts';
+import type { CostReportMonth, CostReportResult } from './cost-report.ts';
 import type { EmulatedCall, EmulationResult } from './emulation.ts';
 import type { EventBenchResult, eventRows } from './events.ts';
 import type { IngestionResult } from './ingestion-rate.ts';
@@ -121,51 +121,49 @@ export const printBundles = (bundles: BundleResult, note: string) => {
   say();
 };
 
+/** The columns of the cost-report table, in order. */
+const COST_COLUMNS = [
+  'month',
+  'aggregate cells',
+  'seeded in',
+  'report, folded',
+  'ratio',
+  'before the fold',
+  'ratio',
+  'budget',
+  'verdict',
+];
+
 export const printCost = (costReport: CostReportResult) => {
-  const { small, large } = costReport;
+  const { small, large, ratio, spread: folded, unfolded } = costReport;
   const range = (s: { min: number; max: number }) => `(${fixed(s.min)}–${fixed(s.max)})`;
+  /** One month's row: its size, its report times folded and not, and those times against the small month's. */
+  const month = (name: string, side: CostReportMonth, ratios: [string, string], budget = '', outcome = '') => [
+    name,
+    side.cells,
+    `${fixed(side.seedMs / 1000, 1)} s`,
+    `${fixed(side.reportMs, 0)} ms`,
+    ratios[0],
+    `${fixed(side.unfoldedReportMs, 0)} ms`,
+    ratios[1],
+    budget,
+    outcome,
+  ];
   say(
     `1d. Cost report for a month (median of ${small.samplesMs.length} reports, the two months alternating; ` +
       'finished days folded by the daily report, as a past month is; before the fold, as ingestion leaves it)',
   );
   say(
-    renderTable(
-      [
-        'month',
-        'aggregate cells',
-        'seeded in',
-        'report, folded',
-        'ratio',
-        'before the fold',
-        'ratio',
-        'budget',
-        'verdict',
-      ],
-      [
-        [
-          '1,000 conversations',
-          small.cells,
-          `${fixed(small.seedMs / 1000, 1)} s`,
-          `${fixed(small.reportMs, 0)} ms`,
-          '1',
-          `${fixed(small.unfoldedReportMs, 0)} ms`,
-          '1',
-          '',
-          '',
-        ],
-        [
-          '1,000,000 conversations',
-          large.cells,
-          `${fixed(large.seedMs / 1000, 1)} s`,
-          `${fixed(large.reportMs, 0)} ms`,
-          `${fixed(costReport.ratio)} ${range(costReport.spread)}`,
-          `${fixed(large.unfoldedReportMs, 0)} ms`,
-          `${fixed(costReport.unfolded.ratio)} ${range(costReport.unfolded.spread)}`,
-          '≤ 1.5',
-          `folded: ${spreadVerdict(costReport.spread, 1.5, 'at most')}; before: ${spreadVerdict(costReport.unfolded.spread, 1.5, 'at most')}`,
-        ],
-      ],
-    ),
+    renderTable(COST_COLUMNS, [
+      month('1,000 conversations', small, ['1', '1']),
+      month(
+        '1,000,000 conversations',
+        large,
+        [`${fixed(ratio)} ${range(folded)}`, `${fixed(unfolded.ratio)} ${range(unfolded.spread)}`],
+        '≤ 1.5',
+        `folded: ${spreadVerdict(folded, 1.5, 'at most')}; before: ${spreadVerdict(unfolded.spread, 1.5, 'at most')}`,
+      ),
+    ]),
   );
   say(`   folding the 60 days of both months took ${fixed(costReport.foldMs / 1000, 1)} s`);
   say();

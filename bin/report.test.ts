@@ -1,6 +1,17 @@
 import { formatReport, parseReportArgs, unreachable } from './report.ts';
 import type { CostReport } from '../functions/commons/pricing/cost-report.ts';
 
+/** A one-day report with no rows: what formatReport prints around the rows. */
+const dayReport = (day: string, total: number): CostReport => ({
+  from: day,
+  to: day,
+  currency: 'USD',
+  total,
+  rows: [],
+  rateCardVersions: ['2026-10-01'],
+  unpricedUnits: 0,
+});
+
 describe('npm run report', () => {
   it('asks the API on PORT when no --url is given', () => {
     expect(parseReportArgs(['--from', '2026-11-01', '--to', '2026-11-02'], { PORT: '4100' }).url).toBe(
@@ -35,27 +46,12 @@ describe('npm run report', () => {
   });
 
   it('prints the total to 4 decimals, like the API', () => {
-    const report = {
-      from: '2026-11-01',
-      to: '2026-11-01',
-      currency: 'USD',
-      total: 0.0034,
-      rows: [],
-      rateCardVersions: ['2026-10-01'],
-      unpricedUnits: 0,
-    } as unknown as CostReport;
-    expect(formatReport(report)).toContain('Total: 0.0034 USD');
+    expect(formatReport(dayReport('2026-11-01', 0.0034))).toContain('Total: 0.0034 USD');
   });
 
   it('prints the previous period, each number with its display number, and the caveats under the total', () => {
-    const report = {
-      from: '2026-11-02',
-      to: '2026-11-02',
-      currency: 'USD',
-      total: 0.0068,
-      rows: [],
-      rateCardVersions: ['2026-10-01'],
-      unpricedUnits: 0,
+    const report: CostReport = {
+      ...dayReport('2026-11-02', 0.0068),
       previousPeriod: { from: '2026-11-01', to: '2026-11-01', total: 0.0034, unpricedUnits: 0 },
       numbers: [
         {
@@ -70,7 +66,7 @@ describe('npm run report', () => {
         },
       ],
       caveats: ['Estimates: from the rate card.'],
-    } as CostReport;
+    };
     const text = formatReport(report).split('\n');
     const total = text.indexOf('Total: 0.0068 USD');
     expect(text.slice(total, total + 4)).toEqual([

@@ -3,6 +3,9 @@ import { compileRoutes, matchRoute } from './router';
 
 const at = new Date('2026-11-24T10:00:00.000Z');
 const route = { routeKey: 'POST /webhook' };
+/** POST /webhook with `body` as received, typed as `contentType`. */
+const postWebhook = (contentType: string, body: Buffer) =>
+  toHttpApiEvent({ method: 'POST', url: '/webhook', headers: { 'content-type': contentType }, body }, route, at);
 
 describe('API Gateway HTTP API event (payload 2.0)', () => {
   it('carries method, raw path and query, lower-cased headers and request context', () => {
@@ -35,35 +38,23 @@ describe('API Gateway HTTP API event (payload 2.0)', () => {
 
   it('passes a JSON body as the exact text received, escapes and all', () => {
     const text = '{"a":"\\u00e9t\u00e9","b":1}';
-    const event = toHttpApiEvent(
-      { method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, body: Buffer.from(text) },
-      route,
-      at,
-    );
+    const event = postWebhook('application/json', Buffer.from(text));
     expect(event.isBase64Encoded).toBe(false);
     expect(event.body).toBe(text);
   });
 
-  it('base64-encodes a binary body so its bytes arrive unchanged', () => {
-    const bytes = Buffer.from([0, 255, 254, 10, 13, 128]);
-    const event = toHttpApiEvent(
-      { method: 'POST', url: '/webhook', headers: { 'content-type': 'application/octet-stream' }, body: bytes },
-      route,
-      at,
-    );
+  it.each([
+    { name: 'a binary body', contentType: 'application/octet-stream', bytes: [0, 255, 254, 10, 13, 128] },
+    {
+      name: 'a "text" body that is not valid UTF-8 instead of altering it',
+      contentType: 'application/json',
+      bytes: [0x7b, 0xc3, 0x28, 0x7d],
+    },
+  ])('base64-encodes $name, so its bytes arrive unchanged', ({ contentType, bytes }) => {
+    const body = Buffer.from(bytes);
+    const event = postWebhook(contentType, body);
     expect(event.isBase64Encoded).toBe(true);
-    expect(Buffer.from(event.body ?? '', 'base64').equals(bytes)).toBe(true);
-  });
-
-  it('base64-encodes a "text" body that is not valid UTF-8 rather than alter it', () => {
-    const bytes = Buffer.from([0x7b, 0xc3, 0x28, 0x7d]);
-    const event = toHttpApiEvent(
-      { method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, body: bytes },
-      route,
-      at,
-    );
-    expect(event.isBase64Encoded).toBe(true);
-    expect(Buffer.from(event.body ?? '', 'base64').equals(bytes)).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64').equals(body)).toBe(true);
   });
 });
 

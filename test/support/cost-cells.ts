@@ -4,24 +4,17 @@ import { shippedRateCard, type RateCard } from '#pricing/rate-card';
 /** The business number the report tests price by default. */
 export const REPORT_PHONE_NUMBER_ID = '100000000000001';
 
-/** One aggregate cell as the report reads it: a delivered per-message unit unless `more` says otherwise. */
-export const costCell = (
-  day: string,
-  country: string,
-  category: string,
-  units: number,
-  more: Partial<CostCell> = {},
-): CostCell => ({
-  day,
+/** A per-message unit of the default business number, delivered and priced regular. */
+const MESSAGE_CELL: Omit<CostCell, 'day' | 'country' | 'category' | 'units'> = {
   kind: 'message',
   phoneNumberId: REPORT_PHONE_NUMBER_ID,
-  country,
-  category,
   pricingModel: 'PMP',
   pricingType: 'regular',
-  units,
-  ...more,
-});
+};
+
+/** One aggregate cell as the report reads it: a delivered per-message unit unless `more` says otherwise. */
+export const costCell = (day: string, country: string, category: string, units: number, more?: Partial<CostCell>) =>
+  ({ ...MESSAGE_CELL, day, country, category, units, ...more }) satisfies CostCell;
 
 /** The report over the given cells, priced by the shipped rate card unless another is given. */
 export const pricedReport = (

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySignature } from '#webhook/signature';
+import { PHONE_NUMBER_ID, USER_BSUID, USER_WA_ID as USER, type Json } from '../fixtures/payloads.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../bin/local/sandbox/index.ts';
 
 /**
@@ -10,13 +11,11 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../bin/local
  * phone number or user id, or the token.
  */
 
-export type Json = Record<string, unknown>;
+/** Meta's example business number and user, as in the webhook payload fixtures. */
+export { PHONE_NUMBER_ID, USER, USER_BSUID, type Json };
 
 export const APP_SECRET = 'sandbox-app-secret';
 export const ACCESS_TOKEN = 'sandbox-access-token-0123456789';
-export const PHONE_NUMBER_ID = '106540352242922';
-export const USER = '16505551234';
-export const USER_BSUID = 'US.13491208655302741918';
 export const T0 = Date.parse('2026-06-01T10:00:00Z');
 export const SECRET_TEXT = 'my secret order 4711';
 
