@@ -54,58 +54,42 @@ const positive = (name: NumberSetting): number => {
   throw new Error(value.problem);
 };
 
-export const config = {
-  get tableName(): string {
-    return required('TABLE_NAME');
-  },
+/**
+ * Each setting is read from the environment when it is asked for, not at import: bin/local.ts and
+ * the tests set the environment after the module is loaded.
+ */
+const readWhenAsked = <T extends Record<string, () => unknown>>(
+  readers: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } =>
+  Object.defineProperties(
+    {},
+    Object.fromEntries(Object.entries(readers).map(([name, read]) => [name, { get: read, enumerable: true }])),
+  ) as { readonly [K in keyof T]: ReturnType<T[K]> };
+
+export const config = readWhenAsked({
+  tableName: (): string => required('TABLE_NAME'),
   /** days message content and dedupe records are kept (MESSAGE_RETENTION_DAYS, default 30, at least 8) */
-  get retentionDays(): number {
-    return positive('MESSAGE_RETENTION_DAYS');
-  },
+  retentionDays: (): number => positive('MESSAGE_RETENTION_DAYS'),
   /** seconds a user message may be stamped ahead of our clock and count as now (INBOUND_CLOCK_SKEW_SECONDS, default 60) */
-  get inboundClockSkewSeconds(): number {
-    return positive('INBOUND_CLOCK_SKEW_SECONDS');
-  },
+  inboundClockSkewSeconds: (): number => positive('INBOUND_CLOCK_SKEW_SECONDS'),
   /** Meta's Graph API base (the local stack points it at the sandbox) */
-  get whatsAppApiUrl(): string {
-    return optional('WHATSAPP_API_URL') ?? 'https://graph.facebook.com';
-  },
-  get whatsAppApiVersion(): string {
-    return optional('WHATSAPP_API_VERSION') ?? 'v24.0';
-  },
+  whatsAppApiUrl: (): string => optional('WHATSAPP_API_URL') ?? 'https://graph.facebook.com',
+  whatsAppApiVersion: (): string => optional('WHATSAPP_API_VERSION') ?? 'v24.0',
   /** the number's throughput: 80 by default, 1,000 once Meta has upgraded it */
-  get messagesPerSecond(): number {
-    return positive('MESSAGES_PER_SECOND');
-  },
+  messagesPerSecond: (): number => positive('MESSAGES_PER_SECOND'),
   /** the pair rate to one user: one message per this many seconds after a burst */
-  get pairIntervalSeconds(): number {
-    return positive('PAIR_RATE_INTERVAL_SECONDS');
-  },
-  get pairBurst(): number {
-    return positive('PAIR_RATE_BURST');
-  },
+  pairIntervalSeconds: (): number => positive('PAIR_RATE_INTERVAL_SECONDS'),
+  pairBurst: (): number => positive('PAIR_RATE_BURST'),
   /** writes in flight while a webhook POST is applied (INGESTION_CONCURRENCY, default 32) */
-  get ingestionConcurrency(): number {
-    return Math.ceil(positive('INGESTION_CONCURRENCY'));
-  },
+  ingestionConcurrency: (): number => Math.ceil(positive('INGESTION_CONCURRENCY')),
   /** webhook POSTs with more events than this are deferred (WEBHOOK_DEFER_ABOVE_EVENTS, default 50) */
-  get webhookDeferAboveEvents(): number {
-    return positive('WEBHOOK_DEFER_ABOVE_EVENTS');
-  },
+  webhookDeferAboveEvents: (): number => positive('WEBHOOK_DEFER_ABOVE_EVENTS'),
   /** the WhatsApp Business Account whose pricing_analytics the daily report compares with */
-  get wabaId(): string | undefined {
-    return optional('WHATSAPP_WABA_ID');
-  },
+  wabaId: (): string | undefined => optional('WHATSAPP_WABA_ID'),
   /** `<phoneNumberId>=<display number>` pairs, comma-separated: the cost report names each number so */
-  get displayNumbers(): string | undefined {
-    return optional('WHATSAPP_DISPLAY_NUMBERS');
-  },
+  displayNumbers: (): string | undefined => optional('WHATSAPP_DISPLAY_NUMBERS'),
   /** the private bucket the scheduled cost report writes to */
-  get reportBucket(): string {
-    return required('REPORT_BUCKET');
-  },
+  reportBucket: (): string => required('REPORT_BUCKET'),
   /** the business number used when a request names none */
-  get defaultPhoneNumberId(): string | undefined {
-    return optional('WHATSAPP_PHONE_NUMBER_ID');
-  },
-};
+  defaultPhoneNumberId: (): string | undefined => optional('WHATSAPP_PHONE_NUMBER_ID'),
+});

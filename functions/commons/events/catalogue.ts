@@ -28,6 +28,13 @@ const common = {
 
 const withContact = { ...common, contact };
 
+/**
+ * Fields of the events about the WhatsApp Business Account rather than one number: templates and
+ * restrictions belong to the account, account updates name only it, and Meta's quality webhook names
+ * the number by its display number. So Meta gives no phone_number_id: empty when unknown.
+ */
+const ofAccount = { ...common, phoneNumberId: v.optional(v.string()), wabaId: v.optional(v.string()) };
+
 const media = v.strictObject({
   id: v.string(),
   mimeType: v.optional(v.string()),
@@ -168,10 +175,7 @@ export const eventDetails = {
     }),
   }),
   'template.updated': v.strictObject({
-    ...common,
-    /** templates belong to the WhatsApp Business Account, not to one number: empty when unknown */
-    phoneNumberId: v.optional(v.string()),
-    wabaId: v.optional(v.string()),
+    ...ofAccount,
     templateId: v.optional(v.string()),
     name: v.string(),
     language: v.string(),
@@ -185,19 +189,13 @@ export const eventDetails = {
     previousQuality: v.optional(v.string()),
   }),
   'account.updated': v.strictObject({
-    ...common,
-    /** account updates name the WhatsApp Business Account; Meta gives no phone_number_id */
-    phoneNumberId: v.optional(v.string()),
-    wabaId: v.optional(v.string()),
+    ...ofAccount,
     event: v.optional(v.string()),
     /** Meta's account_update value as it came */
     update: v.record(v.string(), v.unknown()),
   }),
   'number.health': v.strictObject({
-    ...common,
-    /** Meta's quality webhook names the number by its display number, not its phone_number_id */
-    phoneNumberId: v.optional(v.string()),
-    wabaId: v.optional(v.string()),
+    ...ofAccount,
     /** digits, as Meta writes it */
     displayNumber: v.string(),
     /** GREEN, YELLOW, RED or UNKNOWN: RED once Meta flagged the number */
@@ -208,10 +206,7 @@ export const eventDetails = {
     previousMessagingLimit: v.optional(v.string()),
   }),
   'account.restrictions': v.strictObject({
-    ...common,
-    /** the WhatsApp Business Account's restrictions concern all its numbers */
-    phoneNumberId: v.optional(v.string()),
-    wabaId: v.optional(v.string()),
+    ...ofAccount,
     /** true while any restriction is in force (a ban, or a messaging restriction not yet expired) */
     restricted: v.boolean(),
     restrictions: v.array(

@@ -1,6 +1,6 @@
 import type { EpochSeconds } from '#domain/time';
 import type { DomainEvent } from './catalogue';
-import type { ItemChange } from './item-change';
+import type { Item, ItemChange } from './item-change';
 import type { WindowTimerChange } from './window-timer';
 
 /** What the publisher knows besides the images: only the clock and its own settings, never the table. */
@@ -29,3 +29,17 @@ export interface ItemEvents {
 }
 
 export const NO_EVENTS: ItemOutcome = { events: [] };
+
+/**
+ * The declaration of a kind whose events all come from the item as written: a removal (TTL expiry
+ * or delete: no new image) yields none, so `outcome` is given the new image.
+ */
+export const eventsOfWrites = (
+  kind: string,
+  recognises: ItemEvents['recognises'],
+  outcome: (item: Item, change: ItemChange) => ItemOutcome,
+): ItemEvents => ({
+  kind,
+  recognises,
+  outcome: (change) => (change.newImage ? outcome(change.newImage, change) : NO_EVENTS),
+});

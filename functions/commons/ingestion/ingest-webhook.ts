@@ -10,7 +10,7 @@ import type { HealthStore } from '#store/health-store';
 import type { ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { ParkedKind, ParkedWebhookItems } from '#store/parked-webhook-items';
-import type { TemplateStore } from '#store/template-store';
+import { applyTemplateEvent, type TemplateEventWrites } from '#store/template-store';
 import type { ParsedWebhook, StatusEvent, WebhookEvent } from '#webhook/events';
 import { forEachWithConcurrency } from './concurrency';
 import { recordConsentFailures, recordPreference } from './record-consent';
@@ -23,10 +23,7 @@ import { ContentionError, recordStatuses } from './update-message';
 export interface IngestionStores {
   contacts: ContactStore;
   messages: MessageLedger;
-  templates: Pick<
-    TemplateStore,
-    'applyTemplateStatus' | 'applyTemplateCategory' | 'applyTemplateQuality' | 'applyTemplateComponents'
-  >;
+  templates: TemplateEventWrites;
   parked: ParkedWebhookItems;
   /** marketing consent from user_preferences and from 131050/131049 failures */
   consent: ConsentStore;
@@ -174,19 +171,10 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
         return;
       }
       case 'template-status':
-        await stores.templates.applyTemplateStatus(event);
-        summary.templates++;
-        return;
       case 'template-category':
-        await stores.templates.applyTemplateCategory(event);
-        summary.templates++;
-        return;
       case 'template-quality':
-        await stores.templates.applyTemplateQuality(event);
-        summary.templates++;
-        return;
       case 'template-components':
-        await stores.templates.applyTemplateComponents(event);
+        await applyTemplateEvent(stores.templates, event);
         summary.templates++;
         return;
       case 'account-update':

@@ -58,3 +58,30 @@ export interface TemplateStore {
   /** The templates an earlier sync of this WABA imported (name and language). */
   listSyncedTemplates(wabaId: string): Promise<SyncedTemplateRef[]>;
 }
+
+/** Meta's template webhooks: each kept by its own write of the template item. */
+export type TemplateEvent =
+  TemplateStatusEvent | TemplateCategoryEvent | TemplateQualityEvent | TemplateComponentsEvent;
+
+/** The part of the store that Meta's template webhooks write through. */
+export type TemplateEventWrites = Pick<
+  TemplateStore,
+  'applyTemplateStatus' | 'applyTemplateCategory' | 'applyTemplateQuality' | 'applyTemplateComponents'
+>;
+
+const writeOf: {
+  [K in TemplateEvent['kind']]: (
+    store: TemplateEventWrites,
+    event: Extract<TemplateEvent, { kind: K }>,
+  ) => Promise<void>;
+} = {
+  'template-status': (store, event) => store.applyTemplateStatus(event),
+  'template-category': (store, event) => store.applyTemplateCategory(event),
+  'template-quality': (store, event) => store.applyTemplateQuality(event),
+  'template-components': (store, event) => store.applyTemplateComponents(event),
+};
+
+/** One of Meta's template webhooks through the store's write for its kind. */
+export const applyTemplateEvent = (store: TemplateEventWrites, event: TemplateEvent): Promise<void> =>
+  // TypeScript cannot relate the event's kind to the entry it picks; writeOf's type checks each entry.
+  (writeOf[event.kind] as (store: TemplateEventWrites, event: TemplateEvent) => Promise<void>)(store, event);

@@ -96,11 +96,15 @@ export const templateStatusItem = record({
   message_template_category: text,
 });
 
-export const templateCategoryItem = record({
-  ...templateFields,
-  new_category: nonEmptyString,
-  previous_category: text,
-});
+/** A template webhook that reports a value Meta changed: the new one, required, and the one before. */
+const templateChange = <New extends string, Previous extends string>(next: New, previous: Previous) =>
+  record({
+    ...templateFields,
+    ...({ [next]: nonEmptyString } as Record<New, typeof nonEmptyString>),
+    ...({ [previous]: text } as Record<Previous, typeof text>),
+  });
+
+export const templateCategoryItem = templateChange('new_category', 'previous_category');
 
 /** The parts of an account_update the health keeps; the rest stays in the raw copy. */
 export const accountUpdateItem = record({
@@ -120,11 +124,7 @@ export const numberQualityItem = record({
   max_daily_conversations_per_business: text,
 });
 
-export const templateQualityItem = record({
-  ...templateFields,
-  new_quality_score: nonEmptyString,
-  previous_quality_score: text,
-});
+export const templateQualityItem = templateChange('new_quality_score', 'previous_quality_score');
 
 export const templateComponentsItem = record({
   ...templateFields,

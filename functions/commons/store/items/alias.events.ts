@@ -4,7 +4,7 @@ import { splitContactKey } from '#commons/events/contact';
 import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { str } from '#commons/events/item-change';
-import { isAliasKey } from './alias';
+import { aliasItem } from './alias';
 
 /**
  * User alias item (`USER#<number>#<id>` / `ALIAS`: contactId, waId, userId). A link writes one alias
@@ -14,7 +14,7 @@ import { isAliasKey } from './alias';
  */
 export const aliasEvents: ItemEvents = {
   kind: 'alias',
-  recognises: isAliasKey,
+  recognises: aliasItem.is,
   outcome(change) {
     const key = splitContactKey(change.pk, 'USER#');
     const waId = str(change.newImage, 'waId');

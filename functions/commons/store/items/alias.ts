@@ -23,8 +23,6 @@ export const aliasItem = declare({
   ],
 });
 
-export const isAliasKey = aliasItem.is;
-
 export const toAliasRecord = (item: Record<string, unknown>): AliasRecord => ({
   contactId: String(item.contactId),
   ...present(item, 'string', 'waId', 'userId'),

@@ -3,7 +3,7 @@ import type { MessageState } from '#domain/message-state';
 import { toIso } from '#domain/time';
 import { domainEvent } from '#commons/events/catalogue';
 import { contactOf } from '#commons/events/contact';
-import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
+import { eventsOfWrites, NO_EVENTS } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import type { Item } from '#commons/events/item-change';
 import { isMessageKey } from './message';
@@ -30,38 +30,33 @@ const openedIn = (item: Item | undefined): ConversationRecord | undefined => {
   return typeof conversation?.id === 'string' ? (conversation as unknown as ConversationRecord) : undefined;
 };
 
-export const conversationEvents: ItemEvents = {
-  kind: 'conversation',
-  recognises: isMessageKey,
-  outcome(change) {
-    const item = change.newImage;
-    if (!item || item.direction !== 'outbound') return NO_EVENTS;
-    const opened = openedIn(item);
-    const state = obj(item.state) as MessageState | undefined;
-    if (!opened || !state || opened.id === openedIn(change.oldImage)?.id) return NO_EVENTS;
-    const unit = obj(opened.unit) ?? {};
-    return {
-      events: [
-        domainEvent('conversation.opened', {
-          eventId: eventIdOf('conversation.opened', opened.id),
-          occurredAt: toIso(opened.openedAt),
-          recordedAt: toIso(change.recordedAt),
-          phoneNumberId: String(item.phoneNumberId ?? state.phoneNumberId),
-          contact: contactOf(state.user, state.contactId),
-          conversationId: opened.id,
-          category: String(opened.category),
-          origin: String(opened.origin),
-          openedAt: toIso(opened.openedAt),
-          expiresAt: toIso(opened.expiresAt),
-          openedBy: state.id,
-          billing: {
-            day: String(unit.day),
-            country: String(unit.country),
-            pricingModel: String(unit.pricingModel),
-            pricingType: String(unit.pricingType),
-          },
-        }),
-      ],
-    };
-  },
-};
+export const conversationEvents = eventsOfWrites('conversation', isMessageKey, (item, change) => {
+  if (item.direction !== 'outbound') return NO_EVENTS;
+  const opened = openedIn(item);
+  const state = obj(item.state) as MessageState | undefined;
+  if (!opened || !state || opened.id === openedIn(change.oldImage)?.id) return NO_EVENTS;
+  const unit = obj(opened.unit) ?? {};
+  return {
+    events: [
+      domainEvent('conversation.opened', {
+        eventId: eventIdOf('conversation.opened', opened.id),
+        occurredAt: toIso(opened.openedAt),
+        recordedAt: toIso(change.recordedAt),
+        phoneNumberId: String(item.phoneNumberId ?? state.phoneNumberId),
+        contact: contactOf(state.user, state.contactId),
+        conversationId: opened.id,
+        category: String(opened.category),
+        origin: String(opened.origin),
+        openedAt: toIso(opened.openedAt),
+        expiresAt: toIso(opened.expiresAt),
+        openedBy: state.id,
+        billing: {
+          day: String(unit.day),
+          country: String(unit.country),
+          pricingModel: String(unit.pricingModel),
+          pricingType: String(unit.pricingType),
+        },
+      }),
+    ],
+  };
+});

@@ -35,8 +35,6 @@ export const idempotencyRecordItem = declare({
   ],
 });
 
-export const isIdempotencyRecordKey = idempotencyRecordItem.is;
-
 /** The same key and body within this time answer the first response and send once. */
 export const IDEMPOTENCY_SECONDS = DAY;
 

@@ -1,4 +1,4 @@
-import type { ConversationRecord } from '#domain/delivery';
+import type { BillingUnit, ConversationRecord } from '#domain/delivery';
 import type { TableKey } from '../table-schema';
 import { declare } from './declaration';
 import { idHash } from '#domain/id-hash';
@@ -10,6 +10,9 @@ import { idHash } from '#domain/id-hash';
  * and the message that opened it. `conversation.opened` is published from the message item's stream
  * image (conversation.events.ts), which expires with the retention, so nothing here needs them in clear.
  */
+/** Where the conversation is billed: its aggregate cell, less the number and category the entry holds itself. */
+type BillingCell = Pick<BillingUnit, 'day' | 'country' | 'pricingModel' | 'pricingType'>;
+
 export type LedgerEntryItem = TableKey & {
   /** the key's id: Meta's conversation id, or ours (`conv.<sha256(wamid)>`, domain/delivery.ts ownConversationId) when Meta gave none */
   conversationId: string;
@@ -22,11 +25,7 @@ export type LedgerEntryItem = TableKey & {
   origin: string;
   openedAt: number;
   closesAt: number;
-  day: string;
-  country: string;
-  pricingModel: string;
-  pricingType: string;
-};
+} & BillingCell;
 
 export const ledgerEntryItem = declare({
   kind: 'ledger-entry',
@@ -45,8 +44,6 @@ export const ledgerEntryItem = declare({
     'withdraw',
   ],
 });
-
-export const isLedgerEntryKey = ledgerEntryItem.is;
 
 export const toLedgerEntryItem = (
   message: { id: string; phoneNumberId: string; contactId: string },

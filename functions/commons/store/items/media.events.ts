@@ -2,7 +2,7 @@ import { mediaPath, type MediaRecord } from '#domain/media';
 import { toIso } from '#domain/time';
 import { domainEvent } from '#commons/events/catalogue';
 import { contactOf } from '#commons/events/contact';
-import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
+import { eventsOfWrites, NO_EVENTS } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { str, type Item } from '#commons/events/item-change';
 import { isMessageKey } from './message';
@@ -38,56 +38,51 @@ const parsed = (raw: unknown): unknown => {
 const defined = <T extends Item>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
-export const mediaEvents: ItemEvents = {
-  kind: 'media',
-  recognises: isMessageKey,
-  outcome(change) {
-    const item = change.newImage;
-    const media = mediaOf(item);
-    if (!item || item.direction !== 'inbound' || !media) return NO_EVENTS;
-    const before = mediaOf(change.oldImage)?.state;
-    if (media.state === before || media.state === 'pending') return NO_EVENTS;
-    const raw = obj(parsed(item.raw)) ?? {};
-    const wamid = String(item.pk).slice('MSG#'.length);
-    const common = {
-      occurredAt: toIso(change.recordedAt),
-      recordedAt: toIso(change.recordedAt),
-      phoneNumberId: String(item.phoneNumberId),
-      contact: contactOf({ waId: raw.from, userId: raw.from_user_id }, str(item, 'contactId')),
-      wamid,
-      type: String(item.type ?? 'unknown'),
+export const mediaEvents = eventsOfWrites('media', isMessageKey, (item, change) => {
+  const media = mediaOf(item);
+  if (item.direction !== 'inbound' || !media) return NO_EVENTS;
+  const before = mediaOf(change.oldImage)?.state;
+  if (media.state === before || media.state === 'pending') return NO_EVENTS;
+  const raw = obj(parsed(item.raw)) ?? {};
+  const wamid = String(item.pk).slice('MSG#'.length);
+  const common = {
+    occurredAt: toIso(change.recordedAt),
+    recordedAt: toIso(change.recordedAt),
+    phoneNumberId: String(item.phoneNumberId),
+    contact: contactOf({ waId: raw.from, userId: raw.from_user_id }, str(item, 'contactId')),
+    wamid,
+    type: String(item.type ?? 'unknown'),
+  };
+  const shown = defined({
+    id: media.id,
+    mimeType: media.mimeType,
+    sha256: media.sha256,
+    filename: media.filename,
+    url: mediaPath(wamid, media.id),
+  });
+  if (media.state === 'stored' && media.key && media.bucket && typeof media.size === 'number') {
+    return {
+      events: [
+        domainEvent('media.stored', {
+          eventId: eventIdOf('media.stored', wamid, media.id),
+          ...common,
+          media: { ...shown, size: media.size },
+          location: { bucket: media.bucket, key: media.key },
+        }),
+      ],
     };
-    const shown = defined({
-      id: media.id,
-      mimeType: media.mimeType,
-      sha256: media.sha256,
-      filename: media.filename,
-      url: mediaPath(wamid, media.id),
-    });
-    if (media.state === 'stored' && media.key && media.bucket && typeof media.size === 'number') {
-      return {
-        events: [
-          domainEvent('media.stored', {
-            eventId: eventIdOf('media.stored', wamid, media.id),
-            ...common,
-            media: { ...shown, size: media.size },
-            location: { bucket: media.bucket, key: media.key },
-          }),
-        ],
-      };
-    }
-    if (media.state === 'failed') {
-      return {
-        events: [
-          domainEvent('media.failed', {
-            eventId: eventIdOf('media.failed', wamid, media.id),
-            ...common,
-            media: shown,
-            reason: media.reason ?? 'unknown',
-          }),
-        ],
-      };
-    }
-    return NO_EVENTS;
-  },
-};
+  }
+  if (media.state === 'failed') {
+    return {
+      events: [
+        domainEvent('media.failed', {
+          eventId: eventIdOf('media.failed', wamid, media.id),
+          ...common,
+          media: shown,
+          reason: media.reason ?? 'unknown',
+        }),
+      ],
+    };
+  }
+  return NO_EVENTS;
+});

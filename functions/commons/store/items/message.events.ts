@@ -3,7 +3,7 @@ import { mediaPath } from '#domain/media';
 import { toIso } from '#domain/time';
 import { domainEvent, type EventDetail } from '#commons/events/catalogue';
 import { contactOf } from '#commons/events/contact';
-import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
+import { eventsOfWrites, NO_EVENTS } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str, type Item } from '#commons/events/item-change';
 import { isMessageKey } from './message';
@@ -121,49 +121,43 @@ const received = (item: Item, recordedAt: number) => {
 
 const stateOf = (item: Item | undefined): MessageState | undefined => obj(item?.state) as MessageState | undefined;
 
-export const messageEvents: ItemEvents = {
-  kind: 'message',
-  recognises: isMessageKey,
-  outcome(change) {
-    const item = change.newImage;
-    if (!item) return NO_EVENTS;
-    if (item.direction === 'inbound') {
-      // Recorded once per wamid (a conditional put); any later write is not a new message.
-      return change.oldImage ? NO_EVENTS : { events: [received(item, change.recordedAt)] };
-    }
-    const state = stateOf(item);
-    if (!state) return NO_EVENTS;
-    const status = currentStatus(state);
-    const previous = stateOf(change.oldImage);
-    const previousStatus = previous ? currentStatus(previous) : undefined;
-    // The store folds statuses forward only, so a change of the current status is progress.
-    if (status === undefined || status === previousStatus) return NO_EVENTS;
-    const timestamp = state.statusAt[status] ?? change.recordedAt;
-    const pricing = state.metaPricing
-      ? defined({
-          model: state.metaPricing.model,
-          type: state.metaPricing.type,
-          category: state.metaPricing.category,
-          billable: state.metaPricing.billable,
-        })
-      : undefined;
-    return {
-      events: [
-        domainEvent('message.status', {
-          eventId: eventIdOf('message.status', state.id, status),
-          occurredAt: toIso(timestamp),
-          recordedAt: toIso(change.recordedAt),
-          phoneNumberId: state.phoneNumberId,
-          contact: contactOf(state.user, state.contactId),
-          wamid: state.id,
-          status,
-          previousStatus: previousStatus ?? null,
-          timestamp: toIso(timestamp),
-          source: state.source,
-          errors: status === 'failed' ? state.errorCodes.map((code) => ({ code })) : [],
-          ...(pricing ? { pricing } : {}),
-        }),
-      ],
-    };
-  },
-};
+export const messageEvents = eventsOfWrites('message', isMessageKey, (item, change) => {
+  if (item.direction === 'inbound') {
+    // Recorded once per wamid (a conditional put); any later write is not a new message.
+    return change.oldImage ? NO_EVENTS : { events: [received(item, change.recordedAt)] };
+  }
+  const state = stateOf(item);
+  if (!state) return NO_EVENTS;
+  const status = currentStatus(state);
+  const previous = stateOf(change.oldImage);
+  const previousStatus = previous ? currentStatus(previous) : undefined;
+  // The store folds statuses forward only, so a change of the current status is progress.
+  if (status === undefined || status === previousStatus) return NO_EVENTS;
+  const timestamp = state.statusAt[status] ?? change.recordedAt;
+  const pricing = state.metaPricing
+    ? defined({
+        model: state.metaPricing.model,
+        type: state.metaPricing.type,
+        category: state.metaPricing.category,
+        billable: state.metaPricing.billable,
+      })
+    : undefined;
+  return {
+    events: [
+      domainEvent('message.status', {
+        eventId: eventIdOf('message.status', state.id, status),
+        occurredAt: toIso(timestamp),
+        recordedAt: toIso(change.recordedAt),
+        phoneNumberId: state.phoneNumberId,
+        contact: contactOf(state.user, state.contactId),
+        wamid: state.id,
+        status,
+        previousStatus: previousStatus ?? null,
+        timestamp: toIso(timestamp),
+        source: state.source,
+        errors: status === 'failed' ? state.errorCodes.map((code) => ({ code })) : [],
+        ...(pricing ? { pricing } : {}),
+      }),
+    ],
+  };
+});

@@ -7,35 +7,27 @@ export type NumberSlotItem = TableKey & { sends: number; expiresAt: number };
 /** The pair rate to one user: the theoretical arrival time (GCRA) of the next send. */
 export type PairSlotItem = TableKey & { tat: number; expiresAt: number };
 
-const PREFIX = 'PACE#';
-
 /** Pacing items outlive the second (or the arrival time) they count by this much, then TTL removes them. */
 export const PACING_TTL_SECONDS = 60;
 
-export const numberSlotItem = declare({
-  kind: 'number-slot',
-  pk: { prefix: PREFIX, of: (phoneNumberId: string, second: number) => `${phoneNumberId}#${second}` },
-  sk: 'NUMBER',
-  ttl: 'expiresAt',
-  accessPatterns: [
-    /** UpdateItem ADD sends 1 (condition: under the messages per second) */
-    'take',
-  ],
-});
+/**
+ * Both pacing kinds: a `PACE#<phoneNumberId>#<…>` partition of its own (so one hot number never
+ * contends with another), told apart by the sort key, removed by TTL, served by one `take`.
+ */
+const pacingSlot = <Of extends string | number>(kind: string, sk: string, take: string) =>
+  declare({
+    kind,
+    pk: { prefix: 'PACE#', of: (phoneNumberId: string, of: Of) => `${phoneNumberId}#${of}` },
+    sk,
+    ttl: 'expiresAt',
+    accessPatterns: [take],
+  });
 
-export const pairSlotItem = declare({
-  kind: 'pair-slot',
-  pk: { prefix: PREFIX, of: (phoneNumberId: string, contactId: string) => `${phoneNumberId}#${contactId}` },
-  sk: 'PAIR',
-  ttl: 'expiresAt',
-  accessPatterns: [
-    /** GetItem, then PutItem of the next arrival time (condition: the one read) */
-    'take',
-  ],
-});
+/** Per second: UpdateItem ADD sends 1 (condition: under the messages per second). */
+export const numberSlotItem = pacingSlot<number>('number-slot', 'NUMBER', 'take');
 
-export const isNumberSlotKey = numberSlotItem.is;
-export const isPairSlotKey = pairSlotItem.is;
+/** Per contact: GetItem, then PutItem of the next arrival time (condition: the one read). */
+export const pairSlotItem = pacingSlot<string>('pair-slot', 'PAIR', 'take');
 
 /** pacingConditions.underLimit on a number slot read (the in-memory fake's check). */
 export const isUnderLimit = (item: Record<string, unknown> | undefined, messagesPerSecond: number): boolean =>

@@ -1,6 +1,6 @@
 import { toIso } from '#domain/time';
 import { domainEvent } from '#commons/events/catalogue';
-import { NO_EVENTS, type ItemEvents } from '#commons/events/declaration';
+import { eventsOfWrites, NO_EVENTS } from '#commons/events/declaration';
 import { eventIdOf } from '#commons/events/event-id';
 import { num, str } from '#commons/events/item-change';
 import { isParkedWebhookKey } from './parked-webhook-item';
@@ -10,35 +10,30 @@ import { isParkedWebhookKey } from './parked-webhook-item';
  * events (`account.updated`); unrecognised content and value errors stay for inspection. The
  * record keeps our receipt time, not Meta's, so that is `occurredAt`; Meta names no phone_number_id.
  */
-export const parkedEvents: ItemEvents = {
-  kind: 'parked',
-  recognises: isParkedWebhookKey,
-  outcome(change) {
-    const item = change.newImage;
-    if (!item || change.oldImage || item.kind !== 'account-update') return NO_EVENTS;
-    let update: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(String(item.raw));
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        update = parsed as Record<string, unknown>;
-      }
-    } catch {
-      // a cut raw copy is not JSON any more; the event still says that the account changed
+export const parkedEvents = eventsOfWrites('parked', isParkedWebhookKey, (item, change) => {
+  if (change.oldImage || item.kind !== 'account-update') return NO_EVENTS;
+  let update: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(String(item.raw));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      update = parsed as Record<string, unknown>;
     }
-    const at = num(item, 'receivedAt') ?? change.recordedAt;
-    const wabaId = str(item, 'wabaId');
-    const event = typeof update.event === 'string' ? update.event : undefined;
-    return {
-      events: [
-        domainEvent('account.updated', {
-          eventId: eventIdOf('account.updated', change.pk, change.sk),
-          occurredAt: toIso(at),
-          recordedAt: toIso(change.recordedAt),
-          ...(wabaId ? { wabaId } : {}),
-          ...(event ? { event } : {}),
-          update,
-        }),
-      ],
-    };
-  },
-};
+  } catch {
+    // a cut raw copy is not JSON any more; the event still says that the account changed
+  }
+  const at = num(item, 'receivedAt') ?? change.recordedAt;
+  const wabaId = str(item, 'wabaId');
+  const event = typeof update.event === 'string' ? update.event : undefined;
+  return {
+    events: [
+      domainEvent('account.updated', {
+        eventId: eventIdOf('account.updated', change.pk, change.sk),
+        occurredAt: toIso(at),
+        recordedAt: toIso(change.recordedAt),
+        ...(wabaId ? { wabaId } : {}),
+        ...(event ? { event } : {}),
+        update,
+      }),
+    ],
+  };
+});

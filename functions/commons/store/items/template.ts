@@ -31,11 +31,12 @@ export type TemplateItem = TableKey & {
   componentsUpdatedAt?: EpochSeconds;
 };
 
-const PK = 'TEMPLATES';
+/** the one partition of all templates */
+export const TEMPLATES_PK = 'TEMPLATES';
 
 export const templateItem = declare({
   kind: 'template',
-  pk: PK,
+  pk: TEMPLATES_PK,
   sk: anyOf((name: string, language: string) => `${name}#${language}`),
   accessPatterns: [
     /** GetItem by name and language before a template send */
@@ -56,8 +57,6 @@ export const templateItem = declare({
     'sync',
   ],
 });
-
-export const TEMPLATES_PK = PK;
 
 export const isTemplateKey = templateItem.is;
 
