@@ -34,8 +34,6 @@ import type { ConversationState } from '#domain/conversation';
 import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem, type WindowItem } from './items/window';
 import { sameWindow } from './window-writes';
 
-type Item = Record<string, unknown>;
-
 /** Optimistic window writes: re-read and put again while other writers come in between. */
 const WINDOW_ATTEMPTS = 8;
 
@@ -50,13 +48,16 @@ export abstract class ContactStoreFlow implements ContactStore {
   protected constructor(protected readonly retention: AliasRetention = defaultAliasRetention) {}
 
   /** Consistent reads of these keys, every one answered (what is absent is left out). */
-  protected abstract readItems(keys: readonly TableKey[]): Promise<Item[]>;
+  protected abstract readItems(keys: readonly TableKey[]): Promise<Record<string, unknown>[]>;
   /** A consistent read of the contact's whole partition. */
-  protected abstract partition(phoneNumberId: string, contactId: string): Promise<Item[]>;
+  protected abstract partition(phoneNumberId: string, contactId: string): Promise<Record<string, unknown>[]>;
   /** An unconditional put: an alias, a merge marker. */
   protected abstract putItem(item: AliasItem | ContactMergeItem): Promise<void>;
   /** Puts a merged conversation unless the slot holds one that lasts longer (contact-state.ts keepsSlot). */
-  protected abstract putConversationKeepingSlot(item: Item, conversation: ConversationState): Promise<void>;
+  protected abstract putConversationKeepingSlot(
+    item: Record<string, unknown>,
+    conversation: ConversationState,
+  ): Promise<void>;
   /** Puts the window only on the revision read (`undefined`: only where none is); false when another writer came first. */
   protected abstract putWindowOnRevision(item: WindowItem, rev: number | undefined): Promise<boolean>;
   /** Meta refused a free-form send (131047) at `at`: the window's close moves on, never back. */
