@@ -133,6 +133,10 @@ export interface StreamConsumerProps {
   reservedConcurrency?: number;
 }
 
+/** What a stream consumer is: its handler, filter, batching and table actions, its own environment. */
+export type StreamConsumerSettings = Omit<StreamFunctionProps, keyof StreamConsumerProps> &
+  Pick<StreamConsumerProps, 'environment'>;
+
 /**
  * A construct around one streamFunction: the consumer passes what it is (handler, filter, batching,
  * table actions), the stack what is common to every function (table, environment, concurrency).
@@ -141,12 +145,7 @@ export class StreamConsumer extends Construct {
   readonly function: NodejsFunction;
   readonly failures: Queue;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: StreamConsumerProps,
-    consumer: Omit<StreamFunctionProps, keyof StreamConsumerProps> & Pick<StreamConsumerProps, 'environment'>,
-  ) {
+  constructor(scope: Construct, id: string, props: StreamConsumerProps, consumer: StreamConsumerSettings) {
     super(scope, id);
     ({ function: this.function, failures: this.failures } = streamFunction(this, {
       ...consumer,

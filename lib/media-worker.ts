@@ -3,7 +3,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { MEDIA_STREAM_FILTER } from '../functions/commons/media/store-inbound-media.ts';
 import { mediaWorkerSecrets, type SecretName } from '../functions/routes.ts';
-import { StreamConsumer, type StreamConsumerProps } from './background-function.ts';
+import { StreamConsumer, type StreamConsumerProps, type StreamConsumerSettings } from './background-function.ts';
 import type { MediaBucket } from './media-bucket.ts';
 
 export interface MediaWorkerProps extends StreamConsumerProps {
@@ -11,6 +11,21 @@ export interface MediaWorkerProps extends StreamConsumerProps {
   /** the engine's secrets: the worker is granted and told of the access token only */
   secrets: Record<SecretName, ISecret>;
 }
+
+const mediaWorker = (props: MediaWorkerProps): StreamConsumerSettings => ({
+  ids: { function: 'Worker', failures: 'Failures' },
+  of: "the media worker's stream mapping (its on-failure destination)",
+  handlerName: 'media-worker',
+  // marks the message's media stored or failed; nothing else on the table
+  tableActions: ['dynamodb:UpdateItem'],
+  // a 100 MB document over a slow link, with retries
+  timeout: Duration.minutes(5),
+  memorySize: 1024,
+  environment: { MEDIA_BUCKET: props.media.bucket.bucketName },
+  secrets: { all: props.secrets, names: mediaWorkerSecrets },
+  filter: MEDIA_STREAM_FILTER,
+  source: { batchSize: 10, retryAttempts: 3 },
+});
 
 /**
  * Copies inbound media to the media bucket, off the webhook's path: the table's stream is the outbox
@@ -20,20 +35,7 @@ export interface MediaWorkerProps extends StreamConsumerProps {
  */
 export class MediaWorker extends StreamConsumer {
   constructor(scope: Construct, id: string, props: MediaWorkerProps) {
-    super(scope, id, props, {
-      ids: { function: 'Worker', failures: 'Failures' },
-      of: "the media worker's stream mapping (its on-failure destination)",
-      handlerName: 'media-worker',
-      // marks the message's media stored or failed; nothing else on the table
-      tableActions: ['dynamodb:UpdateItem'],
-      // a 100 MB document over a slow link, with retries
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      environment: { MEDIA_BUCKET: props.media.bucket.bucketName },
-      secrets: { all: props.secrets, names: mediaWorkerSecrets },
-      filter: MEDIA_STREAM_FILTER,
-      source: { batchSize: 10, retryAttempts: 3 },
-    });
+    super(scope, id, props, mediaWorker(props));
     props.media.grantWriteMedia(this.function);
   }
 }
