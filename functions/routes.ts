@@ -40,7 +40,7 @@ interface RouteCommon {
    * Lambda memory, MB, which also sets its CPU share (a whole vCPU at 1,769 MB:
    * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); chosen from the bench's
    * emulation, with the cost per million invocations at each size in the README (Performance).
-   * Every route names its own; unset, lib/lambda-function.ts's 512.
+   * Unset, apiRoute's (and lib/lambda-function.ts's) 512.
    */
   memoryMb?: number;
   /** the table's indexes the handler queries (its grant names only these), e.g. the history index */
@@ -74,6 +74,15 @@ const READ_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
 ] as const satisfies readonly TableAction[];
 
+/** What an API route is unless it says otherwise: guarded by the API tokens, its only secret, at 512 MB. */
+const API_ROUTE = { auth: 'apiToken', secrets: ['apiTokens'], memoryMb: 512 } as const;
+
+type ApiRouteSettings = Omit<RouteCommon, 'secrets'> & Partial<Pick<RouteCommon, 'secrets'>> & { scope: ApiScope };
+
+/** An API route: its own settings over API_ROUTE's. */
+const apiRoute = <const R extends ApiRouteSettings>(route: R) =>
+  ({ ...API_ROUTE, ...route }) as Omit<typeof API_ROUTE, keyof R> & R;
+
 export const routes = [
   {
     method: 'GET',
@@ -95,44 +104,35 @@ export const routes = [
     tableActions: READ_WRITE_ACTIONS,
     secrets: ['appSecret'],
   },
-  {
+  apiRoute({
     method: 'GET',
     path: '/contacts/{userId}/session',
     handler: 'get-session',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
-    secrets: ['apiTokens'],
-  },
-  {
+  }),
+  apiRoute({
     method: 'POST',
     path: '/messages',
     handler: 'send-message',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'send',
     tableActions: READ_WRITE_ACTIONS,
     secrets: ['apiTokens', 'accessToken'],
     // Meta's API is retried with backoff for up to ~25 s; API Gateway itself gives up at 30 s.
     timeoutSeconds: 29,
-  },
-  {
+  }),
+  apiRoute({
     method: 'PUT',
     path: '/templates/{name}/{language}',
     handler: 'put-template',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'admin',
     // reads the status Meta set before registering (a PUT never overrules it)
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    secrets: ['apiTokens'],
-  },
-  {
+  }),
+  apiRoute({
     method: 'POST',
     path: '/templates/sync',
     handler: 'sync-templates',
-    auth: 'apiToken',
     scope: 'admin',
     // reads the registry, then writes what Meta's template list says
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -140,76 +140,61 @@ export const routes = [
     secrets: ['apiTokens', 'accessToken'],
     // every page of Meta's list, retried like a send
     timeoutSeconds: 29,
-  },
-  {
+  }),
+  apiRoute({
     method: 'GET',
     path: '/templates',
     handler: 'list-templates',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:Query'],
-    secrets: ['apiTokens'],
-  },
-  {
+  }),
+  apiRoute({
     method: 'GET',
     path: '/numbers/{phoneNumberId}',
     handler: 'get-number',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'read',
     // the one HEALTH partition and the TEMPLATES partition, a Query each
     tableActions: ['dynamodb:Query'],
-    secrets: ['apiTokens'],
-  },
-  {
+  }),
+  apiRoute({
     method: 'GET',
     path: '/reports/cost',
     handler: 'get-cost-report',
-    // a month's report is ~0.4 s of CPU: twice the share of 512 MB halves it, for the same GB-seconds
-    memoryMb: 1024,
-    auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:Query'],
-    secrets: ['apiTokens'],
+    // a month's report is ~0.4 s of CPU: twice the share of 512 MB halves it, for the same GB-seconds
+    memoryMb: 1024,
     timeoutSeconds: 29,
-  },
-  {
+  }),
+  apiRoute({
     method: 'GET',
     path: '/contacts/{userId}/messages',
     handler: 'get-contact-messages',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
     tableIndexes: ['history'],
     // the API tokens authenticate the caller and key the page cursors (#http/cursor)
     secrets: ['apiTokens'],
-  },
-  {
+  }),
+  apiRoute({
     method: 'GET',
     path: '/media/{wamid}/{mediaId}',
     handler: 'get-media',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'read',
     tableActions: ['dynamodb:GetItem'],
-    secrets: ['apiTokens'],
     readsMedia: true,
-  },
-  {
+  }),
+  apiRoute({
     method: 'POST',
     path: '/media',
     handler: 'upload-media',
-    memoryMb: 512,
-    auth: 'apiToken',
     scope: 'send',
     tableActions: [],
     // the caller's token, then Meta's access token for the upload itself
     secrets: ['apiTokens', 'accessToken'],
     // an upload of up to Meta's limits, retried with backoff like a send
     timeoutSeconds: 29,
-  },
+  }),
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];

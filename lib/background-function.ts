@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq, type DynamoEventSourceProps } from 'aws-cdk-
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { SecretName } from '../functions/routes.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { secretEnvironment } from './http-api.ts';
@@ -124,3 +124,34 @@ export const streamFunction = (
   );
   return { function: fn, failures };
 };
+
+/** What the stack tells every stream consumer: the table, and how it runs everywhere else. */
+export interface StreamConsumerProps {
+  /** the table, with its stream enabled */
+  table: ITable;
+  environment?: Record<string, string>;
+  reservedConcurrency?: number;
+}
+
+/** What a stream consumer is: its handler, filter, batching and table actions, its own environment. */
+export type StreamConsumerSettings = Omit<StreamFunctionProps, keyof StreamConsumerProps> &
+  Pick<StreamConsumerProps, 'environment'>;
+
+/**
+ * A construct around one streamFunction: the consumer passes what it is (handler, filter, batching,
+ * table actions), the stack what is common to every function (table, environment, concurrency).
+ */
+export class StreamConsumer extends Construct {
+  readonly function: NodejsFunction;
+  readonly failures: Queue;
+
+  constructor(scope: Construct, id: string, props: StreamConsumerProps, consumer: StreamConsumerSettings) {
+    super(scope, id);
+    ({ function: this.function, failures: this.failures } = streamFunction(this, {
+      ...consumer,
+      table: props.table,
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
+      environment: { ...props.environment, ...consumer.environment },
+    }));
+  }
+}

@@ -12,6 +12,12 @@ export const EVENT_SOURCE = 'whatsapp.session-engine';
 
 const isoTime = v.pipe(v.string(), v.isoTimestamp());
 
+type Optional = v.OptionalSchema<v.StringSchema<undefined>, undefined>;
+
+/** Fields Meta may leave out, each a string when it is there. */
+const optionalStrings = <K extends string>(...names: K[]) =>
+  Object.fromEntries(names.map((name) => [name, v.optional(v.string())])) as Record<K, Optional>;
+
 /** Who the event is about: the user's phone-based wa_id and/or business-scoped user id. */
 const contact = v.strictObject({
   waId: v.optional(v.string()),
@@ -34,6 +40,13 @@ const withContact = { ...common, contact };
  * the number by its display number. So Meta gives no phone_number_id: empty when unknown.
  */
 const ofAccount = { ...common, phoneNumberId: v.optional(v.string()), wabaId: v.optional(v.string()) };
+
+/** A value Meta changed, and the one before it when it was another: `quality` and `previousQuality`. */
+const withPrevious = <K extends string>(name: K) =>
+  optionalStrings<K | `previous${Capitalize<K>}`>(
+    name,
+    `previous${name.charAt(0).toUpperCase()}${name.slice(1)}` as `previous${Capitalize<K>}`,
+  );
 
 const media = v.strictObject({
   id: v.string(),
@@ -84,14 +97,7 @@ const content = v.strictObject({
       forwarded: v.optional(v.boolean()),
     }),
   ),
-  referral: v.optional(
-    v.strictObject({
-      sourceId: v.optional(v.string()),
-      sourceType: v.optional(v.string()),
-      sourceUrl: v.optional(v.string()),
-      ctwaClid: v.optional(v.string()),
-    }),
-  ),
+  referral: v.optional(v.strictObject(optionalStrings('sourceId', 'sourceType', 'sourceUrl', 'ctwaClid'))),
 });
 
 const deliveryStatus = v.picklist(['sent', 'delivered', 'read', 'played', 'failed']);
@@ -141,12 +147,7 @@ export const eventDetails = {
       v.strictObject({ code: v.number(), title: v.optional(v.string()), details: v.optional(v.string()) }),
     ),
     pricing: v.optional(
-      v.strictObject({
-        model: v.optional(v.string()),
-        type: v.optional(v.string()),
-        category: v.optional(v.string()),
-        billable: v.optional(v.boolean()),
-      }),
+      v.strictObject({ ...optionalStrings('model', 'type', 'category'), billable: v.optional(v.boolean()) }),
     ),
   }),
   'window.opened': v.strictObject({ ...withContact, ...window }),
@@ -179,14 +180,11 @@ export const eventDetails = {
     templateId: v.optional(v.string()),
     name: v.string(),
     language: v.string(),
-    status: v.optional(v.string()),
-    previousStatus: v.optional(v.string()),
+    ...withPrevious('status'),
     reason: v.optional(v.string()),
-    category: v.optional(v.string()),
-    previousCategory: v.optional(v.string()),
+    ...withPrevious('category'),
     /** Meta's quality score (GREEN, YELLOW, RED, UNKNOWN), from message_template_quality_update or the sync */
-    quality: v.optional(v.string()),
-    previousQuality: v.optional(v.string()),
+    ...withPrevious('quality'),
   }),
   'account.updated': v.strictObject({
     ...ofAccount,
@@ -199,11 +197,9 @@ export const eventDetails = {
     /** digits, as Meta writes it */
     displayNumber: v.string(),
     /** GREEN, YELLOW, RED or UNKNOWN: RED once Meta flagged the number */
-    quality: v.optional(v.string()),
-    previousQuality: v.optional(v.string()),
+    ...withPrevious('quality'),
     /** Meta's messaging-limit tier, e.g. TIER_2K, TIER_UNLIMITED */
-    messagingLimit: v.optional(v.string()),
-    previousMessagingLimit: v.optional(v.string()),
+    ...withPrevious('messagingLimit'),
   }),
   'account.restrictions': v.strictObject({
     ...ofAccount,

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaRecord } from '#domain/media';
+import { readItem, updateIfCondition } from '#store/item-commands';
 import { keys } from '#store/keys';
 
 /** The media fields of a message item: what the worker records, what GET /media reads. */
@@ -27,15 +27,11 @@ export class DynamoDbMediaStateStore implements MediaStateStore {
   ) {}
 
   async read(wamid: string): Promise<MessageMedia | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.message(wamid),
-        ProjectionExpression: 'phoneNumberId, media, expiresAt',
-      }),
-    );
-    if (!Item?.media) return undefined;
-    return Item as MessageMedia;
+    const item = await readItem(this.client, this.tableName, keys.message(wamid), {
+      ProjectionExpression: 'phoneNumberId, media, expiresAt',
+    });
+    if (!item?.media) return undefined;
+    return item as unknown as MessageMedia;
   }
 
   private async update(
@@ -45,20 +41,17 @@ export class DynamoDbMediaStateStore implements MediaStateStore {
     values: Record<string, unknown>,
     condition: string,
   ) {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.message(wamid),
-          UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(media) AND ${condition}`,
-          ExpressionAttributeNames: { '#state': 'state', ...names },
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await updateIfCondition(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.message(wamid),
+        UpdateExpression: expression,
+        ConditionExpression: `attribute_exists(media) AND ${condition}`,
+        ExpressionAttributeNames: { '#state': 'state', ...names },
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   markStored(wamid: string, location: { bucket: string; key: string }, size: number): Promise<void> {

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EpochSeconds } from '#domain/time';
+import { readItem, updateIfCondition } from './item-commands';
 import { inboundRefOf, type InboundMessageRef, type InboundReceipts } from './inbound-receipts';
 import { messageItem } from './items/message';
 
@@ -12,29 +12,22 @@ export class DynamoDbInboundReceipts implements InboundReceipts {
   ) {}
 
   async readInbound(wamid: string): Promise<InboundMessageRef | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: messageItem.key(wamid), ConsistentRead: true }),
-    );
-    return inboundRefOf(Item);
+    return inboundRefOf(await readItem(this.client, this.tableName, messageItem.key(wamid), { ConsistentRead: true }));
   }
 
   async recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: messageItem.key(wamid),
-          // `status` is what the history index projects (an inbound message has no delivery status of its own).
-          UpdateExpression: `SET #status = :read, readAt = :at${typing ? ', typingAt = :at' : ''}`,
-          // Only the user's message, and never back in time.
-          ConditionExpression: 'direction = :inbound AND (attribute_not_exists(readAt) OR readAt < :at)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':at': at, ':inbound': 'inbound', ':read': 'read' },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
-      throw error;
-    }
+    await updateIfCondition(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageItem.key(wamid),
+        // `status` is what the history index projects (an inbound message has no delivery status of its own).
+        UpdateExpression: `SET #status = :read, readAt = :at${typing ? ', typingAt = :at' : ''}`,
+        // Only the user's message, and never back in time.
+        ConditionExpression: 'direction = :inbound AND (attribute_not_exists(readAt) OR readAt < :at)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':at': at, ':inbound': 'inbound', ':read': 'read' },
+      }),
+    );
   }
 }

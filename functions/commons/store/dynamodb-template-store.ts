@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { componentsAfterEdit, putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { componentsAfterEdit } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type {
@@ -9,10 +9,10 @@ import type {
   TemplateQualityEvent,
   TemplateStatusEvent,
 } from '#webhook/events';
+import { readItem, updateIfCondition } from './item-commands';
 import {
-  metaStatusOf,
-  olderThanApplied,
-  statusAfterEvent,
+  registrationOf,
+  statusChangeOf,
   syncedRefOf,
   templateQualityOf,
   templateConditions,
@@ -63,9 +63,9 @@ export class DynamoDbTemplateStore implements TemplateStore {
   async registerTemplate(template: TemplateRegistration, at: EpochSeconds): Promise<RegisterResult> {
     return this.retried(async () => {
       const item = await this.item(template.name, template.language);
-      const meta = metaStatusOf(item);
-      if (meta !== undefined && putStatusConflict(meta, template.status)) return { conflict: meta };
-      const status = template.status ?? (typeof item?.status === 'string' ? item.status : SENDABLE_STATUS);
+      const registration = registrationOf(item, template.status);
+      if ('conflict' in registration) return registration;
+      const { status } = registration;
       // An update, not a put: fields that template webhooks keep (templateId, wabaId, reasons) survive.
       await this.updateIfUnchanged(item, template, {
         UpdateExpression:
@@ -85,11 +85,10 @@ export class DynamoDbTemplateStore implements TemplateStore {
   }
 
   async applyTemplateStatus(event: TemplateStatusEvent): Promise<void> {
-    const at = event.timestamp ?? 0;
     await this.retried(async () => {
       const item = await this.item(event.name, event.language);
-      if (olderThanApplied(item?.statusUpdatedAt, at)) return;
-      const next = statusAfterEvent(item, event.event);
+      const next = statusChangeOf(item, event);
+      if (!next) return;
       await this.updateIfUnchanged(item, event, {
         UpdateExpression:
           'SET #name = :name, #language = :language, templateId = :id, wabaId = :waba, #status = :status, ' +
@@ -103,7 +102,7 @@ export class DynamoDbTemplateStore implements TemplateStore {
           ':waba': event.wabaId,
           ':status': next.status,
           ':reason': event.reason ?? 'NONE',
-          ':at': at,
+          ':at': next.at,
           ...(event.category ? { ':category': event.category } : {}),
           ...(next.statusBeforeArchive === undefined ? {} : { ':before': next.statusBeforeArchive }),
         },
@@ -191,11 +190,8 @@ export class DynamoDbTemplateStore implements TemplateStore {
     );
   }
 
-  private async item(name: string, language: string): Promise<Item | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: templateItem.key(name, language), ConsistentRead: true }),
-    );
-    return Item;
+  private item(name: string, language: string): Promise<Item | undefined> {
+    return readItem(this.client, this.tableName, templateItem.key(name, language), { ConsistentRead: true });
   }
 
   private all(): Promise<Item[]> {
@@ -233,10 +229,6 @@ export class DynamoDbTemplateStore implements TemplateStore {
 
   /** Meta's older update arriving late changes nothing: a failed condition is the expected outcome. */
   private async updateUnlessOlder(command: UpdateCommand): Promise<void> {
-    try {
-      await this.client.send(command);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await updateIfCondition(this.client, command);
   }
 }

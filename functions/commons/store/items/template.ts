@@ -1,4 +1,4 @@
-import { statusAfter } from '#domain/template-lifecycle';
+import { putStatusConflict, SENDABLE_STATUS, statusAfter, type MetaStatus } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type { TableKey } from '../table-schema';
@@ -86,7 +86,7 @@ export const syncedRefOf = (item: Record<string, unknown>) => ({
 });
 
 /** What a status change needs of the item it read: Meta's last status and its time. */
-export const metaStatusOf = (item: Record<string, unknown> | undefined) =>
+const metaStatusOf = (item: Record<string, unknown> | undefined) =>
   item && typeof item.statusUpdatedAt === 'number'
     ? {
         status: String(item.status),
@@ -100,7 +100,7 @@ export const olderThanApplied = (applied: unknown, at: EpochSeconds): boolean =>
   typeof applied === 'number' && applied > at;
 
 /** The status (and the one UNARCHIVED restores) a status webhook makes of the item read. */
-export const statusAfterEvent = (item: Record<string, unknown> | undefined, event: string) =>
+const statusAfterEvent = (item: Record<string, unknown> | undefined, event: string) =>
   statusAfter(
     {
       status: item?.status as string | undefined,
@@ -108,6 +108,33 @@ export const statusAfterEvent = (item: Record<string, unknown> | undefined, even
     },
     event,
   );
+
+/**
+ * What PUT /templates makes of the item read: refused when it asks for another status than the one
+ * Meta set (#domain/template-lifecycle); else the status to store: the one asked for, the one kept,
+ * or sendable for a new template.
+ */
+export const registrationOf = (
+  item: Record<string, unknown> | undefined,
+  requested: string | undefined,
+): { conflict: MetaStatus } | { status: string } => {
+  const meta = metaStatusOf(item);
+  if (meta !== undefined && putStatusConflict(meta, requested)) return { conflict: meta };
+  return { status: requested ?? (typeof item?.status === 'string' ? item.status : SENDABLE_STATUS) };
+};
+
+/**
+ * What Meta's status webhook (`event` at `timestamp`) makes of the item read: nothing when it is older
+ * than the status applied; else its time, the status, and the one UNARCHIVED would restore.
+ */
+export const statusChangeOf = (
+  item: Record<string, unknown> | undefined,
+  update: { event: string; timestamp?: EpochSeconds },
+) => {
+  const at = update.timestamp ?? 0;
+  if (olderThanApplied(item?.statusUpdatedAt, at)) return undefined;
+  return { at, ...statusAfterEvent(item, update.event) };
+};
 
 /**
  * Meta's updates may arrive out of order: each field group keeps the latest it saw, ties applied

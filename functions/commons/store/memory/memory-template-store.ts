@@ -1,4 +1,4 @@
-import { componentsAfterEdit, putStatusConflict, SENDABLE_STATUS } from '#domain/template-lifecycle';
+import { componentsAfterEdit } from '#domain/template-lifecycle';
 import type { Template } from '#domain/templates';
 import type { EpochSeconds } from '#domain/time';
 import type {
@@ -8,9 +8,9 @@ import type {
   TemplateStatusEvent,
 } from '#webhook/events';
 import {
-  metaStatusOf,
   olderThanApplied,
-  statusAfterEvent,
+  registrationOf,
+  statusChangeOf,
   syncedRefOf,
   templateItem,
   templateQualityOf,
@@ -51,10 +51,9 @@ export class MemoryTemplateStore implements TemplateStore {
 
   async registerTemplate(template: TemplateRegistration, at: EpochSeconds): Promise<RegisterResult> {
     const key = templateItem.key(template.name, template.language);
-    const item = this.table.get(key);
-    const meta = metaStatusOf(item);
-    if (meta !== undefined && putStatusConflict(meta, template.status)) return { conflict: meta };
-    const status = template.status ?? (typeof item?.status === 'string' ? item.status : SENDABLE_STATUS);
+    const registration = registrationOf(this.table.get(key), template.status);
+    if ('conflict' in registration) return registration;
+    const { status } = registration;
     this.table.update(key, {
       name: template.name,
       language: template.language,
@@ -68,10 +67,9 @@ export class MemoryTemplateStore implements TemplateStore {
 
   async applyTemplateStatus(event: TemplateStatusEvent): Promise<void> {
     const key = templateItem.key(event.name, event.language);
-    const at = event.timestamp ?? 0;
     const item = this.table.get(key);
-    if (olderThanApplied(item?.statusUpdatedAt, at)) return;
-    const next = statusAfterEvent(item, event.event);
+    const next = statusChangeOf(item, event);
+    if (!next) return;
     const { statusBeforeArchive: _previous, ...rest } = item ?? { pk: key.pk, sk: key.sk };
     this.table.put({
       ...rest,
@@ -82,7 +80,7 @@ export class MemoryTemplateStore implements TemplateStore {
       wabaId: event.wabaId,
       status: next.status,
       statusReason: event.reason ?? 'NONE',
-      statusUpdatedAt: at,
+      statusUpdatedAt: next.at,
       ...(event.category ? { category: event.category } : {}),
       ...(next.statusBeforeArchive === undefined ? {} : { statusBeforeArchive: next.statusBeforeArchive }),
     });
