@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaRecord } from '#domain/media';
-import { readItem, updateIfCondition } from '#store/item-commands';
+import { readItem, writeIfCondition } from '#store/item-commands';
 import { keys } from '#store/keys';
 
 /** The media fields of a message item: what the worker records, what GET /media reads. */
@@ -41,7 +41,7 @@ export class DynamoDbMediaStateStore implements MediaStateStore {
     values: Record<string, unknown>,
     condition: string,
   ) {
-    await updateIfCondition(
+    await writeIfCondition(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,

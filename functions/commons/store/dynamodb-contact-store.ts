@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   PutCommand,
@@ -11,6 +10,7 @@ import type { EpochSeconds } from '#domain/time';
 import { defaultAliasRetention, type AliasRetention, type ContactRef } from './contact-store';
 import { keepsSlotCondition } from './contact-state';
 import { ContactStoreFlow } from './contact-store-flow';
+import { writeIfCondition } from './item-commands';
 import { DynamoDbConsentStore } from './dynamodb-consent-store';
 import { DynamoDbMessageLedger } from './dynamodb-message-ledger';
 import { DynamoDbPacingStore } from './dynamodb-pacing-store';
@@ -83,7 +83,8 @@ export class DynamoDbContactStore extends ContactStoreFlow {
   }
 
   protected async putConversationKeepingSlot(item: Item, conversation: ConversationState): Promise<void> {
-    await this.conditional(
+    await writeIfCondition(
+      this.client,
       new PutCommand({
         TableName: this.tableName,
         Item: item,
@@ -94,7 +95,8 @@ export class DynamoDbContactStore extends ContactStoreFlow {
   }
 
   protected async putWindowOnRevision(item: WindowItem, rev: number | undefined): Promise<boolean> {
-    return this.conditional(
+    return writeIfCondition(
+      this.client,
       new PutCommand({
         TableName: this.tableName,
         Item: item,
@@ -109,7 +111,8 @@ export class DynamoDbContactStore extends ContactStoreFlow {
   }
 
   protected async closeWindowAt(contact: ContactRef, at: EpochSeconds): Promise<void> {
-    await this.conditional(
+    await writeIfCondition(
+      this.client,
       new UpdateCommand({
         TableName: this.tableName,
         Key: windowItem.key(contact.phoneNumberId, contact.contactId),
@@ -119,16 +122,5 @@ export class DynamoDbContactStore extends ContactStoreFlow {
         ExpressionAttributeValues: { ':at': at, ':zero': 0, ':one': 1 },
       }),
     );
-  }
-
-  /** A conditional write: false when its condition did not hold (nothing written). */
-  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      await this.client.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 }

@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EpochSeconds } from '#domain/time';
-import { readItem, updateIfCondition } from './item-commands';
+import { readItem, writeIfCondition } from './item-commands';
 import { inboundRefOf, type InboundMessageRef, type InboundReceipts } from './inbound-receipts';
 import { messageItem } from './items/message';
 
@@ -16,7 +16,7 @@ export class DynamoDbInboundReceipts implements InboundReceipts {
   }
 
   async recordRead(wamid: string, at: EpochSeconds, typing: boolean): Promise<void> {
-    await updateIfCondition(
+    await writeIfCondition(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,

@@ -9,7 +9,7 @@ import type {
   TemplateQualityEvent,
   TemplateStatusEvent,
 } from '#webhook/events';
-import { readItem, updateIfCondition } from './item-commands';
+import { readItem, writeIfCondition } from './item-commands';
 import {
   registrationOf,
   statusChangeOf,
@@ -229,6 +229,6 @@ export class DynamoDbTemplateStore implements TemplateStore {
 
   /** Meta's older update arriving late changes nothing: a failed condition is the expected outcome. */
   private async updateUnlessOlder(command: UpdateCommand): Promise<void> {
-    await updateIfCondition(this.client, command);
+    await writeIfCondition(this.client, command);
   }
 }

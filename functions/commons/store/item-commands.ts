@@ -3,6 +3,7 @@ import {
   GetCommand,
   type DynamoDBDocumentClient,
   type GetCommandInput,
+  type PutCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableKey } from './table-schema';
@@ -17,14 +18,17 @@ export const readItem = async (
   (await client.send(new GetCommand({ TableName: tableName, Key: key, ...options }))).Item;
 
 /**
- * An update whose failed condition is an expected outcome, not an error: an older update arriving
- * late, a state already past the one it moves from. Answers whether it was written; any other
- * failure is thrown.
+ * A conditional write whose failed condition is an expected outcome, not an error: an older update
+ * arriving late, a state already past the one it moves from, a put on a revision another writer
+ * moved on. Answers whether it was written; any other failure is thrown.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
-export const updateIfCondition = async (client: DynamoDBDocumentClient, command: UpdateCommand): Promise<boolean> => {
+export const writeIfCondition = async (
+  client: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand,
+): Promise<boolean> => {
   try {
-    await client.send(command);
+    await client.send(command as UpdateCommand);
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
