@@ -51,6 +51,21 @@ const expectTotalIsSumOfRows = (report: CostReport) => {
   expect(Math.round(report.total * 100)).toBe(Math.round(report.rows.reduce((t, r) => t + r.cost, 0) * 100));
 };
 
+/** A test card of one per-message version in USD from 2026-01-01: `version` gives its markets, rates and rules. */
+const cardFrom2026 = (version: Record<string, unknown>): RateCard =>
+  checkRateCard({
+    versions: [
+      {
+        effectiveFrom: '2026-01-01',
+        model: 'per-message',
+        currency: 'USD',
+        source: 'test',
+        sourceDate: '2026-01',
+        ...version,
+      },
+    ],
+  });
+
 const report = (from: string, to: string, cells: CostCell[], rateCard: RateCard = card) =>
   computeCostReport({ rateCard, cells, from, to });
 
@@ -194,29 +209,20 @@ describe('free rules', () => {
 });
 
 describe('volume tiers', () => {
-  const tiered = checkRateCard({
-    versions: [
-      {
-        effectiveFrom: '2026-01-01',
-        model: 'per-message',
-        currency: 'USD',
-        source: 'test',
-        sourceDate: '2026-01',
-        markets: { India: ['IN'], 'North America': ['US', 'CA'] },
-        categories: ['marketing', 'utility', 'authentication', 'service'],
-        rates: { India: { marketing: '0.0118' }, Other: { marketing: '0.0604', utility: '0.0077' } },
-        free: { pricingTypes: ['free_customer_service', 'free_entry_point'], categories: ['service'] },
-        tiers: {
-          India: {
-            utility: [
-              { upTo: 100, rate: '0.0014' },
-              { upTo: 250, rate: '0.0012' },
-              { upTo: null, rate: '0.001' },
-            ],
-          },
-        },
+  const tiered = cardFrom2026({
+    markets: { India: ['IN'], 'North America': ['US', 'CA'] },
+    categories: ['marketing', 'utility', 'authentication', 'service'],
+    rates: { India: { marketing: '0.0118' }, Other: { marketing: '0.0604', utility: '0.0077' } },
+    free: { pricingTypes: ['free_customer_service', 'free_entry_point'], categories: ['service'] },
+    tiers: {
+      India: {
+        utility: [
+          { upTo: 100, rate: '0.0014' },
+          { upTo: 250, rate: '0.0012' },
+          { upTo: null, rate: '0.001' },
+        ],
       },
-    ],
+    },
   });
 
   it('splits a day that crosses a tier, shares the count across numbers, resets each month', () => {
@@ -267,20 +273,11 @@ describe('rounding', () => {
   });
 
   it('rounds each row once, half away from zero, when a rate has more than six decimals', () => {
-    const fine = checkRateCard({
-      versions: [
-        {
-          effectiveFrom: '2026-01-01',
-          model: 'per-message',
-          currency: 'USD',
-          source: 'test',
-          sourceDate: '2026-01',
-          markets: { India: ['IN'] },
-          categories: ['marketing'],
-          rates: { Other: { marketing: '0.0000015' } },
-          free: { pricingTypes: [], categories: [] },
-        },
-      ],
+    const fine = cardFrom2026({
+      markets: { India: ['IN'] },
+      categories: ['marketing'],
+      rates: { Other: { marketing: '0.0000015' } },
+      free: { pricingTypes: [], categories: [] },
     });
     const result = report(
       '2026-01-01',

@@ -8,12 +8,28 @@ const only = (body: unknown) => {
   return events[0];
 };
 
+/** The business account, number and user that Meta's reference examples share. */
+const META = {
+  wabaId: '102290129340398',
+  displayNumber: '15550783881',
+  phoneNumberId: '106540352242922',
+  waId: '16505551234',
+};
+/** The template of Meta's template examples, its language as we spell it (en_US). */
+const welcomeTemplate = { name: 'welcome_template', language: 'en_US' };
+
+/** A webhook POST holding one change of `field`, in an entry sent at `time` when given. */
+const oneChange = (field: string, value: unknown, time?: number) => ({
+  object: 'whatsapp_business_account',
+  entry: [{ id: '1', ...(time === undefined ? {} : { time }), changes: [{ field, value }] }],
+});
+
 describe("Meta's health and echo webhooks", () => {
   it('reads a phone_number_quality_update: the display number, the event and the limit, at the entry time', () => {
     expect(only(fixtures.phone_number_quality_update)).toMatchObject({
       kind: 'number-quality',
-      wabaId: '102290129340398',
-      displayNumber: '15550783881',
+      wabaId: META.wabaId,
+      displayNumber: META.displayNumber,
       event: 'THROUGHPUT_UPGRADE',
       limit: 'TIER_UNLIMITED',
       timestamp: 1748454394,
@@ -22,26 +38,23 @@ describe("Meta's health and echo webhooks", () => {
 
   it('prefers the portfolio limit, which replaces current_limit in 2026', () => {
     const value = {
-      display_phone_number: '15550783881',
+      display_phone_number: META.displayNumber,
       event: 'UPGRADE',
       current_limit: 'TIER_1K',
       old_limit: 'TIER_250',
       max_daily_conversations_per_business: 'TIER_2K',
     };
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '1', time: 5, changes: [{ field: 'phone_number_quality_update', value }] }],
-    };
-    expect(only(body)).toMatchObject({ limit: 'TIER_2K', previousLimit: 'TIER_250' });
+    expect(only(oneChange('phone_number_quality_update', value, 5))).toMatchObject({
+      limit: 'TIER_2K',
+      previousLimit: 'TIER_250',
+    });
   });
 
   it('parks a quality update without a display number', () => {
-    const value = { event: 'FLAGGED' };
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'phone_number_quality_update', value }] }],
-    };
-    expect(only(body)).toMatchObject({ kind: 'unrecognized', field: 'phone_number_quality_update' });
+    expect(only(oneChange('phone_number_quality_update', { event: 'FLAGGED' }))).toMatchObject({
+      kind: 'unrecognized',
+      field: 'phone_number_quality_update',
+    });
   });
 
   it('reads the ban state of a DISABLED_UPDATE and the violation of an ACCOUNT_VIOLATION', () => {
@@ -63,11 +76,7 @@ describe("Meta's health and echo webhooks", () => {
       event: 'ACCOUNT_RESTRICTION',
       restriction_info: [{ restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1743500000 }],
     };
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '1', time: 9, changes: [{ field: 'account_update', value }] }],
-    };
-    expect(only(body)).toMatchObject({
+    expect(only(oneChange('account_update', value, 9))).toMatchObject({
       restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiresAt: 1743500000 }],
     });
   });
@@ -75,10 +84,9 @@ describe("Meta's health and echo webhooks", () => {
   it('reads a template quality update, the language normalised', () => {
     expect(only(fixtures.message_template_quality_update)).toStrictEqual({
       kind: 'template-quality',
-      wabaId: '102290129340398',
+      wabaId: META.wabaId,
       templateId: '806312974732579',
-      name: 'welcome_template',
-      language: 'en_US',
+      ...welcomeTemplate,
       timestamp: 1674864290,
       quality: 'GREEN',
       previousQuality: 'YELLOW',
@@ -89,8 +97,7 @@ describe("Meta's health and echo webhooks", () => {
   it('reads a template components update: body, header, footer and buttons', () => {
     expect(only(fixtures.message_template_components_update)).toMatchObject({
       kind: 'template-components',
-      name: 'welcome_template',
-      language: 'en_US',
+      ...welcomeTemplate,
       body: 'Thank you for your order, {{1}}! Your order number is {{2}}.',
       header: 'Your order is confirmed',
       footer: 'Lucky Shrub: Your gateway to succulents',
@@ -101,8 +108,8 @@ describe("Meta's health and echo webhooks", () => {
   it('reads an smb_message_echoes item as the business message to the user in `to`', () => {
     expect(only(fixtures.smb_message_echoes)).toMatchObject({
       kind: 'message-echo',
-      origin: { wabaId: '102290129340398', phoneNumberId: '106540352242922' },
-      user: { waId: '16505551234' },
+      origin: { wabaId: META.wabaId, phoneNumberId: META.phoneNumberId },
+      user: { waId: META.waId },
       id: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBIyNDlBOEI5QUQ4NDc0N0FCNjMA',
       timestamp: 1739321024,
       type: 'text',
@@ -110,24 +117,12 @@ describe("Meta's health and echo webhooks", () => {
   });
 
   it('reads `to` written with a plus as the same wa_id, and parks an echo naming no recipient', () => {
-    const echo = (extra: Record<string, unknown>) => ({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '1',
-          changes: [
-            {
-              field: 'smb_message_echoes',
-              value: {
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-                message_echoes: [{ id: 'wamid.E', timestamp: '1739321024', type: 'text', ...extra }],
-              },
-            },
-          ],
-        },
-      ],
-    });
-    expect(only(echo({ to: '+16505551234' }))).toMatchObject({ kind: 'message-echo', user: { waId: '16505551234' } });
+    const echo = (extra: Record<string, unknown>) =>
+      oneChange('smb_message_echoes', {
+        metadata: { display_phone_number: META.displayNumber, phone_number_id: META.phoneNumberId },
+        message_echoes: [{ id: 'wamid.E', timestamp: '1739321024', type: 'text', ...extra }],
+      });
+    expect(only(echo({ to: `+${META.waId}` }))).toMatchObject({ kind: 'message-echo', user: { waId: META.waId } });
     expect(only(echo({}))).toMatchObject({ kind: 'unrecognized', reason: expect.stringContaining('no recipient') });
   });
 });

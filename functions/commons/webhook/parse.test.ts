@@ -81,6 +81,20 @@ const asUnrecognized = (event: WebhookEvent | undefined): UnrecognizedEvent => {
   return event as UnrecognizedEvent;
 };
 
+/** What parseWebhook answers for a business-account webhook POST holding `events`. */
+const parsed = (...events: unknown[]) => ({ object: 'whatsapp_business_account', events });
+
+/** How every template event names its template: the account, Meta's template id, the name and the language. */
+const template = (wabaId: string, templateId: string, name: string, language: string) => ({
+  wabaId,
+  templateId,
+  name,
+  language,
+});
+
+/** Each event's kind, with the path of the item an unrecognized event stands for. */
+const kindsAndPaths = (events: WebhookEvent[]) => events.map((e) => [e.kind, e.kind === 'unrecognized' ? e.path : '']);
+
 /** One inbound message from the default user, with the matching contacts[] entry. */
 const messageBody = (message: Json, contacts: Json[] = [contact()]): Json =>
   webhookBody(messagesChange({ contacts, messages: [message] }));
@@ -121,127 +135,98 @@ describe('parseWebhook: real payloads from public projects', () => {
     profileName: 'test user name',
   };
   const fixtureOrigin = { wabaId: '1', phoneNumberId: '123456123', displayPhoneNumber: '16505551111' };
+  /** The status event whatsapp-api-js's v25 fixture `file` holds for its message, with `extra` where it differs. */
+  const fixtureStatus = (file: string, status: string, extra: Partial<StatusEvent> = {}) => {
+    const body = fixture(file);
+    const event = {
+      kind: 'status',
+      origin: fixtureOrigin,
+      messageId: 'ABGGFlA5Fpa',
+      status,
+      timestamp: 1504902988,
+      user: fixtureUser,
+      ...extra,
+      errors: [],
+      raw: firstValue(body).statuses?.[0],
+    };
+    return { body, event };
+  };
+  const fixtureConversation = { id: 'CONVERSATION_ID', category: 'marketing', expiresAt: 1504903988 };
 
   it('parses the sent status with per-message pricing and a conversation', () => {
-    const body = fixture('whatsapp-api-js__v25_status_sent_pmp_marketing.json');
-    expect(parseWebhook(body).events).toStrictEqual([
-      {
-        kind: 'status',
-        origin: fixtureOrigin,
-        messageId: 'ABGGFlA5Fpa',
-        status: 'sent',
-        timestamp: 1504902988,
-        user: fixtureUser,
-        conversation: { id: 'CONVERSATION_ID', category: 'marketing', expiresAt: 1504903988 },
-        pricing: { model: 'PMP', type: 'regular', category: 'marketing', billable: true },
-        errors: [],
-        raw: firstValue(body).statuses?.[0],
-      },
-    ]);
+    const { body, event } = fixtureStatus('whatsapp-api-js__v25_status_sent_pmp_marketing.json', 'sent', {
+      conversation: fixtureConversation,
+      pricing: { model: 'PMP', type: 'regular', category: 'marketing', billable: true },
+    });
+    expect(parseWebhook(body).events).toStrictEqual([event]);
   });
 
   it('parses the delivered status with a conversation and no pricing', () => {
-    const body = fixture('whatsapp-api-js__v25_status_delivered.json');
-    expect(parseWebhook(body).events).toStrictEqual([
-      {
-        kind: 'status',
-        origin: fixtureOrigin,
-        messageId: 'ABGGFlA5Fpa',
-        status: 'delivered',
-        timestamp: 1504902988,
-        user: fixtureUser,
-        conversation: { id: 'CONVERSATION_ID', category: 'marketing', expiresAt: 1504903988 },
-        errors: [],
-        raw: firstValue(body).statuses?.[0],
-      },
-    ]);
+    const { body, event } = fixtureStatus('whatsapp-api-js__v25_status_delivered.json', 'delivered', {
+      conversation: fixtureConversation,
+    });
+    expect(parseWebhook(body).events).toStrictEqual([event]);
   });
 
   it('parses the read status', () => {
-    const body = fixture('whatsapp-api-js__v25_status_read.json');
-    expect(parseWebhook(body).events).toStrictEqual([
-      {
-        kind: 'status',
-        origin: fixtureOrigin,
-        messageId: 'ABGGFlA5Fpa',
-        status: 'read',
-        timestamp: 1504902988,
-        user: fixtureUser,
-        errors: [],
-        raw: firstValue(body).statuses?.[0],
-      },
-    ]);
+    const { body, event } = fixtureStatus('whatsapp-api-js__v25_status_read.json', 'read');
+    expect(parseWebhook(body).events).toStrictEqual([event]);
   });
 
   it('parses the pywa unsupported message with its 131051 error', () => {
     const body = fixture('pywa__message__unsupported_131051.json');
-    expect(parseWebhook(body)).toStrictEqual({
-      object: 'whatsapp_business_account',
-      events: [
-        {
-          kind: 'inbound-message',
-          origin: { wabaId: '1234567890987654321', phoneNumberId: '1122334455667', displayPhoneNumber: '972123456789' },
-          user: {
-            waId: '972987654321',
-            userId: 'US.13491208655302741918',
-            parentUserId: 'US.ENT.11815799212886844830',
-            profileName: 'Test Name',
+    expect(parseWebhook(body)).toStrictEqual(
+      parsed({
+        kind: 'inbound-message',
+        origin: { wabaId: '1234567890987654321', phoneNumberId: '1122334455667', displayPhoneNumber: '972123456789' },
+        user: {
+          waId: '972987654321',
+          userId: 'US.13491208655302741918',
+          parentUserId: 'US.ENT.11815799212886844830',
+          profileName: 'Test Name',
+        },
+        id: 'wamid.xyzxyz',
+        timestamp: 1697044706,
+        type: 'unsupported',
+        errors: [
+          {
+            code: 131051,
+            title: 'Message type unknown',
+            message: 'Message type unknown',
+            details: 'Message type is currently not supported.',
           },
-          id: 'wamid.xyzxyz',
-          timestamp: 1697044706,
-          type: 'unsupported',
-          errors: [
-            {
-              code: 131051,
-              title: 'Message type unknown',
-              message: 'Message type unknown',
-              details: 'Message type is currently not supported.',
-            },
-          ],
-          raw: firstValue(body).messages?.[0],
-        },
-      ],
-    });
+        ],
+        raw: firstValue(body).messages?.[0],
+      }),
+    );
   });
 
-  it('parses the pywa rejected template status update', () => {
-    const body = fixture('pywa__template_status_update__rejected.json');
-    expect(parseWebhook(body)).toStrictEqual({
-      object: 'whatsapp_business_account',
-      events: [
-        {
-          kind: 'template-status',
-          wabaId: '102290129340398',
-          templateId: '1689556908129835',
-          name: 'abandoned_cart',
-          language: 'en',
-          event: 'REJECTED',
-          reason: 'INVALID_FORMAT',
-          category: 'marketing',
-          timestamp: 1751247548,
-          raw: firstValue(body),
-        },
-      ],
-    });
-  });
-
-  it('parses the pywa template category update', () => {
-    const body = fixture('pywa__template_category_update__marketing.json');
-    expect(parseWebhook(body)).toStrictEqual({
-      object: 'whatsapp_business_account',
-      events: [
-        {
-          kind: 'template-category',
-          wabaId: '57438975935',
-          templateId: '12345678',
-          name: 'my_message_template',
-          language: 'he',
-          newCategory: 'marketing',
-          timestamp: 1750344882,
-          raw: firstValue(body),
-        },
-      ],
-    });
+  it.each([
+    {
+      update: 'rejected template status update',
+      file: 'pywa__template_status_update__rejected.json',
+      event: {
+        kind: 'template-status',
+        ...template('102290129340398', '1689556908129835', 'abandoned_cart', 'en'),
+        event: 'REJECTED',
+        reason: 'INVALID_FORMAT',
+        category: 'marketing',
+        timestamp: 1751247548,
+      },
+    },
+    {
+      update: 'template category update',
+      file: 'pywa__template_category_update__marketing.json',
+      event: {
+        kind: 'template-category',
+        ...template('57438975935', '12345678', 'my_message_template', 'he'),
+        newCategory: 'marketing',
+        timestamp: 1750344882,
+      },
+    },
+  ])('parses the pywa $update', ({ file, event }) => {
+    const body = fixture(file);
+    expect(parseWebhook(body)).toStrictEqual(parsed({ ...event, raw: firstValue(body) }));
   });
 
   it('keeps the very item object as raw, unknown keys included', () => {
@@ -599,20 +584,22 @@ describe('parseWebhook: value errors, templates and account updates', () => {
     });
   });
 
-  it('parses an approved template with its category, id as a string', () => {
-    const change = templateStatusChange({ event: 'APPROVED', category: 'UTILITY' });
-    expect(single(webhookBody(change, { time: 1751247548 }))).toStrictEqual({
-      kind: 'template-status',
-      wabaId: WABA_ID,
-      templateId: '1689556908129832',
-      name: 'order_confirmation',
-      language: 'en_US',
-      event: 'APPROVED',
-      reason: 'NONE',
-      category: 'utility',
-      timestamp: 1751247548,
-      raw: change.value,
-    });
+  const orderConfirmation = template(WABA_ID, '1689556908129832', 'order_confirmation', 'en_US');
+  it.each([
+    {
+      name: 'an approved template with its category, id as a string',
+      change: templateStatusChange({ event: 'APPROVED', category: 'UTILITY' }),
+      time: 1751247548,
+      event: { kind: 'template-status', ...orderConfirmation, event: 'APPROVED', reason: 'NONE', category: 'utility' },
+    },
+    {
+      name: 'a template category update with its previous category',
+      change: templateCategoryChange({ previousCategory: 'UTILITY', newCategory: 'MARKETING' }),
+      time: 1750344882,
+      event: { kind: 'template-category', ...orderConfirmation, newCategory: 'marketing', previousCategory: 'utility' },
+    },
+  ])('parses $name, at the entry time', ({ change, time, event }) => {
+    expect(single(webhookBody(change, { time }))).toStrictEqual({ ...event, timestamp: time, raw: change.value });
   });
 
   it('parses a paused template and a template scheduled for deletion (reason null)', () => {
@@ -628,21 +615,6 @@ describe('parseWebhook: value errors, templates and account updates', () => {
     expect(events[1]).toMatchObject({ event: 'PENDING_DELETION' });
     expect(events[1]).not.toHaveProperty('reason');
     expect(events[1]).not.toHaveProperty('timestamp');
-  });
-
-  it('parses a template category update with its previous category', () => {
-    const change = templateCategoryChange({ previousCategory: 'UTILITY', newCategory: 'MARKETING' });
-    expect(single(webhookBody(change, { time: 1750344882 }))).toStrictEqual({
-      kind: 'template-category',
-      wabaId: WABA_ID,
-      templateId: '1689556908129832',
-      name: 'order_confirmation',
-      language: 'en_US',
-      newCategory: 'marketing',
-      previousCategory: 'utility',
-      timestamp: 1750344882,
-      raw: change.value,
-    });
   });
 
   it('parses an account_update volume tier event', () => {
@@ -707,7 +679,7 @@ describe('parseWebhook: malformed items never cost the rest of the POST', () => 
     ]);
 
     const { events } = parseWebhook(body);
-    expect(events.map((e) => [e.kind, e.kind === 'unrecognized' ? e.path : ''])).toStrictEqual([
+    expect(kindsAndPaths(events)).toStrictEqual([
       ['inbound-message', ''],
       ['unrecognized', 'entry[0].changes[0].value.messages[1]'],
       ['inbound-message', ''],
@@ -812,8 +784,7 @@ describe('parseWebhook: malformed items never cost the rest of the POST', () => 
       entry([messagesChange({ messages: [textMessage()] })]),
       entry([{ value: {} }]),
     ]);
-    const { events } = parseWebhook(body);
-    expect(events.map((e) => [e.kind, e.kind === 'unrecognized' ? e.path : ''])).toStrictEqual([
+    expect(kindsAndPaths(parseWebhook(body).events)).toStrictEqual([
       ['unrecognized', 'entry[0]'],
       ['unrecognized', 'entry[1]'],
       ['unrecognized', 'entry[2]'],
