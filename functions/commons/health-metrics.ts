@@ -1,6 +1,6 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { needsAttention, type HealthState } from '#domain/account-health';
 import type { EpochSeconds } from '#domain/time';
+import { publishMetric } from './metrics.ts';
 
 /**
  * `AccountHealthAlert` (embedded metric format, as refusals.ts): 1 when a health webhook left a
@@ -10,12 +10,13 @@ import type { EpochSeconds } from '#domain/time';
 export const HEALTH_METRIC = 'AccountHealthAlert';
 export const HEALTH_SIGNALS = ['quality-red', 'restricted'] as const;
 
-const metrics = new Metrics({ namespace: 'WhatsAppSessionEngine', serviceName: 'whatsapp-session-engine' });
-
 export const reportHealth = (scope: 'number' | 'account', state: HealthState, now: EpochSeconds): void => {
   if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return;
   const { red, restricted } = needsAttention(state, now);
-  const metric = metrics.singleMetric();
-  metric.addDimensions({ Signal: scope === 'number' ? 'quality-red' : 'restricted' });
-  metric.addMetric(HEALTH_METRIC, MetricUnit.Count, (scope === 'number' ? red : restricted) ? 1 : 0);
+  publishMetric({
+    name: HEALTH_METRIC,
+    unit: 'Count',
+    value: (scope === 'number' ? red : restricted) ? 1 : 0,
+    dimensions: { Signal: scope === 'number' ? 'quality-red' : 'restricted' },
+  });
 };

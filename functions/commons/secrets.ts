@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretReader } from '#clients/secrets-manager';
 import { routeOf, type HandlerName, type Route } from '#routes';
 import { SECRET_PLACEHOLDER, secretArnVariable, secretKinds, type SecretName } from './secret-names.ts';
 
@@ -24,10 +24,13 @@ export interface WhatsAppSecrets {
 export type Secrets<N extends SecretName> = Pick<WhatsAppSecrets, N>;
 
 const CACHE_SECONDS = 15 * 60;
+let reader: SecretReader | undefined;
 
 const readValue = async (name: SecretName): Promise<string> => {
   const arn = process.env[secretArnVariable(name)];
-  const value = arn ? await getSecret<string>(arn, { maxAge: CACHE_SECONDS }) : process.env[secretKinds[name].env];
+  const value = arn
+    ? await (reader ??= new SecretReader({ maxAgeSeconds: CACHE_SECONDS })).read(arn)
+    : process.env[secretKinds[name].env];
   // The deploy creates the secrets Meta issues with a placeholder: until it is replaced, closed.
   return typeof value === 'string' && value !== SECRET_PLACEHOLDER ? value.trim() : '';
 };

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
 import { logger } from '#commons/logger';
+import { publishMetric } from '#commons/metrics';
 import { traceHandler } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';
 import { costReportSecrets } from '#routes';
@@ -87,7 +87,6 @@ const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
 };
 
 const analytics = metaAnalytics();
-const metrics = new Metrics({ namespace: 'WhatsAppSessionEngine', serviceName: 'whatsapp-session-engine' });
 
 export const handler = createHandler({
   store: new DynamoDbReportStore(documentClient, config.tableName),
@@ -97,9 +96,11 @@ export const handler = createHandler({
   sink: new S3ReportSink(config.reportBucket),
   clock: systemClock,
   // Embedded metric format: the figure travels in the log line, so no CloudWatch API call or permission.
-  publishCost: (phoneNumberId, amount, currency) => {
-    const metric = metrics.singleMetric();
-    metric.addDimensions({ PhoneNumberId: phoneNumberId, Currency: currency });
-    metric.addMetric('EstimatedCost', MetricUnit.NoUnit, amount);
-  },
+  publishCost: (phoneNumberId, amount, currency) =>
+    publishMetric({
+      name: 'EstimatedCost',
+      unit: 'None',
+      value: amount,
+      dimensions: { PhoneNumberId: phoneNumberId, Currency: currency },
+    }),
 });

@@ -1,5 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3Objects, type S3ObjectsConfig } from '#clients/s3';
 
 /**
  * Where media files live. S3 implements it on AWS; locally the same adapter talks to s3rver, which
@@ -16,7 +15,7 @@ export interface MediaStorage {
 }
 
 /** MEDIA_S3_ENDPOINT points the client at s3rver locally; on AWS it is unset and the SDK's defaults apply. */
-export const s3Config = (env: NodeJS.ProcessEnv = process.env): S3ClientConfig => {
+export const s3Config = (env: NodeJS.ProcessEnv = process.env): S3ObjectsConfig => {
   const endpoint = env.MEDIA_S3_ENDPOINT;
   if (!endpoint) return {};
   return {
@@ -31,30 +30,23 @@ export const s3Config = (env: NodeJS.ProcessEnv = process.env): S3ClientConfig =
 export class S3MediaStorage implements MediaStorage {
   constructor(
     readonly bucket: string,
-    private readonly client: S3Client = new S3Client(s3Config()),
+    private readonly client: S3Objects = new S3Objects(s3Config()),
   ) {
     if (bucket.trim() === '') throw new RangeError('S3MediaStorage needs a bucket name');
   }
 
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
     // Encryption is the bucket's default (SSE-S3), so the worker needs no KMS grant.
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }),
-    );
+    await this.client.putObject(this.bucket, key, bytes, { 'content-type': contentType });
   }
 
   async get(key: string): Promise<{ bytes: Buffer; contentType: string } | undefined> {
-    try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
-      return { bytes, contentType: object.ContentType ?? 'application/octet-stream' };
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
+    const object = await this.client.getObject(this.bucket, key);
+    if (!object) return undefined;
+    return { bytes: Buffer.from(object.bytes), contentType: object.contentType ?? 'application/octet-stream' };
   }
 
   readUrl(key: string, seconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: seconds });
+    return this.client.presignedGetUrl(this.bucket, key, seconds);
   }
 }

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { S3Objects, type S3RequestHandler as RequestHandler } from '#clients/s3';
 import { S3ReportSink } from './s3-report-sink';
-
-type RequestHandler = NonNullable<S3ClientConfig['requestHandler']>;
 
 interface CapturedRequest {
   method: string;
@@ -46,7 +44,7 @@ const capturingHandler = (status = 200) => {
 };
 
 const clientWith = (handler: RequestHandler) =>
-  new S3Client({
+  new S3Objects({
     region: 'eu-west-1',
     endpoint: 'http://127.0.0.1:1', // never contacted: the handler answers
     forcePathStyle: true,

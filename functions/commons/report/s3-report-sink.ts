@@ -1,5 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3Objects } from '#clients/s3';
 import type { ReportLinks, ReportSink } from './report-sink';
 
 /**
@@ -10,9 +9,9 @@ import type { ReportLinks, ReportSink } from './report-sink';
  */
 export class S3ReportSink implements ReportSink, ReportLinks {
   readonly bucket: string;
-  private readonly client: S3Client;
+  private readonly client: S3Objects;
 
-  constructor(bucket: string, client: S3Client = new S3Client({})) {
+  constructor(bucket: string, client: S3Objects = new S3Objects()) {
     if (bucket.trim() === '') throw new RangeError('S3ReportSink needs a bucket name');
     this.bucket = bucket;
     this.client = client;
@@ -20,15 +19,7 @@ export class S3ReportSink implements ReportSink, ReportLinks {
 
   async put(key: string, body: string, contentType: string): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          CacheControl: 'no-store',
-        }),
-      );
+      await this.client.putObject(this.bucket, key, body, { 'content-type': contentType, 'cache-control': 'no-store' });
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new Error(`could not write s3://${this.bucket}/${key}: ${reason}`, { cause: error });
@@ -36,19 +27,12 @@ export class S3ReportSink implements ReportSink, ReportLinks {
   }
 
   /** HeadObject: a missing key answers 404 only to a caller that may list the bucket (the stack grants it). */
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (name === 'NotFound' || name === 'NoSuchKey' || $metadata?.httpStatusCode === 404) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return this.client.objectExists(this.bucket, key);
   }
 
   /** Signed here with the function's own credentials: no call to S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html). */
   readUrl(key: string, seconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: seconds });
+    return this.client.presignedGetUrl(this.bucket, key, seconds);
   }
 }
