@@ -121,6 +121,12 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
     },
   });
   const bearer = { authorization: `Bearer ${STACK_API_TOKEN}` };
+  /** GET `path` with the API token; anything but a 200 fails the test, naming what was read. */
+  const read = async (path: string, what: string) => {
+    const answer = await request(`${local.url}${path}`, 'GET', undefined, bearer);
+    if (answer.status !== 200) throw new Error(`GET ${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
   return {
     url: local.url,
     graph,
@@ -157,33 +163,9 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       );
       if (answer.status !== 200) throw new Error(`PUT /templates answered ${answer.status}`);
     },
-    session: async (phoneNumberId, userId) => {
-      const answer = await request(
-        `${local.url}/contacts/${userId}/session?phoneNumberId=${phoneNumberId}`,
-        'GET',
-        undefined,
-        bearer,
-      );
-      if (answer.status !== 200)
-        throw new Error(`GET session answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    },
-    history: async (phoneNumberId, userId) => {
-      const answer = await request(
-        `${local.url}/contacts/${userId}/messages?phoneNumberId=${phoneNumberId}`,
-        'GET',
-        undefined,
-        bearer,
-      );
-      if (answer.status !== 200)
-        throw new Error(`GET messages answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    },
-    report: async (from, to) => {
-      const answer = await request(`${local.url}/reports/cost?from=${from}&to=${to}`, 'GET', undefined, bearer);
-      if (answer.status !== 200) throw new Error(`GET report answered ${answer.status}`);
-      return answer.body;
-    },
+    session: (phoneNumberId, userId) => read(`/contacts/${userId}/session?phoneNumberId=${phoneNumberId}`, 'session'),
+    history: (phoneNumberId, userId) => read(`/contacts/${userId}/messages?phoneNumberId=${phoneNumberId}`, 'messages'),
+    report: (from, to) => read(`/reports/cost?from=${from}&to=${to}`, 'report'),
     close: async () => {
       local.server.closeAllConnections();
       await new Promise<void>((resolve) => local.server.close(() => resolve()));
