@@ -7,15 +7,13 @@ import { createHandler as createReportHandler } from '../../functions/get-cost-r
 import { createHandler as createTemplateHandler } from '../../functions/put-template/index.ts';
 import { createHandler as createHistoryHandler } from '../../functions/get-contact-messages/index.ts';
 import { DynamoDbMessageHistory } from '#store/message-history';
-import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
-import { createGraphClient } from '#graph/graph-client';
 import { activeRateCard } from '#pricing/active-rate-card';
-import { estimateSendCost } from '#send/estimate-cost';
 import { signBody } from '#webhook/signature';
 import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
 import { startScriptedGraph, type ScriptedGraph } from './scripted-graph.ts';
+import { sendHandlerDeps, testGraphClient } from './send-route.ts';
 import { tableStores } from './stores.ts';
 
 /**
@@ -75,23 +73,17 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       secrets: async () => ({ appSecret: STACK_APP_SECRET }),
       retentionDays: 30,
     }) as LambdaHandler,
-    'send-message': createSendHandler({
-      stores,
-      graph: createGraphClient({
-        baseUrl: graph.url,
-        apiVersion: 'v24.0',
-        accessToken: async () => ACCESS_TOKEN,
-        sleep: async () => undefined,
-      }),
-      clock,
-      pacing: { messagesPerSecond: 10_000, pair: pairRateLimit(1, 10_000) },
-      retentionDays: 30,
-      estimate: estimateSendCost,
-      countryOf,
-      secrets: async () => ({ apiTokens: [STACK_API_TOKEN], accessToken: ACCESS_TOKEN }),
-      defaultPhoneNumberId: () => undefined,
-      idempotency: { tableName: TEST_TABLE_NAME },
-    }) as LambdaHandler,
+    'send-message': createSendHandler(
+      sendHandlerDeps(
+        {
+          stores,
+          graph: testGraphClient(graph.url, ACCESS_TOKEN),
+          accessToken: ACCESS_TOKEN,
+          apiToken: STACK_API_TOKEN,
+        },
+        { clock, pacing: { messagesPerSecond: 10_000, pair: pairRateLimit(1, 10_000) } },
+      ),
+    ) as LambdaHandler,
     'get-session': createSessionHandler({
       store: stores.contacts,
       clock,
