@@ -21,16 +21,36 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
   });
   const { contacts } = stores;
 
+  /**
+   * One user known by two contacts not merged yet: the number's, whose window opened at T - 100, and
+   * the user id's, whose window is the later one (T), so the user id's wins when both ids meet.
+   */
+  const oneUserTwoContacts = async () => {
+    const phoneNumberId = uniquePhoneNumberId();
+    const waId = uniqueWaId();
+    const userId = userIdOf(waId);
+    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
+    await contacts.extendWindow(byNumber, T - 100);
+    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
+    await contacts.extendWindow(byUserId, T);
+    return { phoneNumberId, waId, userId, byNumber, byUserId };
+  };
+
+  /**
+   * What resolving `waId` alone gives when no alias joins it to anyone: a contact of its own, with
+   * no window where the same read looked (`windowRead`).
+   */
+  const ownContact = (phoneNumberId: string, waId: string) => ({
+    phoneNumberId,
+    contactId: waId,
+    ids: { waId },
+    windowRead: {},
+  });
+
   it('makes a single new id its own contact, and links nothing', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
-    // the same read found no window of the contact: `windowRead` says so
-    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual({
-      phoneNumberId,
-      contactId: waId,
-      ids: { waId },
-      windowRead: {},
-    });
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual(ownContact(phoneNumberId, waId));
     expect(await item(keys.userAlias(phoneNumberId, waId))).toBeUndefined();
   });
 
@@ -61,12 +81,7 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     clock.now = expiresAt;
     expect((await contacts.readSession(phoneNumberId, { waId })).ids).toEqual({ waId });
     // Past its expiry (DynamoDB's TTL deletes lazily) the phone number alone is a contact of its own.
-    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual({
-      phoneNumberId,
-      contactId: waId,
-      ids: { waId },
-      windowRead: {},
-    });
+    expect(await contacts.resolveContact(phoneNumberId, { waId })).toEqual(ownContact(phoneNumberId, waId));
     expect(linked.contactId).toBe(userId);
   });
 
@@ -176,13 +191,7 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
   });
 
   it('merges the contact that loses a link into the one that wins: windows and conversations of both', async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const userId = userIdOf(waId);
-    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
-    await contacts.extendWindow(byNumber, T - 100);
-    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
-    await contacts.extendWindow(byUserId, T);
+    const { phoneNumberId, waId, userId } = await oneUserTwoContacts();
     // both ids together: the user id's window is the latest, so it wins and the number's is merged in
     const merged = await contacts.resolveContact(phoneNumberId, { waId, userId });
     expect(merged.contactId).toBe(userId);
@@ -197,11 +206,7 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
   });
 
   it("moves the losing contact's message history and pair rate with the merge, once", async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const userId = userIdOf(waId);
-    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
-    await contacts.extendWindow(byNumber, T - 100);
+    const { phoneNumberId, waId, userId, byNumber } = await oneUserTwoContacts();
     const inbound = {
       kind: 'inbound-message',
       id: `wamid.in.${waId}`,
@@ -217,8 +222,6 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     // two sends to the number at T - 1: a backlog of 11 s at T; one to the user id: 5 s
     const limit = { interval: 6, burst: 2 };
     for (let i = 0; i < 2; i++) await stores.pacing.takePairSlot(phoneNumberId, waId, T - 1, limit);
-    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
-    await contacts.extendWindow(byUserId, T);
     await stores.pacing.takePairSlot(phoneNumberId, userId, T - 1, limit);
     clock.now = T;
     await contacts.resolveContact(phoneNumberId, { waId, userId });
@@ -246,14 +249,8 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
   });
 
   it("moves the losing contact's marketing consent with the merge: a stop under the number holds under the user id", async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    const userId = userIdOf(waId);
-    const byNumber = await contacts.resolveContact(phoneNumberId, { waId });
-    await contacts.extendWindow(byNumber, T - 100);
+    const { phoneNumberId, waId, userId, byNumber, byUserId } = await oneUserTwoContacts();
     await stores.consent.applyConsent(byNumber, { kind: 'preference', value: 'stop', at: T - 100 });
-    const byUserId = await contacts.resolveContact(phoneNumberId, { userId });
-    await contacts.extendWindow(byUserId, T);
     await stores.consent.applyConsent(byUserId, { kind: 'failure', code: 131049, at: T - 50 });
     await contacts.resolveContact(phoneNumberId, { waId, userId });
     const expected = {

@@ -1,16 +1,14 @@
 import { apiEvent, invoke } from '#test/api-event';
-import { hostileValues, slots, type Json } from '#test/fuzz';
+import { hostileValues, slotMutations, slots, type Json, type SlotMutation } from '#test/fuzz';
 import fc from 'fast-check';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox/index.ts';
-import { createHandler } from '../../functions/send-message/index.ts';
+import { createHandler, type SendHandlerDeps } from '../../functions/send-message/index.ts';
 import * as payloads from '../fixtures/payloads.ts';
 import { documentClient } from '#clients/dynamodb';
-import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
-import { createGraphClient } from '#graph/graph-client';
-import { estimateSendCost } from '#send/estimate-cost';
 import { tableStores } from '../support/stores.ts';
-import { TEST_TABLE_NAME, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import { uniquePhoneNumberId, uniqueWaId } from '#test/environment';
+import { sendHandlerDeps, testGraphClient } from '#test/send-route';
 import { webhookHarness } from '#test/webhook';
 
 /**
@@ -44,40 +42,28 @@ beforeAll(async () => {
     delaysMs: { sent: 600_000, delivered: 0, read: 0 },
     log: () => undefined,
   });
-  const graph = createGraphClient({
-    baseUrl: sandbox.url,
-    apiVersion: 'v24.0',
-    accessToken: async () => ACCESS_TOKEN,
-    sleep: async () => undefined,
-  });
+  const graph = testGraphClient(sandbox.url, ACCESS_TOKEN);
   const stores = tableStores(documentClient);
-  handler = createHandler({
-    stores,
-    graph: {
-      sendMessage: (...args) => {
-        graphCalls++;
-        return graph.sendMessage(...args);
-      },
-      markRead: (...args) => {
-        graphCalls++;
-        return graph.markRead(...args);
-      },
+  const counted: SendHandlerDeps['graph'] = {
+    sendMessage: (...args) => {
+      graphCalls++;
+      return graph.sendMessage(...args);
     },
-    clock: () => Math.floor(Date.now() / 1000),
-    // Wide limits: pacing refusals are legitimate 429s, but would hide what the body does.
-    pacing: { messagesPerSecond: 100_000, pair: pairRateLimit(1, 100_000) },
-    retentionDays: 30,
-    estimate: estimateSendCost,
-    countryOf,
-    secrets: async () => ({
-      appSecret: 'fuzz-app-secret',
-      verifyToken: 'v',
-      accessToken: ACCESS_TOKEN,
-      apiTokens: [API_TOKEN],
-    }),
-    defaultPhoneNumberId: () => phoneNumberId,
-    idempotency: { tableName: TEST_TABLE_NAME },
-  });
+    markRead: (...args) => {
+      graphCalls++;
+      return graph.markRead(...args);
+    },
+  };
+  handler = createHandler(
+    sendHandlerDeps(
+      { stores, graph: counted, accessToken: ACCESS_TOKEN, apiToken: API_TOKEN },
+      {
+        // Wide limits: pacing refusals are legitimate 429s, but would hide what the body does.
+        pacing: { messagesPerSecond: 100_000, pair: pairRateLimit(1, 100_000) },
+        defaultPhoneNumberId: () => phoneNumberId,
+      },
+    ),
+  );
   await stores.templates.registerTemplate(
     {
       name: TEMPLATE,
@@ -172,17 +158,9 @@ const hostileValue = hostileValues(40, 300, { min: 10, max: 800 }, [
   '{{1}}',
 ]);
 
-type Mutation =
-  | { kind: 'replace'; at: number; value: Json }
-  | { kind: 'delete'; at: number }
-  | { kind: 'duplicate'; at: number }
-  | { kind: 'add'; key: string; value: Json }
-  | { kind: 'proto'; at: number };
+type Mutation = SlotMutation | { kind: 'add'; key: string; value: Json };
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: hostileValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }) },
+const mutation: fc.Arbitrary<Mutation> = slotMutations(hostileValue, [
   {
     weight: 1,
     arbitrary: fc.record({
@@ -194,8 +172,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       value: hostileValue,
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('proto' as const), at: fc.nat() }) },
-);
+]);
 
 type Recipe =
   | { kind: 'mutated'; index: number; changes: Mutation[]; cut: number | undefined }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { hostileValues, slots, type Json } from '#test/fuzz';
+import { hostileValues, slotMutations, slots, type Json, type SlotMutation } from '#test/fuzz';
 import { fileURLToPath } from 'node:url';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -42,23 +42,14 @@ const hostileValue = hostileValues(50, 150, { min: 10, max: 900 }, [
 ]);
 
 /** Changes to the parsed payload, applied in order. */
-type Mutation =
-  | { kind: 'replace'; at: number; value: Json }
-  | { kind: 'delete'; at: number }
-  | { kind: 'duplicate'; at: number }
-  | { kind: 'retype'; at: number }
-  | { kind: 'proto'; at: number };
+type Mutation = SlotMutation | { kind: 'retype'; at: number };
 
 /** Then at most one change to the serialized body. */
 type Finish = { kind: 'none' } | { kind: 'truncate'; fraction: number } | { kind: 'nest'; depth: number };
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: hostileValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }) },
+const mutation: fc.Arbitrary<Mutation> = slotMutations(hostileValue, [
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retype' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('proto' as const), at: fc.nat() }) },
-);
+]);
 
 const finish: fc.Arbitrary<Finish> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'none' as const }) },

@@ -4,6 +4,7 @@ import { ownConversationId } from '#domain/delivery';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { startLocalStack, type Json, type LocalStack } from '#test/local-stack';
 import { aggregateCells, contactItems } from '#test/webhook';
+import { permutations } from '#test/permutations';
 
 /**
  * Issue 12's nine sequences, over HTTP on the local stack: each run in every order of its webhooks,
@@ -44,13 +45,6 @@ interface Sequence {
   /** the ids the session is asked by */
   sessionIds: (run: Run) => string[];
 }
-
-const permutations = <V>(items: V[]): V[][] =>
-  items.length <= 1
-    ? [items]
-    : items.flatMap((item, i) =>
-        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-      );
 
 const statuses = (run: Run, items: Json[]): Json => ({
   ...payloads.messagesChange({ phoneNumberId: run.pn, statuses: items }),

@@ -243,22 +243,24 @@ describe('POST /messages with the sandbox as Meta', () => {
     expect(sentTo(waId)).toHaveLength(1);
   });
 
-  it('retries Meta after two 5xx and sends one message', async () => {
+  /** A user writes, the sandbox is told to answer the next `times` sends with `fault`, and the business replies. */
+  const replyThroughFault = async (fault: Parameters<Sandbox['injectFault']>[0], times: number, text: string) => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();
     await userWrites(phoneNumberId, waId);
-    sandbox.injectFault('server-error', 2);
-    const answer = await post(handler, { to: waId, type: 'text', text: { body: 'Third time lucky' }, phoneNumberId });
+    sandbox.injectFault(fault, times);
+    const answer = await post(handler, { to: waId, type: 'text', text: { body: text }, phoneNumberId });
+    return { waId, answer };
+  };
+
+  it('retries Meta after two 5xx and sends one message', async () => {
+    const { waId, answer } = await replyThroughFault('server-error', 2, 'Third time lucky');
     expect(answer.status).toBe(200);
     expect(sentTo(waId)).toHaveLength(1);
   });
 
   it("maps Meta's invalid token to 502 and names the access token", async () => {
-    const phoneNumberId = uniquePhoneNumberId();
-    const waId = uniqueWaId();
-    await userWrites(phoneNumberId, waId);
-    sandbox.injectFault('invalid-token', 1);
-    const answer = await post(handler, { to: waId, type: 'text', text: { body: 'Hi' }, phoneNumberId });
+    const { answer } = await replyThroughFault('invalid-token', 1, 'Hi');
     expect(answer).toMatchObject({ status: 502, body: { error: { code: 'META_ACCESS_TOKEN_INVALID' } } });
   });
 });

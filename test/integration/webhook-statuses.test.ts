@@ -15,17 +15,11 @@ import {
   webhookHarness,
   type SeededMessage,
 } from '#test/webhook';
+import { permutations } from '#test/permutations';
 
 /** 2026-03-10T12:00:00Z: per-message pricing, before service charges. */
 const T = 1_773_144_000;
 const DAY_OF_T = '2026-03-10';
-
-const permutations = <T>(items: T[]): T[][] =>
-  items.length <= 1
-    ? [items]
-    : items.flatMap((item, i) =>
-        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-      );
 
 describe('status webhooks against DynamoDB Local', () => {
   const harness = webhookHarness({ now: T + 3600 });

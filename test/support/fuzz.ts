@@ -53,3 +53,26 @@ export const hostileValues = (
     fc.integer(depth).map(deeplyNested),
     fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
   );
+
+/**
+ * A change at one of a payload's slots (`at` modulo their count): its value replaced, the entry
+ * dropped, an array item duplicated, or prototype-polluting keys written into an object.
+ */
+export type SlotMutation =
+  | { kind: 'replace'; at: number; value: Json }
+  | { kind: 'delete'; at: number }
+  | { kind: 'duplicate'; at: number }
+  | { kind: 'proto'; at: number };
+
+/** Slot mutations, replacements the most often, with a fuzzer's own kinds of change weighted in among them. */
+export const slotMutations = <Own>(
+  value: fc.Arbitrary<Json>,
+  own: Array<fc.WeightedArbitrary<Own>>,
+): fc.Arbitrary<SlotMutation | Own> =>
+  fc.oneof<Array<fc.WeightedArbitrary<SlotMutation | Own>>>(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }) },
+    ...own,
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('proto' as const), at: fc.nat() }) },
+  );

@@ -7,15 +7,13 @@ import { createHandler as createReportHandler } from '../../functions/get-cost-r
 import { createHandler as createTemplateHandler } from '../../functions/put-template/index.ts';
 import { createHandler as createHistoryHandler } from '../../functions/get-contact-messages/index.ts';
 import { DynamoDbMessageHistory } from '#store/message-history';
-import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
 import type { EpochSeconds } from '#domain/time';
-import { createGraphClient } from '#graph/graph-client';
 import { activeRateCard } from '#pricing/active-rate-card';
-import { estimateSendCost } from '#send/estimate-cost';
 import { signBody } from '#webhook/signature';
 import { TEST_TABLE_NAME, testDocumentClient } from './environment.ts';
 import { startScriptedGraph, type ScriptedGraph } from './scripted-graph.ts';
+import { sendHandlerDeps, testGraphClient } from './send-route.ts';
 import { tableStores } from './stores.ts';
 
 /**
@@ -75,23 +73,17 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       secrets: async () => ({ appSecret: STACK_APP_SECRET }),
       retentionDays: 30,
     }) as LambdaHandler,
-    'send-message': createSendHandler({
-      stores,
-      graph: createGraphClient({
-        baseUrl: graph.url,
-        apiVersion: 'v24.0',
-        accessToken: async () => ACCESS_TOKEN,
-        sleep: async () => undefined,
-      }),
-      clock,
-      pacing: { messagesPerSecond: 10_000, pair: pairRateLimit(1, 10_000) },
-      retentionDays: 30,
-      estimate: estimateSendCost,
-      countryOf,
-      secrets: async () => ({ apiTokens: [STACK_API_TOKEN], accessToken: ACCESS_TOKEN }),
-      defaultPhoneNumberId: () => undefined,
-      idempotency: { tableName: TEST_TABLE_NAME },
-    }) as LambdaHandler,
+    'send-message': createSendHandler(
+      sendHandlerDeps(
+        {
+          stores,
+          graph: testGraphClient(graph.url, ACCESS_TOKEN),
+          accessToken: ACCESS_TOKEN,
+          apiToken: STACK_API_TOKEN,
+        },
+        { clock, pacing: { messagesPerSecond: 10_000, pair: pairRateLimit(1, 10_000) } },
+      ),
+    ) as LambdaHandler,
     'get-session': createSessionHandler({
       store: stores.contacts,
       clock,
@@ -121,6 +113,12 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
     },
   });
   const bearer = { authorization: `Bearer ${STACK_API_TOKEN}` };
+  /** GET `path` with the API token; anything but a 200 fails the test, naming what was read. */
+  const read = async (path: string, what: string) => {
+    const answer = await request(`${local.url}${path}`, 'GET', undefined, bearer);
+    if (answer.status !== 200) throw new Error(`GET ${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
   return {
     url: local.url,
     graph,
@@ -157,33 +155,9 @@ export const startLocalStack = async (start: EpochSeconds): Promise<LocalStack> 
       );
       if (answer.status !== 200) throw new Error(`PUT /templates answered ${answer.status}`);
     },
-    session: async (phoneNumberId, userId) => {
-      const answer = await request(
-        `${local.url}/contacts/${userId}/session?phoneNumberId=${phoneNumberId}`,
-        'GET',
-        undefined,
-        bearer,
-      );
-      if (answer.status !== 200)
-        throw new Error(`GET session answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    },
-    history: async (phoneNumberId, userId) => {
-      const answer = await request(
-        `${local.url}/contacts/${userId}/messages?phoneNumberId=${phoneNumberId}`,
-        'GET',
-        undefined,
-        bearer,
-      );
-      if (answer.status !== 200)
-        throw new Error(`GET messages answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    },
-    report: async (from, to) => {
-      const answer = await request(`${local.url}/reports/cost?from=${from}&to=${to}`, 'GET', undefined, bearer);
-      if (answer.status !== 200) throw new Error(`GET report answered ${answer.status}`);
-      return answer.body;
-    },
+    session: (phoneNumberId, userId) => read(`/contacts/${userId}/session?phoneNumberId=${phoneNumberId}`, 'session'),
+    history: (phoneNumberId, userId) => read(`/contacts/${userId}/messages?phoneNumberId=${phoneNumberId}`, 'messages'),
+    report: (from, to) => read(`/reports/cost?from=${from}&to=${to}`, 'report'),
     close: async () => {
       local.server.closeAllConnections();
       await new Promise<void>((resolve) => local.server.close(() => resolve()));

@@ -37,6 +37,31 @@ export interface SendRoute {
   close(): Promise<void>;
 }
 
+/** A Graph client on `baseUrl` (the sandbox or another stand-in for Meta) that retries without waiting. */
+export const testGraphClient = (baseUrl: string, accessToken: string, apiVersion = 'v24.0') =>
+  createGraphClient({ baseUrl, apiVersion, accessToken: async () => accessToken, sleep: async () => undefined });
+
+/**
+ * The send handler's deps as the tests wire them: the given stores, Graph client and tokens, the wall
+ * clock, the route's default pacing (80 messages/s, a pair every 6 s after a burst of 45); `overrides` for the rest.
+ */
+export const sendHandlerDeps = (
+  wiring: Pick<SendHandlerDeps, 'stores' | 'graph'> & { accessToken: string; apiToken: string },
+  overrides: Partial<SendHandlerDeps> = {},
+): SendHandlerDeps => ({
+  stores: wiring.stores,
+  graph: wiring.graph,
+  clock: () => Math.floor(Date.now() / 1000),
+  pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 45) },
+  retentionDays: 30,
+  estimate: estimateSendCost,
+  countryOf,
+  secrets: async () => ({ accessToken: wiring.accessToken, apiTokens: [wiring.apiToken] }),
+  defaultPhoneNumberId: () => undefined,
+  idempotency: { tableName: TEST_TABLE_NAME },
+  ...overrides,
+});
+
 /** `statusDelayMs`: how long the sandbox waits before each status webhook (0: at once; far out: never, close() cancels). */
 export const startSendRoute = async (options: { statusDelayMs?: number } = {}): Promise<SendRoute> => {
   process.env.WHATSAPP_APP_SECRET = APP_SECRET;
@@ -55,30 +80,9 @@ export const startSendRoute = async (options: { statusDelayMs?: number } = {}): 
       read: options.statusDelayMs ?? 0,
     },
   });
+  const graph = testGraphClient(sandbox.url, ACCESS_TOKEN, 'v23.0');
   const handler = (overrides: Partial<SendHandlerDeps> = {}) =>
-    createHandler({
-      stores,
-      graph: createGraphClient({
-        baseUrl: sandbox.url,
-        apiVersion: 'v23.0',
-        accessToken: async () => ACCESS_TOKEN,
-        sleep: async () => undefined,
-      }),
-      clock: () => Math.floor(Date.now() / 1000),
-      pacing: { messagesPerSecond: 80, pair: pairRateLimit(6, 45) },
-      retentionDays: 30,
-      estimate: estimateSendCost,
-      countryOf,
-      secrets: async () => ({
-        appSecret: APP_SECRET,
-        verifyToken: 'v',
-        accessToken: ACCESS_TOKEN,
-        apiTokens: [API_TOKEN],
-      }),
-      defaultPhoneNumberId: () => undefined,
-      idempotency: { tableName: TEST_TABLE_NAME },
-      ...overrides,
-    });
+    createHandler(sendHandlerDeps({ stores, graph, accessToken: ACCESS_TOKEN, apiToken: API_TOKEN }, overrides));
   const post: SendRoute['post'] = (send, body, headers = { authorization: `Bearer ${API_TOKEN}` }) =>
     invoke(send, apiEvent('POST /messages', { path: '/messages', headers, body }), { functionName: 'send-message' });
   const userWrites = async (phoneNumberId: string, waId: string): Promise<string> => {
