@@ -8,13 +8,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/commons/metrics.ts';
 import { secretArnVariable, type SecretName } from '../functions/commons/secret-names.ts';
 import { isMetaRoute, routes, type RouteDefinition } from '../functions/routes.ts';
 import type { DeploySettings } from './deploy-settings.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
-/** Namespace of the engine's own metrics (the access-log filters here, the functions' EMF figures). */
-export const METRICS_NAMESPACE = 'WhatsAppSessionEngine';
+/** Namespace of the engine's own metrics: the functions' EMF figures, and the access-log filters here. */
+export { METRICS_NAMESPACE };
 
 export interface SessionApiProps {
   table: ITable;
