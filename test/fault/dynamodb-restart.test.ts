@@ -150,20 +150,29 @@ describe('DynamoDB Local stopped and restarted in the middle of a webhook stream
       return answer.status;
     };
 
-    // Up: four in flight at once; the stop starts as soon as STOP_AFTER were answered, the rest still posting.
-    let answered = 0;
+    // Up: four in flight at once; the stop starts as soon as STOP_AFTER were answered, the rest still
+    // posting. Those answered before the stop began were answered while DynamoDB was up: all 200. (Not
+    // the first STOP_AFTER by index: a slow one of them may still be in flight when the stop begins.)
+    const answeredWhileUp: number[] = [];
     let stopping: Promise<void> | undefined;
     let next = 0;
+    let answeredBeforeStop: number[] = [];
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         while (next < WHILE_DOWN[0]) {
-          await post(next++);
-          if (++answered === STOP_AFTER) stopping = (dynamoDb as DynamoDbLocal).stop();
+          const index = next++;
+          await post(index);
+          answeredWhileUp.push(index);
+          if (answeredWhileUp.length === STOP_AFTER) {
+            answeredBeforeStop = [...answeredWhileUp];
+            stopping = (dynamoDb as DynamoDbLocal).stop();
+          }
         }
       }),
     );
     await stopping;
-    expect(answers.slice(0, STOP_AFTER).every((status) => status === 200)).toBe(true);
+    expect(answeredBeforeStop).toHaveLength(STOP_AFTER);
+    expect(answeredBeforeStop.map((index) => answers[index])).toEqual(new Array(STOP_AFTER).fill(200));
 
     // Down: every webhook is refused with a 5xx, so that Meta redelivers it.
     for (let index = WHILE_DOWN[0]; index < WHILE_DOWN[1]; index++) expect(await post(index)).toBe(500);
