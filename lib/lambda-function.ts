@@ -9,7 +9,19 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { TableAction } from '../functions/routes.ts';
 import { tracingDefine } from '../functions/commons/tracer.ts';
+import { rateCardDefine } from '../functions/commons/pricing/active-rate-card.ts';
+import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
+import type { RateCard } from '../functions/commons/pricing/rate-card.ts';
 import { xraySubsegmentFunctions } from './deploy-settings.ts';
+
+const SHIPPED_RATE_CARD = fileURLToPath(new URL('../functions/commons/pricing/rate-card.json', import.meta.url));
+const checkedCards = new Map<string, RateCard>();
+/** Once per file and synth; a broken card throws naming the file, the line and the field (bin/app.ts says it first). */
+const checkedRateCard = (file: string): RateCard => {
+  let card = checkedCards.get(file);
+  if (!card) checkedCards.set(file, (card = loadRateCardFile(file)));
+  return card;
+};
 
 export interface LambdaFunctionProps {
   /** the folder under functions/ whose index.ts exports `handler` */
@@ -22,7 +34,7 @@ export interface LambdaFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
-  /** the business's own rate card (JSON), copied into the bundle and named by RATE_CARD_FILE */
+  /** the business's own rate card (JSON), checked here and compiled into the bundle; unset: the shipped card */
   rateCardFile?: string;
   /** concurrency kept for this function (and its ceiling), so a flood cannot take the account's */
   reservedConcurrency?: number;
@@ -71,7 +83,6 @@ export class LambdaFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'whatsapp-session-engine',
-        ...(props.rateCardFile ? { RATE_CARD_FILE: '/var/task/rate-card.json' } : {}),
         ...props.environment,
       },
       bundling: {
@@ -87,19 +98,12 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        // without subsegments the X-Ray SDK is not even in the bundle (functions/commons/tracer.ts)
-        define: tracingDefine(subsegments),
-        ...(props.rateCardFile
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_input: string, output: string) => [
-                  `cp "${props.rateCardFile}" "${output}/rate-card.json"`,
-                ],
-              },
-            }
-          : {}),
+        // without subsegments the X-Ray SDK is not even in the bundle (functions/commons/tracer.ts);
+        // the rate card checked here goes in as data, without its schema (functions/commons/pricing/active-rate-card.ts)
+        define: {
+          ...tracingDefine(subsegments),
+          ...rateCardDefine(checkedRateCard(props.rateCardFile ?? SHIPPED_RATE_CARD)),
+        },
       },
     });
     // The table and only the indexes it names: Table.grant() would add `index/*` once the table has one.

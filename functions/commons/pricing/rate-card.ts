@@ -51,7 +51,8 @@ export interface RateCardVersion {
   effectiveFrom: string;
   model: RateModel;
   currency: string;
-  source: string;
+  /** where the figures come from; left out of the card compiled into a Lambda, which never shows it */
+  source?: string;
   sourceDate: string;
   note?: string;
   markets: Record<string, string[]>;
@@ -83,7 +84,7 @@ const MAX_PROBLEMS = 10;
 
 /** Every problem of a card (as far as its shape allows checking the rules between fields), or none. */
 export const rateCardProblems = (value: unknown): { card: RateCard } | { problems: RateCardProblem[] } => {
-  const result = safeParse(rateCardSchema, value);
+  const result = safeParse(rateCardSchema(), value);
   if (result.success) return { card: result.output as RateCard };
   return {
     problems: result.issues.map((issue) => ({
