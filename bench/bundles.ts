@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { routes } from '../functions/routes.ts';
-import { tracingDefine } from '../functions/commons/tracer.ts';
+import { bundleDefine } from '../lib/lambda-function.ts';
 
 export interface BundleRow {
   name: string;
@@ -76,8 +76,8 @@ const bundle = async (
     sourcesContent: false,
     external: [],
     banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-    // the stack's default: Lambda's active tracing without the X-Ray SDK in the bundle
-    define: tracingDefine(false),
+    // the stack's defaults: active tracing without the X-Ray SDK in the bundle, the shipped rate card as data
+    define: bundleDefine(false),
     absWorkingDir: root,
     logLevel: 'silent',
     metafile: true,

@@ -23,6 +23,16 @@ const checkedRateCard = (file: string): RateCard => {
   return card;
 };
 
+/**
+ * What the bundles are built with (the bench measures the same): without subsegments the X-Ray SDK
+ * is not even in the bundle (functions/commons/tracer.ts); the rate card checked here goes in as
+ * data, without its schema (functions/commons/pricing/active-rate-card.ts).
+ */
+export const bundleDefine = (subsegments: boolean, rateCardFile?: string): Record<string, string> => ({
+  ...tracingDefine(subsegments),
+  ...rateCardDefine(checkedRateCard(rateCardFile ?? SHIPPED_RATE_CARD)),
+});
+
 export interface LambdaFunctionProps {
   /** the folder under functions/ whose index.ts exports `handler` */
   handlerName: string;
@@ -98,12 +108,7 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        // without subsegments the X-Ray SDK is not even in the bundle (functions/commons/tracer.ts);
-        // the rate card checked here goes in as data, without its schema (functions/commons/pricing/active-rate-card.ts)
-        define: {
-          ...tracingDefine(subsegments),
-          ...rateCardDefine(checkedRateCard(props.rateCardFile ?? SHIPPED_RATE_CARD)),
-        },
+        define: bundleDefine(subsegments, props.rateCardFile),
       },
     });
     // The table and only the indexes it names: Table.grant() would add `index/*` once the table has one.
