@@ -4,7 +4,7 @@ import { ownConversationId } from '#domain/delivery';
 import { TEST_TABLE_NAME, testDocumentClient, uniquePhoneNumberId, uniqueWaId } from '#test/environment';
 import { startLocalStack, type Json, type LocalStack } from '#test/local-stack';
 import { aggregateCells, contactItems } from '#test/webhook';
-import { permutations } from '#test/permutations';
+import { permutations } from '#commons/testing/permutations';
 
 /**
  * Issue 12's nine sequences, over HTTP on the local stack: each run in every order of its webhooks,

@@ -15,7 +15,7 @@ import {
   webhookHarness,
   type SeededMessage,
 } from '#test/webhook';
-import { permutations } from '#test/permutations';
+import { permutations } from '#commons/testing/permutations';
 
 /** 2026-03-10T12:00:00Z: per-message pricing, before service charges. */
 const T = 1_773_144_000;
