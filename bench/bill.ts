@@ -4,7 +4,7 @@
  * durations from the emulation, publisher invocations from section 3) and priced with the dated
  * list prices (aws-prices.json). What was not measured is an assumption stated in MIX below.
  */
-import { routes, type RouteDefinition } from '../functions/routes.ts';
+import { routeOf, type HandlerName } from '../functions/routes.ts';
 import { PRICES, lambdaCostPerMillion, type AwsPrices } from './prices.ts';
 import type { Work } from './capacity.ts';
 
@@ -33,9 +33,9 @@ export const MIX = {
   publisherMb: 512,
 } as const;
 
-/** A function's memory as the stack deploys it (functions/routes.ts). */
-const memoryOf = (handler: string): number => {
-  const memoryMb = (routes as readonly RouteDefinition[]).find((route) => route.handler === handler)?.memoryMb;
+/** A function's memory as the stack deploys it (functions/routes.ts; every route states its own). */
+export const memoryOf = (handler: HandlerName): number => {
+  const { memoryMb } = routeOf(handler);
   if (memoryMb === undefined) throw new Error(`no memory declared for ${handler} in functions/routes.ts`);
   return memoryMb;
 };

@@ -21,7 +21,7 @@ import { createSessionTable, localClient } from '../bin/local/dynamodb-local.ts'
 import { LocalStreamReader } from '../bin/local/events/stream-reader.ts';
 import { benchEnv, BENCH, nowSeconds, signedWebhookEvent, withTimeout } from './env.ts';
 import { parseLatencyProfile, startLatencyProxy, type LatencyProfile } from './latency-proxy.ts';
-import { routes } from '../functions/routes.ts';
+import { memoryOf } from './bill.ts';
 import { lambdaCostPerMillion } from './prices.ts';
 import {
   median,
@@ -83,7 +83,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** POST /webhook's memory as the stack deploys it (functions/routes.ts): one of the sizes projected. */
 const WEBHOOK_MEMORY_MB = ((): MemorySize => {
-  const memoryMb = routes.find((route) => route.handler === 'webhook')?.memoryMb;
+  const memoryMb = memoryOf('webhook');
   const size = MEMORY_SIZES.find((candidate) => candidate === memoryMb);
   if (size === undefined)
     throw new Error(`the webhook's memory (${String(memoryMb)} MB) is not a size the bench projects`);

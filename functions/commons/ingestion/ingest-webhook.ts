@@ -7,7 +7,7 @@ import { isStaleStatus } from '#domain/retention';
 import type { EpochSeconds } from '#domain/time';
 import type { ConsentStore } from '#store/consent-store';
 import type { HealthStore } from '#store/health-store';
-import type { ContactStore } from '#store/contact-store';
+import { refOf, type ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { ParkedKind, ParkedWebhookItems } from '#store/parked-webhook-items';
 import { applyTemplateEvent, type TemplateEventWrites } from '#store/template-store';
@@ -121,7 +121,7 @@ const withContactCache = (store: ContactStore): ContactStore => {
       const key = `${phoneNumberId}|${ids.waId ?? ''}|${ids.userId ?? ''}`;
       const cached = contacts.get(key);
       // What the first lookup read of the window is the first event's: the next ones read it again.
-      if (cached) return cached.then(({ windowRead: _read, ...contact }) => contact);
+      if (cached) return cached.then(refOf);
       const contact = store.resolveContact(phoneNumberId, ids);
       contacts.set(key, contact);
       // A failed lookup is not remembered: the next event of the user tries again.

@@ -1,6 +1,6 @@
 import type { EpochSeconds } from '#domain/time';
 import { mayOpenPastDeliveries, windowExpiry } from '#domain/window';
-import type { ContactRef, ContactStore } from '#store/contact-store';
+import { refOf, type ContactRef, type ContactStore } from '#store/contact-store';
 import type { MessageLedger } from '#store/message-ledger';
 import type { InboundMessageEvent } from '#webhook/events';
 import { refold } from './update-message';
@@ -57,7 +57,9 @@ export const recordInbound = async (
     if (!newIds) throw new Error('inbound message without any user id');
     Object.assign(ids, newIds);
   }
-  const { windowRead, ...contact } = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
+  const resolved = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
+  const { windowRead } = resolved;
+  const contact = refOf(resolved);
   if (newIds) await stores.contacts.linkIds(contact, newIds);
   const recorded = await stores.contacts.recordInboundAt(contact, message.timestamp, {
     referral: message.referral !== undefined,

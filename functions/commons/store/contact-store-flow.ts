@@ -9,6 +9,7 @@ import {
   type ContactState,
   type ContactStore,
   type InboundRecorded,
+  refOf,
   type ResolvedContact,
   type StoredSession,
   type WindowRead,
@@ -110,7 +111,7 @@ export abstract class ContactStoreFlow implements ContactStore {
     // A merge wrote the contact's window since the read: the next write reads it again.
     if (choice.merge.length > 0 || !present.includes(choice.contactId)) return contact;
     const window = windows.find((item) => contactIdOf(String(item.pk), phoneNumberId) === choice.contactId);
-    return { ...contact, windowRead: window ? { window: toWindowState(window), rev: revisionOf(window) ?? 0 } : {} };
+    return { ...contact, windowRead: windowReadOf(window) };
   }
 
   async linkSentTo(contact: ContactRef, waId: string): Promise<ContactRef> {
@@ -165,7 +166,7 @@ export abstract class ContactStoreFlow implements ContactStore {
     for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
       if (seen === undefined) {
         const [item] = await this.readItems([key]);
-        seen = item ? { window: toWindowState(item), rev: revisionOf(item) ?? 0 } : {};
+        seen = windowReadOf(item);
       }
       const { window: before, rev } = seen;
       seen = undefined;
@@ -235,12 +236,9 @@ export abstract class ContactStoreFlow implements ContactStore {
   }
 }
 
-/** The contact alone, without what its resolve read (so nothing else carries a stale read on). */
-export const refOf = ({ phoneNumberId, contactId, ids }: ResolvedContact): ContactRef => ({
-  phoneNumberId,
-  contactId,
-  ids,
-});
+/** A window item as read (none: `{}`, which a first put then expects). */
+const windowReadOf = (item: Record<string, unknown> | undefined): WindowRead =>
+  item ? { window: toWindowState(item), rev: revisionOf(item) ?? 0 } : {};
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -35,6 +35,13 @@ export interface ResolvedContact extends ContactRef {
   windowRead?: WindowRead;
 }
 
+/** The contact alone, without what resolving it read (so nothing else carries a stale read on). */
+export const refOf = ({ phoneNumberId, contactId, ids }: ResolvedContact): ContactRef => ({
+  phoneNumberId,
+  contactId,
+  ids,
+});
+
 /** What recording a user message did to the window. */
 export interface InboundRecorded {
   /** the window moved to the message's timestamp + 24 h (a newer message) */
