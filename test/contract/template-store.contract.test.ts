@@ -142,6 +142,21 @@ describe.each(adapters)('TemplateStore %s', (_, adapter) => {
     expect(await templates.listSyncedTemplates(`waba_${n}`)).toEqual([
       { name: n, language: 'en_US', status: 'APPROVED', templateId: 't1' },
     ]);
-    expect(await item(keys.template(n, 'en_US'))).toMatchObject({ quality: 'GREEN', syncedAt: T + 100 });
+    expect(await item(keys.template(n, 'en_US'))).toMatchObject({
+      quality: 'GREEN',
+      qualityUpdatedAt: T + 100,
+      syncedAt: T + 100,
+    });
+  });
+
+  it("keeps the sync's quality over an older quality webhook, and takes a newer one", async () => {
+    const n = name();
+    const ref = { name: n, language: 'en_US', templateId: 't1', wabaId: `waba_${n}`, raw: {} };
+    const synced = { ...ref, category: 'marketing' as const, status: 'APPROVED', components: body, quality: 'GREEN' };
+    await templates.applySyncedTemplate(synced, T + 100);
+    await templates.applyTemplateQuality({ ...ref, kind: 'template-quality', quality: 'RED', timestamp: T + 99 });
+    expect(await item(keys.template(n, 'en_US'))).toMatchObject({ quality: 'GREEN', qualityUpdatedAt: T + 100 });
+    await templates.applyTemplateQuality({ ...ref, kind: 'template-quality', quality: 'YELLOW', timestamp: T + 101 });
+    expect(await item(keys.template(n, 'en_US'))).toMatchObject({ quality: 'YELLOW', qualityUpdatedAt: T + 101 });
   });
 });

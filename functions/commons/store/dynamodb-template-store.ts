@@ -163,7 +163,8 @@ export class DynamoDbTemplateStore implements TemplateStore {
   }
 
   async applySyncedTemplate(template: SyncedTemplate, at: EpochSeconds): Promise<void> {
-    // Meta's list is what Meta says now: it wins over any webhook older than the sync.
+    // Meta's list is what Meta says now: it wins over any webhook older than the sync. Its quality is
+    // stamped with the sync's time like a quality webhook's, so an older quality webhook cannot undo it.
     await this.updateUnlessOlder(
       new UpdateCommand({
         TableName: this.tableName,
@@ -172,8 +173,10 @@ export class DynamoDbTemplateStore implements TemplateStore {
           'SET #name = :name, #language = :language, category = :category, components = :components, ' +
           '#status = :status, templateId = :id, wabaId = :waba, statusUpdatedAt = :at, categoryUpdatedAt = :at, ' +
           'syncedAt = :at' +
-          (template.quality === undefined ? '' : ', quality = :quality'),
-        ConditionExpression: `(attribute_not_exists(statusUpdatedAt) OR statusUpdatedAt <= :at) AND (${templateConditions.category})`,
+          (template.quality === undefined ? '' : ', quality = :quality, qualityUpdatedAt = :at'),
+        ConditionExpression:
+          `(attribute_not_exists(statusUpdatedAt) OR statusUpdatedAt <= :at) AND (${templateConditions.category})` +
+          (template.quality === undefined ? '' : ` AND (${templateConditions.quality})`),
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: {
           ':name': template.name,

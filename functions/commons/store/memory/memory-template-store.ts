@@ -125,6 +125,7 @@ export class MemoryTemplateStore implements TemplateStore {
     const key = templateItem.key(template.name, template.language);
     const item = this.table.get(key);
     if (olderThanApplied(item?.statusUpdatedAt, at) || olderThanApplied(item?.categoryUpdatedAt, at)) return;
+    if (template.quality !== undefined && olderThanApplied(item?.qualityUpdatedAt, at)) return;
     this.table.update(key, {
       name: template.name,
       language: template.language,
@@ -136,7 +137,7 @@ export class MemoryTemplateStore implements TemplateStore {
       statusUpdatedAt: at,
       categoryUpdatedAt: at,
       syncedAt: at,
-      ...(template.quality === undefined ? {} : { quality: template.quality }),
+      ...(template.quality === undefined ? {} : { quality: template.quality, qualityUpdatedAt: at }),
     });
   }
 }
