@@ -31,15 +31,27 @@ export interface AwsRequestsConfig {
   maxAttempts?: number;
 }
 
-/** The service's refusal: `name` is its error code, `status` the HTTP status. */
+const RETRIED = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * The service's refusal: `name` is its error code, `status` the HTTP status (0: no answer at all,
+ * after every attempt), `service` the signing name (`s3`, `secretsmanager`).
+ */
 export class AwsServiceError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
+    readonly service: string,
+    options?: { cause: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = code;
+  }
+
+  /** Throttled, failed on the service's side, or never answered: a later try may pass. */
+  get retryable(): boolean {
+    return this.status === 0 || RETRIED.has(this.status);
   }
 }
 
@@ -64,18 +76,19 @@ export const responseHeader = (response: HttpResponse, name: string): string | u
 export const uriEncode = (text: string): string =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-const RETRIED = new Set([429, 500, 502, 503, 504]);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class AwsRequests {
   readonly region: string;
   readonly signer: SignatureV4;
   readonly now: () => Date;
+  private readonly service: string;
   private readonly handler: AwsRequestHandler;
   private readonly maxAttempts: number;
 
   /** `uriEscapePath: false` for S3, which signs the path as sent. */
   constructor(service: string, config: AwsRequestsConfig = {}, uriEscapePath = true) {
+    this.service = service;
     this.region = config.region ?? process.env.AWS_REGION ?? 'us-east-1';
     this.now = config.now ?? (() => new Date());
     this.maxAttempts = Math.max(1, config.maxAttempts ?? 3);
@@ -101,7 +114,10 @@ export class AwsRequests {
         const signed = (await this.signer.sign(request, { signingDate: this.now() })) as HttpRequest;
         ({ response } = await this.handler.handle(signed));
       } catch (error) {
-        if (last) throw error;
+        if (last) {
+          const { name = 'NetworkingError', message = String(error) } = error as Partial<Error>;
+          throw new AwsServiceError(name, message, 0, this.service, { cause: error });
+        }
         await pause(100 * 2 ** attempt * Math.random());
         continue;
       }
@@ -112,7 +128,7 @@ export class AwsRequests {
         continue;
       }
       const { code, message } = refusal(new TextDecoder().decode(body), response.statusCode);
-      throw new AwsServiceError(code, message, response.statusCode);
+      throw new AwsServiceError(code, message, response.statusCode, this.service);
     }
   }
 }

@@ -118,7 +118,32 @@ describe('S3Objects against an S3-compatible server (s3rver on 127.0.0.1)', () =
         },
       },
     });
-    await expect(failing.putObject('media', 'k', 'x', {})).rejects.toThrow('Reduce your rate');
+    await expect(failing.putObject('media', 'k', 'x', {})).rejects.toMatchObject({
+      name: 'SlowDown',
+      message: 'Reduce your rate',
+      status: 503,
+      service: 's3',
+      retryable: true,
+    });
+    expect(calls).toBe(2);
+  });
+
+  it('throws an S3 error of status 0 when S3 never answered, after maxAttempts', async () => {
+    let calls = 0;
+    const unreachable = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    const failing = new S3Objects({
+      ...config,
+      maxAttempts: 2,
+      requestHandler: {
+        handle: async () => {
+          calls += 1;
+          throw unreachable;
+        },
+      },
+    });
+    const error = await failing.putObject('media', 'k', 'x', {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3Error);
+    expect(error).toMatchObject({ status: 0, service: 's3', retryable: true, cause: unreachable });
     expect(calls).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#commons/logger';
 import { countRefusal } from '#commons/refusals';
 import { traceHandler } from '#commons/tracer';
-import { ApiError, isStorageError } from './errors';
+import { ApiError, isStorageError, unavailableService } from './errors';
 import { jsonError, type HttpResponse } from './responses';
 
 export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
@@ -42,6 +42,16 @@ export const apiHandler = (handler: RouteHandler, options: ApiHandlerOptions = {
             options.storageFailureStatus ?? 503,
             'STORAGE_UNAVAILABLE',
             'The session store did not answer; retry the request shortly.',
+          );
+          return;
+        }
+        const service = unavailableService(error);
+        if (service !== undefined) {
+          logger.error('service unavailable', { error: error as Error });
+          request.response = jsonError(
+            503,
+            'SERVICE_UNAVAILABLE',
+            `${service} did not answer; retry the request shortly.`,
           );
           return;
         }

@@ -26,3 +26,22 @@ export const isStorageError = (error: unknown): boolean =>
   error !== null &&
   '$metadata' in error &&
   (error as { name?: unknown }).name !== 'ValidationException';
+
+/** The services our signed requests reach besides DynamoDB (clients/aws-requests.ts), as a person knows them. */
+const SERVICE_NAMES: Record<string, string> = {
+  s3: 'S3 (where media and reports are kept)',
+  secretsmanager: 'Secrets Manager (where the API tokens and Meta secrets are kept)',
+};
+
+/**
+ * S3 or Secrets Manager throttled, failed on its side or never answered (clients/aws-requests.ts
+ * AwsServiceError, read by its shape so that this module stays out of the bundles without them):
+ * the service that did not answer, by name, or undefined for any other error.
+ */
+export const unavailableService = (error: unknown): string | undefined => {
+  const { service, retryable } = (typeof error === 'object' && error !== null ? error : {}) as {
+    service?: unknown;
+    retryable?: unknown;
+  };
+  return typeof service === 'string' && retryable === true ? (SERVICE_NAMES[service] ?? service) : undefined;
+};

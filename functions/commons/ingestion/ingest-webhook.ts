@@ -1,6 +1,6 @@
 import { logger } from '#commons/logger';
 import { maskId } from '#commons/redact';
-import { isStorageError } from '#http/errors';
+import { isStorageError, unavailableService } from '#http/errors';
 import type { UserIds } from '#domain/identity';
 import { retentionSeconds } from '#domain/platform';
 import { isStaleStatus } from '#domain/retention';
@@ -221,12 +221,15 @@ export const ingestWebhook = async (parsed: ParsedWebhook, options: IngestOption
     else summary.statuses += statuses.length;
   };
 
-  /** Work that fails for any reason but storage is parked raw, so one bad item never fails the POST. */
+  /**
+   * Work that fails for any reason but storage (or S3 and Secrets Manager not answering) is parked raw,
+   * so one bad item never fails the POST; an outage fails it, and Meta's redelivery completes the work.
+   */
   const safely = async (events: WebhookEvent[], run: () => Promise<void>): Promise<void> => {
     try {
       await run();
     } catch (error) {
-      if (isStorageError(error) || error instanceof ContentionError) throw error;
+      if (isStorageError(error) || unavailableService(error) || error instanceof ContentionError) throw error;
       for (const event of events) {
         if (event.kind === 'unrecognized') throw error;
         const user = 'user' in event ? event.user : undefined;
