@@ -10,7 +10,8 @@ import { parseRecipient, RECIPIENT_FORM, type UserIds } from '#domain/identity';
 import { toSessionView } from '#domain/session-view';
 import { systemClock, type Clock } from '#domain/time';
 import type { ContactStore } from '#store/contact-store';
-import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
+import { sessionReads } from '#store/contact-reads';
+import { DynamoDbContactReads } from '#store/dynamodb-contact-reads';
 import { businessNumber } from '#http/business-number';
 
 export interface GetSessionDeps {
@@ -42,7 +43,8 @@ export const createHandler = (deps: GetSessionDeps) =>
   );
 
 export const handler = createHandler({
-  store: new DynamoDbContactStore(documentClient, config.tableName),
+  // the contact store's own session read, without its writes (and what they bring into the bundle)
+  store: sessionReads(new DynamoDbContactReads(documentClient, config.tableName)),
   clock: systemClock,
   defaultPhoneNumberId: () => config.defaultPhoneNumberId,
   secrets: routeSecrets('get-session'),

@@ -85,6 +85,22 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     expect(linked.contactId).toBe(userId);
   });
 
+  it("answers the session route's read alone (sessionReads) as the whole store, a merged contact's too", async () => {
+    const { phoneNumberId, waId, userId } = await oneUserTwoContacts();
+    // Both ids together: the number's contact merges into the user id's and leaves a marker.
+    await contacts.resolveContact(phoneNumberId, { waId, userId });
+    const both = async (ids: { waId?: string; userId?: string }) => {
+      const whole = await contacts.readSession(phoneNumberId, ids);
+      expect(await stores.sessions.readSession(phoneNumberId, ids)).toEqual(whole);
+      return whole;
+    };
+    expect(await both({ waId })).toMatchObject({ ids: { waId, userId }, window: { lastInboundAt: T } });
+    expect((await both({ userId })).movedTo).toBeUndefined();
+    // Past the alias's expiry the number's own partition is read: its marker leads to the user id's.
+    clock.now = T + retentionSeconds(RETENTION_DAYS);
+    expect(await both({ waId })).toMatchObject({ ids: { waId }, movedTo: userId, window: { lastInboundAt: T } });
+  });
+
   it('moves the expiry of both aliases on when the user is seen again, once a day at most', async () => {
     const phoneNumberId = uniquePhoneNumberId();
     const waId = uniqueWaId();

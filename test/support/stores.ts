@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AliasRetention } from '#store/contact-store';
 import { DynamoDbConsentStore } from '#store/dynamodb-consent-store';
+import { sessionReads } from '#store/contact-reads';
+import { DynamoDbContactReads } from '#store/dynamodb-contact-reads';
 import { DynamoDbContactStore } from '#store/dynamodb-contact-store';
 import { DynamoDbHealthStore } from '#store/dynamodb-health-store';
 import { DynamoDbInboundReceipts } from '#store/dynamodb-inbound-receipts';
@@ -19,6 +21,8 @@ export const tableStores = (
   retention?: AliasRetention,
 ) => ({
   contacts: new DynamoDbContactStore(client, tableName, retention),
+  /** the session route's read alone (functions/get-session) */
+  sessions: sessionReads(new DynamoDbContactReads(client, tableName), retention?.clock),
   messages: new DynamoDbMessageLedger(client, tableName),
   templates: new DynamoDbTemplateStore(client, tableName),
   parked: new DynamoDbParkedWebhookItems(client, tableName),

@@ -14,20 +14,11 @@ import {
   type StoredSession,
   type WindowRead,
 } from './contact-store';
-import {
-  aliasesNeedRefresh,
-  contactStateOf,
-  definedIds,
-  mergedIntoOf,
-  mergeMarker,
-  mergePlan,
-  sentToLink,
-  sessionIdsOf,
-} from './contact-state';
+import { aliasesNeedRefresh, definedIds, mergeMarker, mergePlan, sentToLink } from './contact-state';
+import { readContactState, readSession, type ContactItemReads } from './contact-reads';
 import type { ConsentStore } from './consent-store';
 import type { MessageLedger } from './message-ledger';
 import type { PacingStore } from './pacing-store';
-import type { TableKey } from './table-schema';
 import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord, type AliasItem } from './items/alias';
 import type { ContactMergeItem } from './items/contact-merge';
 import { contactIdOf } from './items/contact-partition';
@@ -48,10 +39,8 @@ const WINDOW_ATTEMPTS = 8;
 export abstract class ContactStoreFlow implements ContactStore {
   protected constructor(protected readonly retention: AliasRetention = defaultAliasRetention) {}
 
-  /** Consistent reads of these keys, every one answered (what is absent is left out). */
-  protected abstract readItems(keys: readonly TableKey[]): Promise<Record<string, unknown>[]>;
-  /** A consistent read of the contact's whole partition. */
-  protected abstract partition(phoneNumberId: string, contactId: string): Promise<Record<string, unknown>[]>;
+  /** the item reads (contact-reads.ts), which the session route also reads with alone */
+  protected abstract readonly reads: ContactItemReads;
   /** An unconditional put: an alias, a merge marker. */
   protected abstract putItem(item: AliasItem | ContactMergeItem): Promise<void>;
   /** Puts a merged conversation unless the slot holds one that lasts longer (contact-state.ts keepsSlot). */
@@ -76,7 +65,7 @@ export abstract class ContactStoreFlow implements ContactStore {
   async resolveContact(phoneNumberId: string, ids: UserIds): Promise<ResolvedContact> {
     const present = definedIds(ids);
     if (present.length === 0) throw new Error('a contact needs a wa_id or a business-scoped user id');
-    const items = await this.readItems([
+    const items = await this.reads.readItems([
       ...present.map((id) => aliasItem.key(phoneNumberId, id)),
       ...present.map((id) => windowItem.key(phoneNumberId, id)),
     ]);
@@ -136,7 +125,7 @@ export abstract class ContactStoreFlow implements ContactStore {
    * the same), then leaves a marker so what still names `from` finds `into`.
    */
   private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
-    const plan = mergePlan(await this.partition(phoneNumberId, from), phoneNumberId, from, into);
+    const plan = mergePlan(await this.reads.partition(phoneNumberId, from), phoneNumberId, from, into);
     const theirs = plan.window;
     if (theirs) await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
     if (plan.consent) {
@@ -165,7 +154,7 @@ export abstract class ContactStoreFlow implements ContactStore {
     let seen = read;
     for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
       if (seen === undefined) {
-        const [item] = await this.readItems([key]);
+        const [item] = await this.reads.readItems([key]);
         seen = windowReadOf(item);
       }
       const { window: before, rev } = seen;
@@ -218,21 +207,11 @@ export abstract class ContactStoreFlow implements ContactStore {
   }
 
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
-    const items = await this.partition(phoneNumberId, contactId);
-    // A merged contact's state lives in the contact it was merged into: followed once.
-    const movedTo = mergedIntoOf(items);
-    return movedTo === undefined
-      ? contactStateOf(items)
-      : contactStateOf(await this.partition(phoneNumberId, movedTo), movedTo);
+    return readContactState(this.reads, phoneNumberId, contactId);
   }
 
   async readSession(phoneNumberId: string, ids: UserIds): Promise<StoredSession> {
-    const id = ids.userId ?? ids.waId;
-    if (id === undefined) throw new Error('readSession needs a wa_id or a user id');
-    const [item] = await this.readItems([aliasItem.key(phoneNumberId, id)]);
-    const alias = item && isLiveAlias(item, this.retention.clock()) ? toAliasRecord(item) : undefined;
-    const state = await this.readContactState(phoneNumberId, alias?.contactId ?? id);
-    return { ids: sessionIdsOf(ids, alias), ...state };
+    return readSession(this.reads, this.retention.clock, phoneNumberId, ids);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { AliasRetention } from '../contact-store';
+import { sessionReads } from '../contact-reads';
 import { MemoryConsentStore } from './memory-consent-store';
+import { MemoryContactReads } from './memory-contact-reads';
 import { MemoryContactStore } from './memory-contact-store';
 import { MemoryHealthStore } from './memory-health-store';
 import { MemoryInboundReceipts } from './memory-inbound-receipts';
@@ -19,6 +21,8 @@ import { MemoryWebhookBatches } from './memory-webhook-batches';
 export const memoryStores = (table = new MemoryTable(), retention?: AliasRetention) => ({
   table,
   contacts: new MemoryContactStore(table, retention),
+  /** the session route's read alone, as functions/get-session wires it on DynamoDB */
+  sessions: sessionReads(new MemoryContactReads(table), retention?.clock),
   messages: new MemoryMessageLedger(table),
   templates: new MemoryTemplateStore(table),
   parked: new MemoryParkedWebhookItems(table),

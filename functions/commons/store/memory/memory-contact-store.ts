@@ -6,10 +6,9 @@ import { keepsSlot } from '../contact-state';
 import { ContactStoreFlow } from '../contact-store-flow';
 import type { AliasItem } from '../items/alias';
 import type { ContactMergeItem } from '../items/contact-merge';
-import { contactPk } from '../items/contact-partition';
 import { revisionHolds, revisionOf, windowItem, type WindowItem } from '../items/window';
-import type { TableKey } from '../table-schema';
 import { MemoryConsentStore } from './memory-consent-store';
+import { MemoryContactReads } from './memory-contact-reads';
 import { MemoryMessageLedger } from './memory-message-ledger';
 import { MemoryPacingStore } from './memory-pacing-store';
 import type { MemoryItem, MemoryTable } from './memory-table';
@@ -25,22 +24,16 @@ export class MemoryContactStore extends ContactStoreFlow {
     retention: AliasRetention = defaultAliasRetention,
   ) {
     super(retention);
+    this.reads = new MemoryContactReads(table);
     this.consent = new MemoryConsentStore(table);
     this.messages = new MemoryMessageLedger(table);
     this.pacing = new MemoryPacingStore(table);
   }
 
+  protected readonly reads: MemoryContactReads;
   protected readonly consent: MemoryConsentStore;
   protected readonly messages: MemoryMessageLedger;
   protected readonly pacing: MemoryPacingStore;
-
-  protected async readItems(keys: readonly TableKey[]): Promise<Record<string, unknown>[]> {
-    return keys.flatMap((key) => this.table.get(key) ?? []);
-  }
-
-  protected async partition(phoneNumberId: string, contactId: string): Promise<Record<string, unknown>[]> {
-    return this.table.query(contactPk(phoneNumberId, contactId));
-  }
 
   protected async putItem(item: AliasItem | ContactMergeItem): Promise<void> {
     this.table.put({ ...item });
