@@ -23,10 +23,14 @@
  *
  * Dropped: log sampling, log buffering, the persistent and temporary key API (appendKeys and
  * friends), child loggers, custom formatters and key order, logEvent and correlation ids, pretty
- * print and the global console under POWERTOOLS_DEV, TZ-offset timestamps, the TRACE and CRITICAL
- * methods (TRACE and FATAL from Lambda map to DEBUG and ERROR), deep merge of extras, the warning
- * on a reserved key, and the per-request state of Lambda managed instances (one invocation at a
- * time per environment here), and cold start false under provisioned concurrency (not used here).
+ * print and the global console under POWERTOOLS_DEV, TZ-offset timestamps, an error's `location`
+ * (its stack says it), the TRACE and CRITICAL methods (Lambda's TRACE and FATAL levels read as DEBUG
+ * and ERROR), deep merge of extras, the warning on a reserved key, the per-request state of Lambda
+ * managed instances (one invocation at a time per environment here), cold start false under
+ * provisioned concurrency (not used here), and the clean-up hook Powertools Idempotency calls on a
+ * replayed response (the next invocation's context replaces the last one anyway). Powertools lets
+ * AWS_LAMBDA_LOG_LEVEL win over POWERTOOLS_LOG_LEVEL; here the order above holds, and Lambda still
+ * drops lines below its application log level itself.
  *
  * Never pass full phone numbers, user ids, message text or secrets: see redact.ts.
  */
