@@ -1,9 +1,8 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { systemClock } from '#domain/time';
 import { dynamoDbIngestionStores } from '#ingestion/dynamodb-ingestion-stores';
 import type { IngestionStores } from '#ingestion/ingest-webhook';

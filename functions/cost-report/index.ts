@@ -1,9 +1,8 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { publishMetric } from '#commons/metrics';
 import { traceHandler } from '#commons/tracer';
 import { loadSecrets } from '#commons/secrets';

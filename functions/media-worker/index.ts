@@ -1,9 +1,8 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
 import { config } from '#commons/config';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { mediaWorkerSecrets } from '#routes';
 import { createGraphMedia } from '../commons/media/graph-media';

@@ -1,9 +1,8 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { JsonLinesBus, type EventBus } from '#commons/events/bus';
 import { EventBridgeBus } from '#commons/events/eventbridge-bus';
 import { HttpBus } from '#commons/events/http-bus';

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { config } from '#commons/config';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { traceHandler } from '#commons/tracer';
 import { syncTemplates, type TemplateSyncDeps, type TemplateSyncResult } from '#commons/templates/sync-templates';

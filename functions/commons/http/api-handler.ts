@@ -1,7 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { logger } from '#commons/logger';
+import { injectLambdaContext, logger } from '#commons/logger';
 import { countRefusal } from '#commons/refusals';
 import { traceHandler } from '#commons/tracer';
 import { ApiError, isStorageError, unavailableService } from './errors';
@@ -19,7 +18,7 @@ export interface ApiHandlerOptions {
 }
 
 /**
- * Every HTTP Lambda is this middy stack around a thin route handler: the X-Ray handler subsegment where on, Powertools' logger context,
+ * Every HTTP Lambda is this middy stack around a thin route handler: the X-Ray handler subsegment where on, the logger's Lambda context,
  * the route's own middlewares, then errors mapped to the JSON error shape of the HTTP contract.
  * Written here rather than with @middy/http-error-handler because that one answers plain text,
  * not our `{ error: { code, message } }`.
