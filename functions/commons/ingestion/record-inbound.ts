@@ -59,12 +59,14 @@ export const recordInbound = async (
   }
   const resolved = await stores.contacts.resolveContact(message.origin.phoneNumberId, ids);
   const { windowRead } = resolved;
-  const contact = refOf(resolved);
-  if (newIds) await stores.contacts.linkIds(contact, newIds);
-  const recorded = await stores.contacts.recordInboundAt(contact, message.timestamp, {
+  const asResolved = refOf(resolved);
+  if (newIds) await stores.contacts.linkIds(asResolved, newIds);
+  const recorded = await stores.contacts.recordInboundAt(asResolved, message.timestamp, {
     referral: message.referral !== undefined,
     ...(windowRead ? { read: windowRead } : {}),
   });
+  // A merge that ran since the resolve moved the contact: the message goes where its window went.
+  const contact = recorded.into ?? asResolved;
   // A redelivery may follow a failure before the judging: judge again then too. The message is
   // written beside the judging, not after it: a failure of either answers 5xx, and the redelivery
   // finds the window's instant known and judges again (the message's write is once per id).

@@ -23,11 +23,22 @@ import { aliasItem, isLiveAlias, toAliasItem, toAliasRecord, type AliasItem } fr
 import type { ContactMergeItem } from './items/contact-merge';
 import { contactIdOf } from './items/contact-partition';
 import type { ConversationState } from '#domain/conversation';
-import { isWindowKey, revisionOf, toWindowItem, toWindowState, windowItem, type WindowItem } from './items/window';
+import {
+  isWindowKey,
+  revisionOf,
+  sealedInto,
+  toWindowItem,
+  windowItem,
+  toWindowState,
+  type SealedWindowItem,
+  type WindowItem,
+} from './items/window';
 import { sameWindow } from './window-writes';
 
 /** Optimistic window writes: re-read and put again while other writers come in between. */
 const WINDOW_ATTEMPTS = 8;
+/** How many merges back a merge (and a write to a sealed window) follows: a user has two ids. */
+const MERGE_DEPTH = 2;
 
 /**
  * The contact store's one orchestration (resolve, link, merge, window writes, reads), over the item
@@ -125,9 +136,14 @@ export abstract class ContactStoreFlow implements ContactStore {
    * the same), then leaves a marker so what still names `from` finds `into`.
    */
   private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
-    const plan = mergePlan(await this.reads.partition(phoneNumberId, from), phoneNumberId, from, into);
-    const theirs = plan.window;
-    if (theirs) await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    const items = await this.reads.partition(phoneNumberId, from);
+    const plan = mergePlan(items, phoneNumberId, from, into);
+    if (from !== into) {
+      await this.moveWindow(phoneNumberId, from, into, windowReadOf(items.find((item) => isWindowKey(...keyOf(item)))));
+    } else if (plan.window) {
+      const theirs = plan.window;
+      await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+    }
     if (plan.consent) {
       await this.consent.applyConsent(
         { phoneNumberId, contactId: into, ids: {} },
@@ -137,19 +153,53 @@ export abstract class ContactStoreFlow implements ContactStore {
     for (const { item, conversation } of plan.conversations) await this.putConversationKeepingSlot(item, conversation);
     await this.messages.moveHistory(phoneNumberId, from, into);
     await this.pacing.mergePairSlot(phoneNumberId, from, into, this.retention.clock());
-    if (plan.previous !== undefined && depth < 2)
+    if (plan.previous !== undefined && depth < MERGE_DEPTH)
       await this.mergeContact(phoneNumberId, plan.previous, into, depth + 1);
     if (from === into) return;
     const expiresAt = aliasExpiry(this.retention.clock(), this.retention.retentionDays);
     await this.putItem(mergeMarker(phoneNumberId, from, into, expiresAt));
   }
 
-  /** Read (or start from what was read already), change, put on the revision read; again when another writer came in between. */
+  /**
+   * `from`'s window into `into`'s, then `from`'s sealed on the revision read:
+   *
+   *   merge:   read from's window (rev r) ── merge it into into's ── seal from's, if rev is still r
+   *   writer:  holding `from` ── put on rev r fails, or reads the seal ── writes into's window instead
+   *
+   * A writer that came in between moved the revision on, so the seal fails and the window is merged
+   * again: every instant written to `from` reaches `into`, whichever order the two ran in. Where
+   * `from` has no window yet nothing is sealed (a first link would pay a write for it), so a writer
+   * that creates `from`'s first window while the merge runs can still land there.
+   */
+  private async moveWindow(phoneNumberId: string, from: string, into: string, read: WindowRead): Promise<void> {
+    let seen: WindowRead | undefined = read;
+    for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
+      seen ??= windowReadOf((await this.reads.readItems([windowItem.key(phoneNumberId, from)]))[0]);
+      const { window: theirs, rev, mergedInto } = seen;
+      seen = undefined;
+      // No window, nothing to move: a first link of two new ids costs no seal (see above).
+      if (mergedInto !== undefined || theirs === undefined) return;
+      await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
+      // The seal keeps the window's own expiry, so DynamoDB's TTL takes it when the window would have gone.
+      const seal: SealedWindowItem = {
+        ...toWindowItem({ phoneNumberId, contactId: from }, theirs, (rev ?? 0) + 1),
+        mergedInto: into,
+      };
+      if (await this.putWindowOnRevision(seal, rev)) return;
+    }
+    throw contention();
+  }
+
+  /**
+   * Read (or start from what was read already), change, put on the revision read; again when another
+   * writer came in between. A window a merge sealed is written where it moved (`contactId` says where).
+   */
   private async writeWindow(
     contact: { phoneNumberId: string; contactId: string },
     change: (window: WindowState | undefined) => WindowState | undefined,
     read?: WindowRead,
-  ): Promise<{ before?: WindowState; written: boolean }> {
+    depth = 0,
+  ): Promise<{ before?: WindowState; written: boolean; contactId: string }> {
     const key = windowItem.key(contact.phoneNumberId, contact.contactId);
     let seen = read;
     for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
@@ -157,18 +207,21 @@ export abstract class ContactStoreFlow implements ContactStore {
         const [item] = await this.reads.readItems([key]);
         seen = windowReadOf(item);
       }
-      const { window: before, rev } = seen;
+      const { window: before, rev, mergedInto } = seen;
       seen = undefined;
+      // A seal names the contact the merge moved into; a chain is followed as far as a merge follows one.
+      if (mergedInto !== undefined && depth < MERGE_DEPTH) {
+        const moved = { phoneNumberId: contact.phoneNumberId, contactId: mergedInto };
+        return this.writeWindow(moved, change, undefined, depth + 1);
+      }
       const next = change(before);
-      if (next === undefined || sameWindow(before, next)) return { ...(before ? { before } : {}), written: false };
+      const result = { ...(before ? { before } : {}), contactId: contact.contactId };
+      if (next === undefined || sameWindow(before, next)) return { ...result, written: false };
       if (await this.putWindowOnRevision(toWindowItem(contact, next, (rev ?? 0) + 1), rev)) {
-        return { ...(before ? { before } : {}), written: true };
+        return { ...result, written: true };
       }
     }
-    throw Object.assign(new Error('the window could not be written: too many concurrent writers'), {
-      name: 'TransactionConflictException',
-      $metadata: {},
-    });
+    throw contention();
   }
 
   async linkIds(contact: ContactRef, ids: UserIds): Promise<void> {
@@ -190,7 +243,7 @@ export abstract class ContactStoreFlow implements ContactStore {
     timestamp: EpochSeconds,
     options: { referral?: boolean; read?: WindowRead } = {},
   ): Promise<InboundRecorded> {
-    const { before, written } = await this.writeWindow(
+    const { before, written, contactId } = await this.writeWindow(
       contact,
       (window) => withInboundMessage(window, timestamp, options.referral === true),
       options.read,
@@ -199,11 +252,15 @@ export abstract class ContactStoreFlow implements ContactStore {
       moved: written && (before === undefined || timestamp > before.lastInboundAt),
       ...(before ? { before } : {}),
       known: !written,
+      ...(contactId === contact.contactId ? {} : { into: { ...contact, contactId } }),
     };
   }
 
   async closeWindow(contact: ContactRef, at: EpochSeconds): Promise<void> {
-    await this.closeWindowAt(contact, at);
+    // Rare (Meta's 131047), so one read first: a window a merge sealed is closed where it moved.
+    const [item] = await this.reads.readItems([windowItem.key(contact.phoneNumberId, contact.contactId)]);
+    const movedTo = sealedInto(item);
+    await this.closeWindowAt(movedTo === undefined ? contact : { ...contact, contactId: movedTo }, at);
   }
 
   async readContactState(phoneNumberId: string, contactId: string): Promise<ContactState> {
@@ -215,9 +272,24 @@ export abstract class ContactStoreFlow implements ContactStore {
   }
 }
 
-/** A window item as read (none: `{}`, which a first put then expects). */
-const windowReadOf = (item: Record<string, unknown> | undefined): WindowRead =>
-  item ? { window: toWindowState(item), rev: revisionOf(item) ?? 0 } : {};
+/** A window item as read (none: `{}`, which a first put then expects; a seal: where it moved). */
+const windowReadOf = (item: Record<string, unknown> | undefined): WindowRead => {
+  if (!item) return {};
+  const mergedInto = sealedInto(item);
+  return {
+    window: toWindowState(item),
+    rev: revisionOf(item) ?? 0,
+    ...(mergedInto === undefined ? {} : { mergedInto }),
+  };
+};
+
+const contention = () =>
+  Object.assign(new Error('the window could not be written: too many concurrent writers'), {
+    name: 'TransactionConflictException',
+    $metadata: {},
+  });
+
+const keyOf = (item: Record<string, unknown>): [string, string] => [String(item.pk), String(item.sk)];
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -28,6 +28,8 @@ export interface ContactState {
 export interface WindowRead {
   window?: WindowState;
   rev?: number;
+  /** the contact a merge moved this window into (items/window.ts SealedWindowItem) */
+  mergedInto?: string;
 }
 
 /** A contact as resolving it found it; `windowRead` when the same read covered the contact's window. */
@@ -50,6 +52,8 @@ export interface InboundRecorded {
   before?: WindowState;
   /** the instant was known already (a redelivery) */
   known: boolean;
+  /** the contact whose window was written, when a merge had moved the one asked for into it */
+  into?: ContactRef;
 }
 
 /** What is stored about one user of one business number, whichever of their ids it was asked by. */

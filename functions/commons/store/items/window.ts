@@ -10,6 +10,14 @@ import { declare, present } from './declaration';
  */
 export type WindowItem = TableKey & WindowState & { rev: number };
 
+/**
+ * The window item a merge leaves in the merged contact's partition: its last state and the contact
+ * it moved into. A writer still holding the merged contact reads the seal,
+ * or fails on its revision, and writes the window it was moved into instead, so no user message
+ * lands in a window nobody reads any more.
+ */
+export type SealedWindowItem = WindowItem & { mergedInto: string };
+
 export const windowItem = declare({
   kind: 'window',
   pk: contactPartition,
@@ -18,7 +26,7 @@ export const windowItem = declare({
   accessPatterns: [
     /** read with the contact's aliases (one BatchGetItem, else GetItem), then PutItem on the revision read, for every user message */
     'extend',
-    /** the same read and put when two contacts of one user merge */
+    /** the same read and put when two contacts of one user merge; then the merged one's is sealed on its revision */
     'merge',
     /** UpdateItem when Meta refuses a free-form send with 131047 (condition: closedAt older) */
     'close',
@@ -37,6 +45,10 @@ export const toWindowState = (item: Record<string, unknown>): WindowState => ({
   ...present(item, 'number', 'closedAt', 'referralAt'),
   ...(Array.isArray(item.inboundAt) ? { inboundAt: item.inboundAt.map(Number) } : {}),
 });
+
+/** The contact a merge moved this window into (its seal), if it was. */
+export const sealedInto = (item: Record<string, unknown> | undefined): string | undefined =>
+  typeof item?.mergedInto === 'string' ? item.mergedInto : undefined;
 
 export const revisionOf = (item: Record<string, unknown> | undefined): number | undefined =>
   item === undefined ? undefined : typeof item.rev === 'number' ? item.rev : 0;
