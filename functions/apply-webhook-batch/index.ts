@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { logger } from '#commons/logger';
 import { systemClock } from '#domain/time';
 import { dynamoDbIngestionStores } from '#ingestion/dynamodb-ingestion-stores';
@@ -54,9 +54,9 @@ let defaults: ApplyBatchDeps | undefined;
 /** Its dependencies are made on the first chunk: loading the module reads no setting. */
 export const handler = createHandler(() => {
   defaults ??= {
-    stores: dynamoDbIngestionStores(documentClient, config.tableName, config.retentionDays),
-    retentionDays: config.retentionDays,
-    concurrency: config.ingestionConcurrency,
+    stores: dynamoDbIngestionStores(documentClient, config.tableName(), config.retentionDays()),
+    retentionDays: config.retentionDays(),
+    concurrency: config.ingestionConcurrency(),
   };
   return defaults;
 });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { traceHandler } from '#commons/tracer';
@@ -27,5 +27,5 @@ export const createHandler = (deps: TemplateSyncDeps & { wabaId: () => string | 
 
 export const handler = createHandler({
   ...templateSyncDeps(async () => (await loadSecrets(templateSyncSecrets)).accessToken),
-  wabaId: () => config.wabaId,
+  wabaId: () => config.wabaId(),
 });
