@@ -59,6 +59,7 @@ const stubbing = (packages: readonly string[]): Plugin => ({
 });
 
 const bundle = async (
+  name: string,
   entry: string,
   outfile: string,
   stubbed: readonly string[] = [],
@@ -76,8 +77,9 @@ const bundle = async (
     sourcesContent: false,
     external: [],
     banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-    // the stack's defaults: active tracing without the X-Ray SDK in the bundle, the shipped rate card as data
-    define: bundleDefine(false),
+    // the stack's defaults: active tracing without the X-Ray SDK in the bundle, the shipped rate card as
+    // data, the function's route access without the route list
+    define: bundleDefine(false, undefined, name),
     absWorkingDir: root,
     logLevel: 'silent',
     metafile: true,
@@ -165,7 +167,7 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
     const built = await Promise.all(
       entries.map(async ({ name, entry }) => {
         const outfile = join(out, name, 'index.mjs');
-        return { name, outfile, sources: await bundle(entry, outfile) };
+        return { name, outfile, sources: await bundle(name, entry, outfile) };
       }),
     );
     const samples = new Map<string, Array<ReturnType<typeof importOnce>>>(built.map(({ name }) => [name, []]));
@@ -225,7 +227,7 @@ export const measureBundles = async (runs = 9): Promise<BundleResult> => {
         .slice(0, 3)) {
         const outfile = join(out, `${row.name}-without-${addition.source.replace(/\W/g, '_')}`, 'index.mjs');
         try {
-          await bundle(entry, outfile, [addition.source]);
+          await bundle(row.name, entry, outfile, [addition.source]);
           const deltas: number[] = [];
           for (let run = 0; run < runs; run++) deltas.push(importOnce(full.outfile).ms - importOnce(outfile).ms);
           row.additionInitMs.push({ ...addition, initMs: round(median(deltas), 1) });

@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { TableAction } from '../functions/routes.ts';
+import { routeAccessDefine } from '../functions/commons/route-access.ts';
 import { tracingDefine } from '../functions/commons/tracer.ts';
 import { rateCardDefine } from '../functions/commons/pricing/active-rate-card.ts';
 import { loadRateCardFile } from '../functions/commons/pricing/rate-card-file.ts';
@@ -26,10 +27,16 @@ const checkedRateCard = (file: string): RateCard => {
 /**
  * What the bundles are built with (the bench measures the same): without subsegments the X-Ray SDK
  * is not even in the bundle (functions/commons/tracer.ts); the rate card checked here goes in as
- * data, without its schema (functions/commons/pricing/active-rate-card.ts).
+ * data, without its schema (functions/commons/pricing/active-rate-card.ts); the route of `handlerName`
+ * goes in as its access alone, without the route list (functions/commons/route-access.ts).
  */
-export const bundleDefine = (subsegments: boolean, rateCardFile?: string): Record<string, string> => ({
+export const bundleDefine = (
+  subsegments: boolean,
+  rateCardFile?: string,
+  handlerName?: string,
+): Record<string, string> => ({
   ...tracingDefine(subsegments),
+  ...(handlerName === undefined ? {} : routeAccessDefine(handlerName)),
   ...rateCardDefine(checkedRateCard(rateCardFile ?? SHIPPED_RATE_CARD)),
 });
 
@@ -108,7 +115,7 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        define: bundleDefine(subsegments, props.rateCardFile),
+        define: bundleDefine(subsegments, props.rateCardFile, props.handlerName),
       },
     });
     // The table and only the indexes it names: Table.grant() would add `index/*` once the table has one.

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { injectLambdaContext, logger } from '#commons/logger';
 import { systemClock } from '#domain/time';
 import { dynamoDbIngestionStores } from '#ingestion/dynamodb-ingestion-stores';
@@ -53,9 +53,9 @@ let defaults: ApplyBatchDeps | undefined;
 /** Its dependencies are made on the first chunk: loading the module reads no setting. */
 export const handler = createHandler(() => {
   defaults ??= {
-    stores: dynamoDbIngestionStores(documentClient, config.tableName, config.retentionDays),
-    retentionDays: config.retentionDays,
-    concurrency: config.ingestionConcurrency,
+    stores: dynamoDbIngestionStores(documentClient, config.tableName(), config.retentionDays()),
+    retentionDays: config.retentionDays(),
+    concurrency: config.ingestionConcurrency(),
   };
   return defaults;
 });

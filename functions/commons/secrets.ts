@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SecretReader } from '#clients/secrets-manager';
-import { routeOf, type HandlerName, type Route } from '#routes';
+import type { HandlerName, Route } from '#routes';
+import { routeAccess } from './route-access.ts';
 import { SECRET_PLACEHOLDER, secretArnVariable, secretKinds, type SecretName } from './secret-names.ts';
 
 /**
@@ -60,7 +61,7 @@ type RouteSecrets<H extends HandlerName> = Extract<Route, { handler: H }>['secre
 export const routeSecrets =
   <H extends HandlerName>(handler: H) =>
   (): Promise<Secrets<RouteSecrets<H>>> =>
-    loadSecrets(routeOf(handler).secrets as readonly RouteSecrets<H>[]);
+    loadSecrets(routeAccess(handler).secrets as readonly RouteSecrets<H>[]);
 
 /**
  * Compares a presented secret with the expected one in constant time (both hashed first, so even

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { injectLambdaContext, logger } from '#commons/logger';
 import { publishMetric } from '#commons/metrics';
 import { traceHandler } from '#commons/tracer';
@@ -51,7 +51,7 @@ export const createHandler = (deps: ScheduledReportDeps) =>
     const { day, daily, monthToDate, files } = await writeDailyReports(deps, now);
     for (const [phoneNumberId, amount] of costByNumber(daily)) deps.publishCost(phoneNumberId, amount, daily.currency);
     // The day that just became final is folded: later reports read it with one Query, not one per shard.
-    await deps.store.foldDay?.(foldableDay(now, config.retentionDays));
+    await deps.store.foldDay?.(foldableDay(now, config.retentionDays()));
     logger.info('cost report written', {
       day,
       total: daily.total,
@@ -65,11 +65,11 @@ export const createHandler = (deps: ScheduledReportDeps) =>
 
 /** Meta's pricing_analytics through the Graph API, when WHATSAPP_WABA_ID and an access token are configured. */
 const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
-  const wabaId = config.wabaId;
+  const wabaId = config.wabaId();
   if (!wabaId) return undefined;
   const client = createPricingAnalyticsClient({
-    baseUrl: config.whatsAppApiUrl,
-    apiVersion: config.whatsAppApiVersion,
+    baseUrl: config.whatsAppApiUrl(),
+    apiVersion: config.whatsAppApiVersion(),
     accessToken: async () => (await loadSecrets(costReportSecrets)).accessToken,
   });
   return async (range) => {
@@ -88,11 +88,11 @@ const metaAnalytics = (): CostReportDeps['metaAnalytics'] => {
 const analytics = metaAnalytics();
 
 export const handler = createHandler({
-  store: new DynamoDbReportStore(documentClient, config.tableName),
+  store: new DynamoDbReportStore(documentClient, config.tableName()),
   rateCard: activeRateCard(),
-  displayNumbers: parseDisplayNumbers(config.displayNumbers),
+  displayNumbers: parseDisplayNumbers(config.displayNumbers()),
   ...(analytics ? { metaAnalytics: analytics } : {}),
-  sink: new S3ReportSink(config.reportBucket),
+  sink: new S3ReportSink(config.reportBucket()),
   clock: systemClock,
   // Embedded metric format: the figure travels in the log line, so no CloudWatch API call or permission.
   publishCost: (phoneNumberId, amount, currency) =>

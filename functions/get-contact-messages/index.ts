@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
@@ -78,8 +78,8 @@ export const createHandler = (deps: GetContactMessagesDeps) =>
   );
 
 export const handler = createHandler({
-  history: new DynamoDbMessageHistory(documentClient, config.tableName),
+  history: new DynamoDbMessageHistory(documentClient, config.tableName()),
   clock: systemClock,
   secrets: routeSecrets('get-contact-messages'),
-  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId(),
 });

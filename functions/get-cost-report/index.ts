@@ -1,5 +1,5 @@
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
@@ -92,9 +92,9 @@ export const createHandler = (deps: GetCostReportDeps) =>
 let links: ReportLinks | undefined;
 
 export const handler = createHandler({
-  store: new DynamoDbReportStore(documentClient, config.tableName),
+  store: new DynamoDbReportStore(documentClient, config.tableName()),
   rateCard: activeRateCard(),
-  displayNumbers: parseDisplayNumbers(config.displayNumbers),
+  displayNumbers: parseDisplayNumbers(config.displayNumbers()),
   secrets: routeSecrets('get-cost-report'),
   links: () => (links ??= reportLinks()),
 });

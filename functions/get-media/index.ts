@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import type { HttpResponse } from '#http/responses';
@@ -70,7 +70,7 @@ export const createHandler = (deps: GetMediaDeps) =>
 let storage: MediaStorage | undefined;
 
 export const handler = createHandler({
-  state: new DynamoDbMediaStateStore(documentClient, config.tableName),
+  state: new DynamoDbMediaStateStore(documentClient, config.tableName()),
   storage: () => (storage ??= new S3MediaStorage(mediaConfig.bucket)),
   clock: systemClock,
   delivery: () => mediaConfig.delivery,

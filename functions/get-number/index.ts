@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { toNumberHealthView } from '#domain/health-view';
 import { systemClock, type Clock } from '#domain/time';
@@ -53,9 +53,9 @@ export const createHandler = (deps: GetNumberDeps) =>
   );
 
 export const handler = createHandler({
-  health: new DynamoDbHealthStore(documentClient, config.tableName),
-  templates: new DynamoDbTemplateStore(documentClient, config.tableName),
+  health: new DynamoDbHealthStore(documentClient, config.tableName()),
+  templates: new DynamoDbTemplateStore(documentClient, config.tableName()),
   clock: systemClock,
-  displayNumbers: () => config.displayNumbers,
+  displayNumbers: () => config.displayNumbers(),
   secrets: routeSecrets('get-number'),
 });

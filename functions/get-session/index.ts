@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
@@ -44,9 +44,9 @@ export const createHandler = (deps: GetSessionDeps) =>
 
 export const handler = createHandler({
   // the contact store's own session read, without its writes (and what they bring into the bundle)
-  store: sessionReads(new DynamoDbContactReads(documentClient, config.tableName)),
+  store: sessionReads(new DynamoDbContactReads(documentClient, config.tableName())),
   clock: systemClock,
-  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId(),
   secrets: routeSecrets('get-session'),
-  inboundSkewSeconds: () => config.inboundClockSkewSeconds,
+  inboundSkewSeconds: () => config.inboundClockSkewSeconds(),
 });

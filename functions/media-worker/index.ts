@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { injectLambdaContext, logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { mediaWorkerSecrets } from '#routes';
@@ -43,12 +43,12 @@ let defaults: StoreMediaDeps | undefined;
 export const handler = createHandler(() => {
   defaults ??= {
     graph: createGraphMedia({
-      baseUrl: config.whatsAppApiUrl,
-      version: config.whatsAppApiVersion,
+      baseUrl: config.whatsAppApiUrl(),
+      version: config.whatsAppApiVersion(),
       accessToken: async () => (await loadSecrets(mediaWorkerSecrets)).accessToken,
     }),
     storage: new S3MediaStorage(mediaConfig.bucket),
-    state: new DynamoDbMediaStateStore(documentClient, config.tableName),
+    state: new DynamoDbMediaStateStore(documentClient, config.tableName()),
     retry: { attempts: 4, baseDelayMs: 500 },
   };
   return defaults;

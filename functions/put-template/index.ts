@@ -1,5 +1,5 @@
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
 import { requireApiToken } from '#http/api-token';
@@ -48,7 +48,7 @@ export const createHandler = (deps: PutTemplateDeps) =>
   );
 
 export const handler = createHandler({
-  store: new DynamoDbTemplateStore(documentClient, config.tableName),
+  store: new DynamoDbTemplateStore(documentClient, config.tableName()),
   clock: systemClock,
   secrets: routeSecrets('put-template'),
 });

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { injectLambdaContext, logger } from '#commons/logger';
 import { loadSecrets } from '#commons/secrets';
 import { traceHandler } from '#commons/tracer';
@@ -26,5 +26,5 @@ export const createHandler = (deps: TemplateSyncDeps & { wabaId: () => string | 
 
 export const handler = createHandler({
   ...templateSyncDeps(async () => (await loadSecrets(templateSyncSecrets)).accessToken),
-  wabaId: () => config.wabaId,
+  wabaId: () => config.wabaId(),
 });

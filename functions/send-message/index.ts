@@ -3,7 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { documentClient, dynamoDbClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { countryOf } from '#domain/country';
 import { pairRateLimit } from '#domain/pacing';
@@ -99,31 +99,31 @@ const secrets = routeSecrets('send-message');
 
 export const handler = createHandler({
   stores: {
-    contacts: new DynamoDbContactStore(documentClient, config.tableName, {
+    contacts: new DynamoDbContactStore(documentClient, config.tableName(), {
       clock: systemClock,
-      retentionDays: config.retentionDays,
+      retentionDays: config.retentionDays(),
     }),
-    messages: new DynamoDbMessageLedger(documentClient, config.tableName),
-    templates: new DynamoDbTemplateStore(documentClient, config.tableName),
-    pacing: new DynamoDbPacingStore(documentClient, config.tableName),
-    receipts: new DynamoDbInboundReceipts(documentClient, config.tableName),
-    consent: new DynamoDbConsentStore(documentClient, config.tableName),
+    messages: new DynamoDbMessageLedger(documentClient, config.tableName()),
+    templates: new DynamoDbTemplateStore(documentClient, config.tableName()),
+    pacing: new DynamoDbPacingStore(documentClient, config.tableName()),
+    receipts: new DynamoDbInboundReceipts(documentClient, config.tableName()),
+    consent: new DynamoDbConsentStore(documentClient, config.tableName()),
   },
   graph: createGraphClient({
-    baseUrl: config.whatsAppApiUrl,
-    apiVersion: config.whatsAppApiVersion,
+    baseUrl: config.whatsAppApiUrl(),
+    apiVersion: config.whatsAppApiVersion(),
     accessToken: async () => (await secrets()).accessToken,
   }),
   clock: systemClock,
   pacing: {
-    messagesPerSecond: config.messagesPerSecond,
-    pair: pairRateLimit(config.pairIntervalSeconds, config.pairBurst),
+    messagesPerSecond: config.messagesPerSecond(),
+    pair: pairRateLimit(config.pairIntervalSeconds(), config.pairBurst()),
   },
-  retentionDays: config.retentionDays,
+  retentionDays: config.retentionDays(),
   estimate: estimateSendCost,
   countryOf,
-  inboundSkewSeconds: config.inboundClockSkewSeconds,
+  inboundSkewSeconds: config.inboundClockSkewSeconds(),
   secrets,
-  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
-  idempotency: { tableName: config.tableName },
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId(),
+  idempotency: { tableName: config.tableName() },
 });

@@ -1,4 +1,4 @@
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { syncTemplates, type TemplateSyncDeps } from '#commons/templates/sync-templates';
 import { templateSyncDeps } from '#commons/templates/template-sync-deps';
@@ -46,5 +46,5 @@ const secrets = routeSecrets('sync-templates');
 export const handler = createHandler({
   ...templateSyncDeps(async () => (await secrets()).accessToken),
   secrets,
-  wabaId: () => config.wabaId,
+  wabaId: () => config.wabaId(),
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { logger } from '#commons/logger';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
@@ -96,11 +96,11 @@ const secrets = routeSecrets('upload-media');
 
 export const handler = createHandler({
   graph: createGraphMedia({
-    baseUrl: config.whatsAppApiUrl,
-    version: config.whatsAppApiVersion,
+    baseUrl: config.whatsAppApiUrl(),
+    version: config.whatsAppApiVersion(),
     accessToken: async () => (await secrets()).accessToken,
   }),
   secrets,
-  defaultPhoneNumberId: () => config.defaultPhoneNumberId,
+  defaultPhoneNumberId: () => config.defaultPhoneNumberId(),
   retry: { attempts: 3, baseDelayMs: 500 },
 });

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { logger } from '#commons/logger';
 import { routeSecrets, type Secrets } from '#commons/secrets';
 import { apiHandler } from '#http/api-handler';
@@ -101,13 +101,13 @@ export const createHandler = (deps: WebhookDeps) =>
   );
 
 export const handler = createHandler({
-  stores: dynamoDbIngestionStores(documentClient, config.tableName, config.retentionDays),
+  stores: dynamoDbIngestionStores(documentClient, config.tableName(), config.retentionDays()),
   clock: systemClock,
   secrets: routeSecrets('webhook'),
-  retentionDays: config.retentionDays,
-  concurrency: config.ingestionConcurrency,
+  retentionDays: config.retentionDays(),
+  concurrency: config.ingestionConcurrency(),
   deferral: {
-    batches: new DynamoDbWebhookBatches(documentClient, config.tableName),
-    aboveEvents: config.webhookDeferAboveEvents,
+    batches: new DynamoDbWebhookBatches(documentClient, config.tableName()),
+    aboveEvents: config.webhookDeferAboveEvents(),
   },
 });

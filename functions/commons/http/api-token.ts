@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { secretMatches, type Secrets } from '#commons/secrets';
-import { apiScopes, routeOf, type ApiScope, type HandlerName } from '#routes';
+import { routeAccess } from '#commons/route-access';
+import { apiScopes, type ApiScope, type HandlerName } from '#routes';
 import { ApiError } from './errors';
 import type { HttpResponse } from './responses';
 
@@ -51,9 +52,8 @@ export const requireApiToken = (
   secrets: () => Promise<Secrets<'apiTokens'>>,
   handler: HandlerName,
 ): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> => {
-  const route = routeOf(handler);
-  if (route.auth !== 'apiToken') throw new Error(`functions/${handler} is not an API-token route`);
-  const { scope } = route;
+  const { scope } = routeAccess(handler);
+  if (scope === undefined) throw new Error(`functions/${handler} is not an API-token route`);
   return {
     before: async (request) => {
       const { apiTokens } = await secrets();

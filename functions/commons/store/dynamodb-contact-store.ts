@@ -8,7 +8,7 @@ import { writeIfCondition } from './item-commands';
 import { DynamoDbConsentStore } from './dynamodb-consent-store';
 import { DynamoDbContactReads } from './dynamodb-contact-reads';
 import { DynamoDbMessageLedger } from './dynamodb-message-ledger';
-import { DynamoDbPacingStore } from './dynamodb-pacing-store';
+import { DynamoDbPairSlotMerge } from './dynamodb-pair-slot-merge';
 import type { AliasItem } from './items/alias';
 import type { ContactMergeItem } from './items/contact-merge';
 import { windowConditions, windowItem, type WindowItem } from './items/window';
@@ -26,13 +26,13 @@ export class DynamoDbContactStore extends ContactStoreFlow {
     this.reads = new DynamoDbContactReads(client, tableName);
     this.consent = new DynamoDbConsentStore(client, tableName);
     this.messages = new DynamoDbMessageLedger(client, tableName);
-    this.pacing = new DynamoDbPacingStore(client, tableName);
+    this.pacing = new DynamoDbPairSlotMerge(client, tableName);
   }
 
   protected readonly reads: DynamoDbContactReads;
   protected readonly consent: DynamoDbConsentStore;
   protected readonly messages: DynamoDbMessageLedger;
-  protected readonly pacing: DynamoDbPacingStore;
+  protected readonly pacing: DynamoDbPairSlotMerge;
 
   protected async putItem(item: AliasItem | ContactMergeItem): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));

@@ -1,5 +1,5 @@
 import { documentClient } from '#clients/dynamodb';
-import { config } from '#commons/config';
+import * as config from '#commons/config';
 import { systemClock } from '#domain/time';
 import { listMessageTemplates } from '#graph/message-templates';
 import { DynamoDbTemplateStore } from '#store/dynamodb-template-store';
@@ -10,10 +10,10 @@ import type { TemplateSyncDeps } from './sync-templates';
  * template registry and Meta's template list read with the access token each is given.
  */
 export const templateSyncDeps = (accessToken: () => Promise<string>): TemplateSyncDeps => ({
-  store: new DynamoDbTemplateStore(documentClient, config.tableName),
+  store: new DynamoDbTemplateStore(documentClient, config.tableName()),
   listTemplates: (wabaId) =>
     listMessageTemplates(
-      { baseUrl: config.whatsAppApiUrl, apiVersion: config.whatsAppApiVersion, accessToken },
+      { baseUrl: config.whatsAppApiUrl(), apiVersion: config.whatsAppApiVersion(), accessToken },
       wabaId,
     ),
   clock: systemClock,
