@@ -117,26 +117,26 @@ const invoke = (logger: ReturnType<typeof captured>['logger'], context: Context,
     return 'done';
   }).use(injectLambdaContext(logger, { resetKeys }))(undefined, context);
 
+/** The four keys of every INFO line, at the captured logger's clock. */
+const lineOf = (message: string) => ({
+  level: 'INFO',
+  message,
+  timestamp: '2026-12-01T21:30:00.000Z',
+  service: 'whatsapp-session-engine',
+});
+
 describe('logger keys', () => {
   it('writes level, message, timestamp and service before any invocation', () => {
     const { logger, only } = captured();
     logger.info('webhook subscription verified');
-    expect(only()).toEqual({
-      level: 'INFO',
-      message: 'webhook subscription verified',
-      timestamp: '2026-12-01T21:30:00.000Z',
-      service: 'whatsapp-session-engine',
-    });
+    expect(only()).toEqual(lineOf('webhook subscription verified'));
   });
 
   it('adds the Lambda context keys inside an invocation', async () => {
     const { logger, only } = captured();
     await invoke(logger, lambdaContext('get-session', { memoryMB: 512, requestId: 'req-1' }));
     expect(only()).toEqual({
-      level: 'INFO',
-      message: 'inside',
-      timestamp: '2026-12-01T21:30:00.000Z',
-      service: 'whatsapp-session-engine',
+      ...lineOf('inside'),
       cold_start: true,
       function_arn: 'arn:aws:lambda:local:000000000000:function:get-session',
       function_memory_size: '512',

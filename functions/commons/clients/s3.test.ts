@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import type { AwsRequestHandler } from './aws-requests';
 import { S3Error, S3Objects, type S3ObjectsConfig } from './s3';
 
 describe('S3Objects, presigned GET', () => {
@@ -100,50 +101,46 @@ describe('S3Objects against an S3-compatible server (s3rver on 127.0.0.1)', () =
     });
   });
 
-  it('retries a 5xx and gives up after maxAttempts', async () => {
-    let calls = 0;
-    const failing = new S3Objects({
+  /** A client of two attempts whose every request is answered (or failed) by `answer`, and its call count. */
+  const failingClient = (answer: () => ReturnType<AwsRequestHandler['handle']>) => {
+    const counted = { calls: 0 };
+    const client = new S3Objects({
       ...config,
       maxAttempts: 2,
       requestHandler: {
-        handle: async () => {
-          calls += 1;
-          return {
-            response: {
-              statusCode: 503,
-              headers: {},
-              body: new TextEncoder().encode('<Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>'),
-            },
-          };
+        handle: () => {
+          counted.calls += 1;
+          return answer();
         },
       },
     });
-    await expect(failing.putObject('media', 'k', 'x', {})).rejects.toMatchObject({
+    return { client, counted };
+  };
+
+  it('retries a 5xx and gives up after maxAttempts', async () => {
+    const { client, counted } = failingClient(async () => ({
+      response: {
+        statusCode: 503,
+        headers: {},
+        body: new TextEncoder().encode('<Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>'),
+      },
+    }));
+    await expect(client.putObject('media', 'k', 'x', {})).rejects.toMatchObject({
       name: 'SlowDown',
       message: 'Reduce your rate',
       status: 503,
       service: 's3',
       retryable: true,
     });
-    expect(calls).toBe(2);
+    expect(counted.calls).toBe(2);
   });
 
   it('throws an S3 error of status 0 when S3 never answered, after maxAttempts', async () => {
-    let calls = 0;
     const unreachable = new Error('connect ECONNREFUSED 127.0.0.1:1');
-    const failing = new S3Objects({
-      ...config,
-      maxAttempts: 2,
-      requestHandler: {
-        handle: async () => {
-          calls += 1;
-          throw unreachable;
-        },
-      },
-    });
-    const error = await failing.putObject('media', 'k', 'x', {}).catch((caught: unknown) => caught);
+    const { client, counted } = failingClient(() => Promise.reject(unreachable));
+    const error = await client.putObject('media', 'k', 'x', {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(S3Error);
     expect(error).toMatchObject({ status: 0, service: 's3', retryable: true, cause: unreachable });
-    expect(calls).toBe(2);
+    expect(counted.calls).toBe(2);
   });
 });
