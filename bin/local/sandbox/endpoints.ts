@@ -34,7 +34,7 @@ export interface EndpointContext {
   origin: () => string;
   /** posts the statuses of an accepted message in the background */
   postStatuses: (message: SandboxSentMessage) => void;
-  /** posts a user's inbound webhook; true when the engine took it */
+  /** posts a webhook the sandbox was asked for (a user's message, a health update); true when the engine took it */
   postInbound: (payload: Json, about: Record<string, unknown>) => Promise<boolean>;
   idle: () => Promise<void>;
   log: (entry: Record<string, unknown>) => void;
@@ -151,6 +151,14 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     return { pending: model.pendingFaults() };
   };
 
+  /** Meta's health webhooks for the sandbox's number and WABA: answered once the engine took them (or not). */
+  const health =
+    (kind: 'number-quality' | 'account-update'): Handler =>
+    async ({ body }) => {
+      const payload = model.healthWebhook(kind, sandboxJson(await body()));
+      return { delivered: await context.postInbound(payload, { kind }) };
+    };
+
   const templates = model.state.templates;
   const endpoints: Endpoint[] = [
     { pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)\/messages$/, graph: true, methods: { POST: send } },
@@ -176,6 +184,8 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     },
     { pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)$/, graph: true, methods: { GET: node } },
     { pattern: /^\/sandbox\/users\/([^/]+)\/messages$/, graph: false, methods: { POST: userWrites } },
+    { pattern: /^\/sandbox\/number-quality$/, graph: false, methods: { POST: health('number-quality') } },
+    { pattern: /^\/sandbox\/account-update$/, graph: false, methods: { POST: health('account-update') } },
     {
       pattern: /^\/sandbox\/faults$/,
       graph: false,

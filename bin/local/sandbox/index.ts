@@ -11,6 +11,9 @@
  *   pricing analytics, computed from what the sandbox delivered (analytics.ts).
  * - `POST /sandbox/users/{waId or user id}/messages` `{ phoneNumberId, text, userId?, name? }`: a user
  *   writes to the business; answers once the signed inbound `text` webhook was delivered (or dropped).
+ * - `POST /sandbox/number-quality` `{ event, limit? }` and `POST /sandbox/account-update`
+ *   `{ event, ... }`: Meta's health webhooks for the sandbox's number and WABA (health.ts); answer
+ *   once the engine took them.
  * - `POST /sandbox/faults` `{ mode, count?, retryAfterSeconds? }`, `DELETE /sandbox/faults`: the next
  *   `count` sends fail as asked.
  * - `GET /sandbox/sent`: what was sent and which status webhooks went out (and the mark-as-read calls).

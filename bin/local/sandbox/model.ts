@@ -23,6 +23,7 @@ import {
   type Json,
   type SandboxFaultMode,
 } from './errors';
+import { accountUpdateWebhook, numberQualityWebhook } from './health';
 import {
   contactFields,
   envelope,
@@ -254,6 +255,19 @@ export class MetaModel {
     const masked = maskId(user.waId ?? user.userId);
     this.options.log({ message: 'sandbox user message', wamid, user: masked });
     return { wamid, timestamp, payload, user: masked };
+  }
+
+  /** Meta's number-quality or account-update webhook for the sandbox's own number and WABA (health.ts). */
+  healthWebhook(kind: 'number-quality' | 'account-update', request: Json): Json {
+    const origin = {
+      wabaId: this.options.wabaId,
+      displayPhoneNumber: this.options.displayPhoneNumber,
+      now: this.options.clock(),
+    };
+    const payload =
+      kind === 'number-quality' ? numberQualityWebhook(request, origin) : accountUpdateWebhook(request, origin);
+    this.options.log({ message: 'sandbox health webhook', kind, event: request.event });
+    return payload;
   }
 
   // --- Graph nodes -----------------------------------------------------------------------------------
