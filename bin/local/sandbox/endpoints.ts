@@ -151,6 +151,21 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     return { pending: model.pendingFaults() };
   };
 
+  /**
+   * `{ phoneNumberId, ...Meta's send body }`: the business writes from the WhatsApp Business app; the
+   * echo webhook first, then the message's statuses as for a send. Answered once the echo was delivered.
+   */
+  const businessAppSends: Handler = async ({ body }) => {
+    const { phoneNumberId, ...send } = sandboxJson(await body());
+    if (!nonEmpty(phoneNumberId)) {
+      throw invalidSandboxRequest('phoneNumberId (the business number the app sends from) is required.');
+    }
+    const { message, payload } = await model.businessAppSends(phoneNumberId, send);
+    const delivered = await context.postInbound(payload, { kind: 'echo', wamid: message.id });
+    if (delivered) context.postStatuses(message);
+    return { id: message.id, delivered };
+  };
+
   /** Meta's health webhooks for the sandbox's number and WABA: answered once the engine took them (or not). */
   const health =
     (kind: 'number-quality' | 'account-update'): Handler =>
@@ -184,6 +199,7 @@ export const createEndpoints = (context: EndpointContext): RequestListener => {
     },
     { pattern: /^\/(v\d+(?:\.\d+)?)\/([^/]+)$/, graph: true, methods: { GET: node } },
     { pattern: /^\/sandbox\/users\/([^/]+)\/messages$/, graph: false, methods: { POST: userWrites } },
+    { pattern: /^\/sandbox\/business-app\/messages$/, graph: false, methods: { POST: businessAppSends } },
     { pattern: /^\/sandbox\/number-quality$/, graph: false, methods: { POST: health('number-quality') } },
     { pattern: /^\/sandbox\/account-update$/, graph: false, methods: { POST: health('account-update') } },
     {

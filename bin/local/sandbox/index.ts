@@ -11,6 +11,8 @@
  *   pricing analytics, computed from what the sandbox delivered (analytics.ts).
  * - `POST /sandbox/users/{waId or user id}/messages` `{ phoneNumberId, text, userId?, name? }`: a user
  *   writes to the business; answers once the signed inbound `text` webhook was delivered (or dropped).
+ * - `POST /sandbox/business-app/messages` `{ phoneNumberId, ...send body }`: the business writes from
+ *   the WhatsApp Business app; Meta's echo webhook, then the message's statuses.
  * - `POST /sandbox/number-quality` `{ event, limit? }` and `POST /sandbox/account-update`
  *   `{ event, ... }`: Meta's health webhooks for the sandbox's number and WABA (health.ts); answer
  *   once the engine took them.

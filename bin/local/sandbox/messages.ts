@@ -103,11 +103,12 @@ export const inboundItem = (user: UserIds, wamid: string, timestamp: EpochSecond
   ...(content.type === 'text' ? { type: 'text', text: { body: content.text } } : content.part),
 });
 
-/** The webhook body around a `value`: one entry of the WABA, one `messages` change of the business number. */
+/** The webhook body around a `value`: one entry of the WABA, one `messages` (or echoes) change of the business number. */
 export const envelope = (
   business: { wabaId: string; displayPhoneNumber: string },
   phoneNumberId: string,
   value: Json,
+  field: 'messages' | 'smb_message_echoes' = 'messages',
 ): Json => ({
   object: 'whatsapp_business_account',
   entry: [
@@ -115,7 +116,7 @@ export const envelope = (
       id: business.wabaId,
       changes: [
         {
-          field: 'messages',
+          field,
           value: {
             messaging_product: 'whatsapp',
             metadata: { display_phone_number: business.displayPhoneNumber, phone_number_id: phoneNumberId },
@@ -125,4 +126,15 @@ export const envelope = (
       ],
     },
   ],
+});
+
+/** A message the business app sent, as Meta echoes it: from the business number, to the user. */
+export const echoItem = (message: SandboxSentMessage, displayPhoneNumber: string): Json => ({
+  from: displayPhoneNumber,
+  ...(message.waId === undefined ? {} : { to: message.waId }),
+  ...(message.userId === undefined ? {} : { to_user_id: message.userId }),
+  id: message.id,
+  timestamp: String(message.acceptedAt),
+  type: message.type,
+  [message.type]: message.body[message.type],
 });

@@ -1,3 +1,4 @@
+import { parseWebhook } from '#webhook/parse';
 import { CONVERSATION_SECONDS, MetaError, WINDOW_SECONDS } from '#domain/platform';
 import { DAY } from '#domain/time';
 import { SandboxFailure, type Json } from './errors';
@@ -234,5 +235,33 @@ describe('pricing analytics', () => {
       id: '100000000000000',
     });
     expect(logs).toContainEqual(expect.objectContaining({ message: 'sandbox pricing analytics', points: 2 }));
+  });
+});
+
+describe('the WhatsApp Business app on a coexistence number', () => {
+  it("echoes a message the app sent as Meta's smb_message_echoes, read by the engine as the business's", async () => {
+    const meta = model();
+    meta.userWrites({ waId: USER }, NUMBER, { type: 'text', text: 'hello' }, 'Ana');
+    const { message, payload } = await meta.businessAppSends(NUMBER, { to: USER, type: 'text', text: { body: 'hi' } });
+    expect(message).toMatchObject({ insideWindow: true, outcome: 'accepted', waId: USER });
+    const { events } = parseWebhook(payload);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'message-echo',
+        origin: expect.objectContaining({ phoneNumberId: NUMBER }),
+        user: { waId: USER },
+        id: message.id,
+        timestamp: T0,
+        type: 'text',
+      }),
+    ]);
+  });
+
+  it("keeps Meta's 24-hour rule for the app too, and leaves the Graph API's queued faults alone", async () => {
+    const meta = model();
+    meta.queueFaults('server-error', 1);
+    const { message } = await meta.businessAppSends(NUMBER, { to: USER, type: 'text', text: { body: 'hi' } });
+    expect(message).toMatchObject({ insideWindow: false, outcome: 'failed' });
+    expect(meta.pendingFaults()).toEqual(['server-error']);
   });
 });

@@ -16,6 +16,7 @@ import type { Clock, EpochSeconds } from '#domain/time';
 import { answerWabaNode, type PricingRate } from './analytics';
 import {
   faultFailure,
+  invalidSandboxRequest,
   RE_ENGAGEMENT,
   reEngagementRefusal,
   unknownTemplate,
@@ -26,6 +27,7 @@ import {
 import { accountUpdateWebhook, numberQualityWebhook } from './health';
 import {
   contactFields,
+  echoItem,
   envelope,
   inboundItem,
   statusItem,
@@ -131,8 +133,13 @@ export class MetaModel {
    * A send to `phoneNumberId` (the token already checked): Meta's answer, and the message when one was
    * accepted (its statuses are then to be posted). Refusals are thrown as SandboxFailure.
    */
-  async send(phoneNumberId: string, body: Json): Promise<{ answer: Json; message?: SandboxSentMessage }> {
-    const fault = this.state.faults.shift();
+  async send(
+    phoneNumberId: string,
+    body: Json,
+    { fromApp = false } = {},
+  ): Promise<{ answer: Json; message?: SandboxSentMessage }> {
+    // Faults are queued for the Graph API; the WhatsApp Business app is not a client of it.
+    const fault = fromApp ? undefined : this.state.faults.shift();
     if (fault) {
       this.options.log({
         level: 'WARN',
@@ -255,6 +262,23 @@ export class MetaModel {
     const masked = maskId(user.waId ?? user.userId);
     this.options.log({ message: 'sandbox user message', wamid, user: masked });
     return { wamid, timestamp, payload, user: masked };
+  }
+
+  /**
+   * The business writes from the WhatsApp Business app on a coexistence number: the message is taken
+   * as a send (the same 24-hour rule, pricing and conversation), and Meta echoes it to the engine
+   * (`smb_message_echoes`, https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes).
+   */
+  async businessAppSends(phoneNumberId: string, body: Json): Promise<{ message: SandboxSentMessage; payload: Json }> {
+    const { message } = await this.send(phoneNumberId, { ...body, messaging_product: 'whatsapp' }, { fromApp: true });
+    if (!message) throw invalidSandboxRequest("The business app sends messages; a read receipt is the Graph API's.");
+    const payload = envelope(
+      this.options,
+      phoneNumberId,
+      { message_echoes: [echoItem(message, this.options.displayPhoneNumber)] },
+      'smb_message_echoes',
+    );
+    return { message, payload };
   }
 
   /** Meta's number-quality or account-update webhook for the sandbox's own number and WABA (health.ts). */
