@@ -2,7 +2,6 @@ import type { AliasRecord, UserIds } from '#domain/identity';
 import type { ConsentState } from '#domain/consent';
 import type { ConversationState } from '#domain/conversation';
 import type { EpochSeconds } from '#domain/time';
-import type { WindowState } from '#domain/window';
 import { aliasNeedsRefresh } from '#domain/retention';
 import type { ContactRef, ContactState } from './contact-store';
 import { aliasExpiresAt } from './items/alias';
@@ -43,8 +42,8 @@ export const contactStateOf = (items: readonly Item[], movedTo?: string): Contac
 
 /** What merging contact `from` (its partition's items) into `into` writes. */
 export interface MergePlan {
-  /** `from`'s window, folded into `into`'s by domain/window.ts mergeWindows */
-  window?: WindowState;
+  /** `from`'s window item as read, moved into `into`'s (contact-store-flow.ts moveWindow) */
+  windowItem?: Item;
   /** `from`'s consent, handed to the consent store as a merge */
   consent?: ConsentState;
   /** `from`'s conversation items keyed into `into`'s partition, each put only if it keeps the slot (keepsSlot) */
@@ -54,11 +53,11 @@ export interface MergePlan {
 }
 
 export const mergePlan = (items: readonly Item[], phoneNumberId: string, from: string, into: string): MergePlan => {
-  const window = items.find((item) => isWindowKey(...keyOf(item)));
+  const windowItem = items.find((item) => isWindowKey(...keyOf(item)));
   const consent = from === into ? undefined : items.find((item) => isConsentKey(...keyOf(item)));
   const previous = mergedIntoOf(items);
   return {
-    ...(window ? { window: toWindowState(window) } : {}),
+    ...(windowItem ? { windowItem } : {}),
     ...(consent ? { consent: toConsentState(consent) } : {}),
     conversations: items
       .filter((item) => isConversationKey(...keyOf(item)))

@@ -136,14 +136,9 @@ export abstract class ContactStoreFlow implements ContactStore {
    * the same), then leaves a marker so what still names `from` finds `into`.
    */
   private async mergeContact(phoneNumberId: string, from: string, into: string, depth = 0): Promise<void> {
-    const items = await this.reads.partition(phoneNumberId, from);
-    const plan = mergePlan(items, phoneNumberId, from, into);
-    if (from !== into) {
-      await this.moveWindow(phoneNumberId, from, into, windowReadOf(items.find((item) => isWindowKey(...keyOf(item)))));
-    } else if (plan.window) {
-      const theirs = plan.window;
-      await this.writeWindow({ phoneNumberId, contactId: into }, (ours) => mergeWindows(ours, theirs));
-    }
+    const plan = mergePlan(await this.reads.partition(phoneNumberId, from), phoneNumberId, from, into);
+    // A contact merged into itself (a chain that comes back) has no window to move.
+    if (from !== into) await this.moveWindow(phoneNumberId, from, into, windowReadOf(plan.windowItem));
     if (plan.consent) {
       await this.consent.applyConsent(
         { phoneNumberId, contactId: into, ids: {} },
@@ -288,8 +283,6 @@ const contention = () =>
     name: 'TransactionConflictException',
     $metadata: {},
   });
-
-const keyOf = (item: Record<string, unknown>): [string, string] => [String(item.pk), String(item.sk)];
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
