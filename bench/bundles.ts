@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { routes } from '../functions/routes.ts';
-import { bundleDefine } from '../lib/lambda-function.ts';
+import { bundleAlias, bundleDefine } from '../lib/lambda-function.ts';
 
 export interface BundleRow {
   name: string;
@@ -80,6 +80,9 @@ const bundle = async (
     // the stack's defaults: active tracing without the X-Ray SDK in the bundle, the shipped rate card as
     // data, the function's route access without the route list
     define: bundleDefine(false, undefined, name),
+    // The engine's credential chain (the environment's alone, as on Lambda). The reference keeps the
+    // SDK's default chain: the budget compares with a DynamoDB client as anyone gets it.
+    alias: name === 'reference' ? {} : { ...bundleAlias },
     absWorkingDir: root,
     logLevel: 'silent',
     metafile: true,

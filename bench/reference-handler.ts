@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The reference Lambda of the bundle budget: only the DynamoDB client and one command, built the
- * same way as the engine's functions (bench/bundles.ts). What a hand-rolled webhook Lambda starts from.
+ * same way as the engine's functions (bench/bundles.ts) except for the credential chain: it keeps
+ * the SDK's default one. What a hand-rolled webhook Lambda starts from.
  */
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 

@@ -40,6 +40,19 @@ export const bundleDefine = (
   ...rateCardDefine(checkedRateCard(rateCardFile ?? SHIPPED_RATE_CARD)),
 });
 
+const LAMBDA_CREDENTIALS = fileURLToPath(
+  new URL('../functions/commons/clients/lambda-credentials.ts', import.meta.url),
+);
+
+/**
+ * Packages the bundles take from elsewhere (esbuild's alias; the bench uses the same): the SDK's
+ * default credential chain becomes the environment's credentials alone, which is all Lambda gives
+ * (functions/commons/clients/lambda-credentials.ts says why).
+ */
+export const bundleAlias: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
+};
+
 export interface LambdaFunctionProps {
   /** the folder under functions/ whose index.ts exports `handler` */
   handlerName: string;
@@ -116,6 +129,7 @@ export class LambdaFunction extends Construct {
         // Some CommonJS dependencies call require() for Node built-ins; ESM output needs it defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
         define: bundleDefine(subsegments, props.rateCardFile, props.handlerName),
+        esbuildArgs: { '--alias': Object.entries(bundleAlias).map(([name, path]) => `${name}=${path}`) },
       },
     });
     // The table and only the indexes it names: Table.grant() would add `index/*` once the table has one.
