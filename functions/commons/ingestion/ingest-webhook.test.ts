@@ -1,6 +1,7 @@
 import { ownConversationId } from '#domain/delivery';
 import { CONVERSATION_SECONDS, RETENTION_FLOOR_DAYS, WINDOW_SECONDS } from '#domain/platform';
 import { DAY, utcDay } from '#domain/time';
+import { AwsServiceError } from '#clients/aws-requests';
 import { recordSentMessage } from '#send/record-sent-message';
 import { keys } from '#store/keys';
 import { memoryStores, type MemoryStores } from '#store/memory/index';
@@ -193,5 +194,56 @@ describe('ingesting a webhook (in-memory stores)', () => {
     expect((error as StorageFailure).causes).toEqual([unavailable, unavailable]);
     // Both windows moved before the message write failed: Meta's redelivery completes the work.
     expect((await stores.contacts.readContactState(PN, '16505550000')).window?.lastInboundAt).toBe(T - 1);
+  });
+
+  it('fails the POST when a service is out inside one event, and parks the event a refusal stops', async () => {
+    const withLedgerFailing = (error: Error) => {
+      const stores = memoryStores();
+      const messages = Object.assign(Object.create(stores.messages) as typeof stores.messages, {
+        recordInbound: async () => {
+          throw error;
+        },
+      });
+      return { stores: { ...stores, messages }, parkedItems: () => stores.table.query(`WEBHOOK#${utcDay(T)}`) };
+    };
+    const body = messages(payloads.textMessage('hi', { from: WA, timestamp: T - 1 }));
+    // Throttled: Meta's redelivery may pass, so the POST fails and nothing is parked.
+    const slowDown = new AwsServiceError('SlowDown', 'Please reduce your request rate.', 503, 's3');
+    const out = withLedgerFailing(slowDown);
+    const error = await ingestWebhook(parseWebhook(body), { stores: out.stores, now: T, retentionDays: 30 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StorageFailure);
+    expect((error as StorageFailure).causes).toEqual([slowDown]);
+    expect(out.parkedItems()).toEqual([]);
+    // Refused for good (no retry passes): the event is parked and the POST answers.
+    const refused = withLedgerFailing(new AwsServiceError('AccessDenied', 'Access Denied', 403, 's3'));
+    expect(await ingestWebhook(parseWebhook(body), { stores: refused.stores, now: T, retentionDays: 30 })).toEqual({
+      ...none,
+      kept: 1,
+    });
+    expect(refused.parkedItems()).toEqual([expect.objectContaining({ reason: 'processing failed: Access Denied' })]);
+  });
+
+  it('records a user message under the contact a merge moved its window into while it was written', async () => {
+    const stores = memoryStores();
+    const userId = `US.${WA}`;
+    // The number's contact and the user id's, each with a window (the user id's the later one).
+    await stores.contacts.extendWindow(await stores.contacts.resolveContact(PN, { waId: WA }), T - 100);
+    await stores.contacts.extendWindow(await stores.contacts.resolveContact(PN, { userId }), T - 50);
+    // Between the message's resolve (the number's contact) and its window write, both ids meet.
+    const contacts = Object.assign(Object.create(stores.contacts) as typeof stores.contacts, {
+      recordInboundAt: async (...args: Parameters<typeof stores.contacts.recordInboundAt>) => {
+        await stores.contacts.resolveContact(PN, { waId: WA, userId });
+        return stores.contacts.recordInboundAt(...args);
+      },
+    });
+    const text = payloads.textMessage('during the merge', { from: WA, timestamp: T });
+    expect(
+      await ingestWebhook(parseWebhook(messages(text)), { stores: { ...stores, contacts }, now: T, retentionDays: 30 }),
+    ).toEqual({ ...none, inbound: 1 });
+    expect((await stores.contacts.readContactState(PN, userId)).window?.lastInboundAt).toBe(T);
+    expect(await stores.messages.inboundInstants({ phoneNumberId: PN, contactId: userId }, T, T)).toEqual([T]);
+    expect(await stores.messages.inboundInstants({ phoneNumberId: PN, contactId: WA }, T, T)).toEqual([]);
   });
 });

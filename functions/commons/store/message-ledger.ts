@@ -98,16 +98,16 @@ export interface MessageLedger {
     to: EpochSeconds,
   ): Promise<RecentDelivery[]>;
   /**
-   * The instants of the contact's user messages in [from, to] (from the history index, kept for the
-   * retention): what the window knew before DynamoDB's TTL deleted it, for judging a late delivery.
-   */
-  /**
    * Contact `from` was merged into `into`: its messages (both directions) move to `into`'s history,
    * so the history route, a late user message and a late delivery find them under one contact. The
    * message records stay where they are; only their contact (and the index key) changes, outbound
    * ones on a new version. Answers how many moved.
    */
   moveHistory(phoneNumberId: string, from: string, into: string): Promise<number>;
+  /**
+   * The instants of the contact's user messages in [from, to] (from the history index, kept for the
+   * retention): what the window knew before DynamoDB's TTL deleted it, for judging a late delivery.
+   */
   inboundInstants(
     contact: { phoneNumberId: string; contactId: string },
     from: EpochSeconds,
