@@ -81,6 +81,63 @@ describe.each(adapters)('MessageLedger %s', (_, adapter) => {
     expect(Buffer.byteLength(String(stored?.raw), 'utf8')).toBeLessThanOrEqual(300_000);
   });
 
+  it("reads back from the history the window's facts and the deliveries of a range, in one read", async () => {
+    const contact = await newContact();
+    const pn = contact.phoneNumberId;
+    const at = (id: string, timestamp: number, raw?: unknown) => ({
+      ...inbound(id, pn, contact.contactId, raw),
+      timestamp,
+    });
+    await messages.recordInbound(contact, at(`wamid.h1.${pn}`, T - 100), T + DAY);
+    // From an ad: Meta's referral object rides in the raw copy the index keeps
+    await messages.recordInbound(
+      contact,
+      at(`wamid.h2.${pn}`, T - 50, { text: 'hi', referral: { source_id: '1' } }),
+      T + DAY,
+    );
+    await messages.recordInbound(contact, at(`wamid.h3.${pn}`, T + 1), T + DAY);
+    // A free-form send Meta refused with 131047 at T - 10, and a message refused for another reason
+    const failed = (id: string, code: number, failedAt: number) => ({
+      message: {
+        state: {
+          ...deliveredState(contact, id, failedAt),
+          statusAt: { sent: failedAt - 1, failed: failedAt },
+          errorCodes: [code],
+        },
+        appliedEffects: {},
+        version: 1,
+      },
+      changes: { unitChanges: [] },
+      writeConversationItem: false,
+      retainUntil: T + DAY,
+    });
+    await messages.commitMessage(failed(`wamid.h4.${pn}`, 131047, T - 10));
+    await messages.commitMessage(failed(`wamid.h5.${pn}`, 131026, T - 5));
+    await messages.commitMessage(conversationCommit(contact, `wamid.h6.${pn}`, T - 20));
+    const window = { from: T - 100, to: T };
+    expect(await messages.readHistory(contact, { window })).toEqual({
+      windowFacts: [
+        { kind: 'inbound', at: T - 100 },
+        { kind: 'inbound', at: T - 50 },
+        { kind: 'referral', at: T - 50 },
+        { kind: 'refused', at: T - 10 },
+      ],
+      deliveries: [],
+    });
+    const both = await messages.readHistory(contact, { window, deliveries: { from: T - 20, to: T } });
+    expect(both.windowFacts).toHaveLength(4);
+    expect(both.deliveries).toEqual([
+      expect.objectContaining({ wamid: `wamid.h6.${pn}`, decision: { inWindow: false, opensConversation: true } }),
+    ]);
+    // the bounds, at the second: a window read from T - 99 leaves the first message out
+    expect((await messages.readHistory(contact, { window: { from: T - 99, to: T + 1 } })).windowFacts).toEqual([
+      { kind: 'inbound', at: T - 50 },
+      { kind: 'referral', at: T - 50 },
+      { kind: 'refused', at: T - 10 },
+      { kind: 'inbound', at: T + 1 },
+    ]);
+  });
+
   it('writes a business message only on the version it read', async () => {
     const contact = await newContact();
     const id = `wamid.v.${contact.phoneNumberId}`;

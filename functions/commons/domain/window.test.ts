@@ -3,12 +3,14 @@ import {
   closesWindow,
   DEFAULT_INBOUND_SKEW_SECONDS,
   extendsWindow,
+  factsOfWindow,
   isWindowOpen,
   mayOpenPastDeliveries,
   mergeWindows,
   RECENT_INBOUND,
   recentInbound,
   windowExpiry,
+  windowFromHistory,
   windowOpenAt,
   withInboundMessage,
   type WindowState,
@@ -91,6 +93,43 @@ describe('the window at a past instant, from its recent history', () => {
     const window = withInboundMessage(withInboundMessage(undefined, t + 10, true), t, true);
     expect(window.referralAt).toBe(t + 10);
     expect(withInboundMessage(window, t + 20).referralAt).toBe(t + 10);
+  });
+});
+
+describe('the window rebuilt from the message history, once its item is gone', () => {
+  const T = 1_760_000_000;
+  const inbound = (at: number) => ({ kind: 'inbound' as const, at });
+
+  it('holds the user messages up to the instant judged, the one at that second too, not the one after', () => {
+    const window = windowFromHistory([inbound(T - 100), inbound(T), inbound(T + 1)], T);
+    expect(window).toEqual({ lastInboundAt: T, expiresAt: windowExpiry(T), inboundAt: [T - 100, T] });
+    expect(windowFromHistory([inbound(T + 1)], T)).toBeUndefined();
+  });
+
+  it('keeps a referral and a refusal up to that instant, the latest of each, whatever a later one says', () => {
+    const facts = [
+      inbound(T - 50),
+      { kind: 'referral' as const, at: T - 50 },
+      { kind: 'referral' as const, at: T + 5 },
+      { kind: 'refused' as const, at: T - 10 },
+      { kind: 'refused' as const, at: T - 20 },
+      { kind: 'refused' as const, at: T + 1 },
+    ];
+    expect(windowFromHistory(facts, T)).toMatchObject({ referralAt: T - 50, closedAt: T - 10 });
+    // judged at the first refusal's own second, the window is closed; a second before, open
+    expect(windowOpenAt(windowFromHistory(facts, T - 20), T - 20)).toBe(false);
+    expect(windowOpenAt(windowFromHistory(facts, T - 21), T - 21)).toBe(true);
+  });
+
+  it("adds nothing a window item's own facts do not say, in any order", () => {
+    const item: WindowState = {
+      ...withInboundMessage(withInboundMessage(undefined, T - 300, true), T - 100),
+      closedAt: T - 200,
+    };
+    const facts = factsOfWindow(item);
+    expect(windowFromHistory(facts, T)).toEqual(item);
+    expect(windowFromHistory([...facts].reverse(), T)).toEqual(item);
+    expect(factsOfWindow(undefined)).toEqual([]);
   });
 });
 

@@ -145,3 +145,45 @@ export const mayOpenPastDeliveries = (
   ];
   return !points.filter((p) => p >= at && p <= end).every((p) => windowOpenAt(before, p));
 };
+
+/**
+ * What a message history keeps of a window after DynamoDB's TTL deleted its item: each user message,
+ * each one that came from an ad or a call-to-action (its referral), and each 131047 refusal of a
+ * free-form send (Meta: the window had closed).
+ */
+export interface WindowHistoryFact {
+  kind: 'inbound' | 'referral' | 'refused';
+  at: EpochSeconds;
+}
+
+/** The facts a window item holds (its instants, its latest referral and refusal), beside the history's. */
+export const factsOfWindow = (window: WindowState | undefined): WindowHistoryFact[] =>
+  window === undefined
+    ? []
+    : [
+        ...instantsOf(window).map((at) => ({ kind: 'inbound' as const, at })),
+        ...(window.referralAt !== undefined ? [{ kind: 'referral' as const, at: window.referralAt }] : []),
+        ...(window.closedAt !== undefined ? [{ kind: 'refused' as const, at: window.closedAt }] : []),
+      ];
+
+/**
+ * The window as it stood at `at`, from facts in any order: the user's messages up to `at`, and the
+ * latest referral and refusal up to `at` (a later one cannot change a judgement at `at`, and the
+ * window item keeps only the latest of each, which may hide an earlier one). Undefined without a
+ * user message up to `at`.
+ */
+export const windowFromHistory = (facts: readonly WindowHistoryFact[], at: EpochSeconds): WindowState | undefined => {
+  const known = facts.filter((fact) => fact.at <= at);
+  const latest = (kind: WindowHistoryFact['kind']) =>
+    known.filter((fact) => fact.kind === kind).reduce<EpochSeconds | undefined>((a, f) => later(a, f.at), undefined);
+  const instants = known.filter((fact) => fact.kind === 'inbound').map((fact) => fact.at);
+  const window = instants.reduce<WindowState | undefined>((w, instant) => withInboundMessage(w, instant), undefined);
+  if (window === undefined) return undefined;
+  const closedAt = latest('refused');
+  const referralAt = latest('referral');
+  return {
+    ...window,
+    ...(closedAt !== undefined ? { closedAt } : {}),
+    ...(referralAt !== undefined ? { referralAt } : {}),
+  };
+};

@@ -243,7 +243,57 @@ describe('ingesting a webhook (in-memory stores)', () => {
       await ingestWebhook(parseWebhook(messages(text)), { stores: { ...stores, contacts }, now: T, retentionDays: 30 }),
     ).toEqual({ ...none, inbound: 1 });
     expect((await stores.contacts.readContactState(PN, userId)).window?.lastInboundAt).toBe(T);
-    expect(await stores.messages.inboundInstants({ phoneNumberId: PN, contactId: userId }, T, T)).toEqual([T]);
-    expect(await stores.messages.inboundInstants({ phoneNumberId: PN, contactId: WA }, T, T)).toEqual([]);
+    const userMessagesAtT = async (contactId: string) =>
+      (await stores.messages.readHistory({ phoneNumberId: PN, contactId }, { window: { from: T, to: T } })).windowFacts;
+    expect(await userMessagesAtT(userId)).toEqual([{ kind: 'inbound', at: T }]);
+    expect(await userMessagesAtT(WA)).toEqual([]);
+  });
+
+  describe("a delivery processed after DynamoDB's TTL deleted the window", () => {
+    /** The delivery's decision and conversation, processed at once or 3 days late after the window item went. */
+    const deliveredLate = async (setUp: (stores: MemoryStores) => Promise<void>, id: string, late: boolean) => {
+      const stores = memoryStores();
+      await setUp(stores);
+      if (late) stores.table.delete(keys.window(PN, WA));
+      const delivered = payloads.statusUpdate({ id, status: 'delivered', timestamp: T - 40 });
+      await ingest(stores, statuses(delivered), late ? T + 3 * DAY : T - 39);
+      const stored = await stores.messages.readMessage(id);
+      return { decision: stored?.decision, conversation: stored?.appliedEffects.conversation };
+    };
+    const send = async (stores: MemoryStores, message: Partial<Parameters<typeof recordSentMessage>[1]>) => {
+      const contact = await stores.contacts.resolveContact(PN, { waId: WA });
+      await recordSentMessage(
+        stores,
+        { id: 'wamid.reply', contact, kind: 'free-form', sentAt: T - 50, ...message },
+        T + 30 * DAY,
+      );
+    };
+
+    it("opens the free entry point of a reply to the user's message from an ad, as it would have at once", async () => {
+      const setUp = async (stores: MemoryStores) => {
+        await ingest(stores, messages(payloads.referralTextMessage({ from: WA, timestamp: T - 100 })), T - 99);
+        await send(stores, {});
+      };
+      const late = await deliveredLate(setUp, 'wamid.reply', true);
+      expect(late.conversation).toMatchObject({ origin: 'free_entry_point', openedAt: T - 40 });
+      expect(late).toEqual(await deliveredLate(setUp, 'wamid.reply', false));
+    });
+
+    it('keeps the window Meta closed with 131047 closed for a utility template, as it would have at once', async () => {
+      const setUp = async (stores: MemoryStores) => {
+        await ingest(stores, messages(payloads.textMessage('hi', { from: WA, timestamp: T - 100 })), T - 99);
+        const refused = payloads.statusUpdate({
+          id: 'wamid.refused',
+          status: 'failed',
+          timestamp: T - 60,
+          errors: [payloads.reEngagementError()],
+        });
+        await ingest(stores, statuses(refused), T - 59);
+        await send(stores, { kind: 'template', templateName: 'notice', templateCategory: 'utility' });
+      };
+      const late = await deliveredLate(setUp, 'wamid.reply', true);
+      expect(late.decision).toMatchObject({ inWindow: false, opensConversation: true });
+      expect(late).toEqual(await deliveredLate(setUp, 'wamid.reply', false));
+    });
   });
 });

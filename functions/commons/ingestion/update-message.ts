@@ -1,4 +1,4 @@
-import { isFreeInsideWindow, mayTakeSlot, supersedes, type ConversationState } from '#domain/conversation';
+import { mayTakeSlot, supersedes } from '#domain/conversation';
 import {
   decideDelivery,
   effectChanges,
@@ -10,14 +10,14 @@ import {
   type ConversationRecord,
   type DeliveryDecision,
 } from '#domain/delivery';
-import { applyStatus, deliveredAt, type MessageState } from '#domain/message-state';
-import { ENTRY_POINT_SECONDS, MetaError, WINDOW_SECONDS } from '#domain/platform';
-import { windowOpenAt, withInboundMessage, type WindowState } from '#domain/window';
+import { applyStatus, type MessageState } from '#domain/message-state';
+import { MetaError } from '#domain/platform';
 import type { EpochSeconds } from '#domain/time';
 import type { ContactState, ContactStore } from '#store/contact-store';
 import type { CommitInput, MessageLedger, StoredMessage, SupersededOpener } from '#store/message-ledger';
 import type { StatusEvent } from '#webhook/events';
 import { logger } from '#commons/logger';
+import { withHistory, type DecisionContextOf } from './decision-history';
 
 /** What folding a message needs: the contact it belongs to (and its partition), and the ledger. */
 export interface MessageStores {
@@ -99,78 +99,6 @@ const supersededOpeners = async (
   }
   return found;
 };
-
-/** Whether our own classification depends on the window: a utility template, a service reply, a message of unknown kind. */
-const windowDecidesPrice = (state: MessageState): boolean => {
-  const ours = state.templateCategory ?? (state.kind === 'free-form' ? 'service' : undefined);
-  return ours === undefined || isFreeInsideWindow(ours, true);
-};
-
-/**
- * What DynamoDB's TTL may have taken from the contact's partition that a late delivery's decision
- * needs, read back from the history index (kept for the retention, past Meta's retry horizon): the
- * user messages that put it inside a window (the window item expires 24 h after the last one), and
- * the conversations other deliveries opened around it (a conversation item expires with the
- * conversation, and its slot goes to the next one). Meta bills one conversation per 24 h of a
- * category however late we learn of its messages
- * (https://developers.facebook.com/docs/whatsapp/pricing/conversation-based-pricing), and prices a
- * message by the window at its delivery (https://developers.facebook.com/docs/whatsapp/pricing).
- * Read only when the partition cannot answer: a delivery judged outside the window where the window
- * decides its price, and one that would open our own conversation.
- */
-const withHistory = async (
-  stores: MessageStores,
-  state: MessageState,
-  contactIds: readonly string[],
-  context: ContactState,
-  decide: (context: DecisionContextOf) => DeliveryDecision | undefined,
-): Promise<{ context: DecisionContextOf; decision: DeliveryDecision | undefined }> => {
-  const at = deliveredAt(state);
-  let decisionContext: DecisionContextOf = context;
-  let decision = decide(decisionContext);
-  if (at === undefined || decision === undefined) return { context: decisionContext, decision };
-  const contacts = contactIds.map((contactId) => ({ phoneNumberId: state.phoneNumberId, contactId }));
-  if (!decision.inWindow && windowDecidesPrice(state)) {
-    const instants = (
-      await Promise.all(contacts.map((c) => stores.messages.inboundInstants(c, at - WINDOW_SECONDS, at)))
-    ).flat();
-    const past = instants.reduce<WindowState | undefined>((w, t) => withInboundMessage(w, t), undefined);
-    const live = context.window;
-    const window: WindowState | undefined = past && {
-      ...past,
-      ...(live?.closedAt !== undefined ? { closedAt: live.closedAt } : {}),
-      ...(live?.referralAt !== undefined ? { referralAt: live.referralAt } : {}),
-    };
-    if (windowOpenAt(window, at)) {
-      decisionContext = { ...decisionContext, window };
-      decision = decide(decisionContext);
-    }
-  }
-  if (decision?.opensConversation && state.metaConversation === undefined) {
-    const known = new Set(decisionContext.conversations.map((c) => c.id));
-    const found: ConversationState[] = [];
-    for (const contact of contacts) {
-      for (const d of await stores.messages.recentDeliveries(
-        contact,
-        at - ENTRY_POINT_SECONDS,
-        at + ENTRY_POINT_SECONDS,
-      )) {
-        const c = d.conversation;
-        if (d.wamid === state.id || !c || known.has(c.id)) continue;
-        known.add(c.id);
-        const { unit: _unit, ...conversation } = c;
-        found.push(conversation);
-      }
-    }
-    if (found.length > 0) {
-      decisionContext = { ...decisionContext, conversations: [...decisionContext.conversations, ...found] };
-      decision = decide(decisionContext);
-    }
-  }
-  return { context: decisionContext, decision };
-};
-
-type DecisionContextOf = Pick<ContactState, 'window' | 'conversations'>;
 
 /** Whether to take the decision again on this attempt (domain/delivery.ts needsDecision, plus what the attempt learnt). */
 const redecide = (

@@ -15,11 +15,14 @@ import type { TableKey } from './table-schema';
 import { historyItems, moveMessage } from './dynamodb-history-index';
 import { windowConditions, windowItem } from './items/window';
 import {
+  contactHistoryOf,
   DELIVERY_LAG_SECONDS,
+  historyRange,
   recentDeliveryOf,
   storedMessageOf,
-  inboundInstantOf,
   type CommitInput,
+  type ContactHistory,
+  type HistoryRead,
   type CommitResult,
   type MessageLedger,
   type RecentDelivery,
@@ -304,13 +307,9 @@ export class DynamoDbMessageLedger implements MessageLedger {
     return items.flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
   }
 
-  async inboundInstants(
-    contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<EpochSeconds[]> {
-    const items = await historyItems(this.client, this.tableName, contact, { from, to, direction: 'inbound' });
-    return items.flatMap((item) => inboundInstantOf(item, from, to) ?? []);
+  async readHistory(contact: { phoneNumberId: string; contactId: string }, read: HistoryRead): Promise<ContactHistory> {
+    const items = await historyItems(this.client, this.tableName, contact, historyRange(read));
+    return contactHistoryOf(items, read);
   }
 
   async moveHistory(phoneNumberId: string, from: string, into: string): Promise<number> {

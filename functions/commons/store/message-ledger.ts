@@ -6,6 +6,9 @@ import type {
   MessageEffects,
 } from '#domain/delivery';
 import { deliveredAt, type MessageState } from '#domain/message-state';
+import { MetaError } from '#domain/platform';
+import type { WindowHistoryFact } from '#domain/window';
+import { isObject } from '#commons/json';
 import { isLive, type EpochSeconds } from '#domain/time';
 import type { InboundMessageEvent } from '#webhook/events';
 import type { ContactRef } from './contact-store';
@@ -105,25 +108,69 @@ export interface MessageLedger {
    */
   moveHistory(phoneNumberId: string, from: string, into: string): Promise<number>;
   /**
-   * The instants of the contact's user messages in [from, to] (from the history index, kept for the
-   * retention): what the window knew before DynamoDB's TTL deleted it, for judging a late delivery.
+   * One read of the contact's history index, both directions, for a delivery whose decision the
+   * partition cannot take alone (DynamoDB's TTL took its window or conversations): the window's
+   * facts stamped in `read.window`, and the business messages delivered in `read.deliveries`.
    */
-  inboundInstants(
-    contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<EpochSeconds[]>;
+  readHistory(contact: { phoneNumberId: string; contactId: string }, read: HistoryRead): Promise<ContactHistory>;
 }
 
-/** A history item (the index's projection) that is a user message stamped in [from, to]: its instant. */
-export const inboundInstantOf = (
+export interface HistoryRead {
+  /** the user messages, referrals and refusals stamped in [from, to] */
+  window: { from: EpochSeconds; to: EpochSeconds };
+  /** the business messages delivered in [from, to), read with their sends up to DELIVERY_LAG_SECONDS before */
+  deliveries?: { from: EpochSeconds; to: EpochSeconds };
+}
+
+export interface ContactHistory {
+  windowFacts: WindowHistoryFact[];
+  deliveries: RecentDelivery[];
+}
+
+/** The stamps (message time) a HistoryRead covers in the index: one range for both parts. */
+export const historyRange = ({ window, deliveries }: HistoryRead): { from: EpochSeconds; to: EpochSeconds } => ({
+  from: Math.max(0, deliveries ? Math.min(window.from, deliveries.from - DELIVERY_LAG_SECONDS) : window.from),
+  to: deliveries ? Math.max(window.to, deliveries.to) : window.to,
+});
+
+/** Whether an inbound message's raw copy (projected into the index) carries Meta's referral object. */
+const cameWithReferral = (raw: unknown): boolean => {
+  if (typeof raw !== 'string' || !raw.includes('"referral"')) return false;
+  try {
+    return isObject((JSON.parse(raw) as { referral?: unknown }).referral);
+  } catch {
+    return false; // a raw copy cut at its size limit: no referral read back
+  }
+};
+
+/**
+ * What a history item (the index's projection) says of the window in [from, to]: a user message
+ * (and its referral), or Meta's 131047 refusal of a business message (at its failed status).
+ */
+export const windowFactsOf = (
   item: Record<string, unknown>,
   from: EpochSeconds,
   to: EpochSeconds,
-): EpochSeconds | undefined => {
-  if (item.direction !== 'inbound' || typeof item.timestamp !== 'number') return undefined;
-  return item.timestamp >= from && item.timestamp <= to ? item.timestamp : undefined;
+): WindowHistoryFact[] => {
+  const within = (at: unknown): at is EpochSeconds => typeof at === 'number' && at >= from && at <= to;
+  if (item.direction === 'inbound') {
+    if (!within(item.timestamp)) return [];
+    const at = item.timestamp;
+    return [{ kind: 'inbound', at }, ...(cameWithReferral(item.raw) ? [{ kind: 'referral' as const, at }] : [])];
+  }
+  const state = item.state as Partial<MessageState> | undefined;
+  const failedAt = state?.statusAt?.failed;
+  const refused = state?.errorCodes?.includes(MetaError.outsideWindow) === true && within(failedAt);
+  return refused ? [{ kind: 'refused', at: failedAt }] : [];
 };
+
+/** A HistoryRead answered from the items of its range, in the index's order (both adapters). */
+export const contactHistoryOf = (items: readonly Record<string, unknown>[], read: HistoryRead): ContactHistory => ({
+  windowFacts: items.flatMap((item) => windowFactsOf(item, read.window.from, read.window.to)),
+  deliveries: read.deliveries
+    ? items.flatMap((item) => recentDeliveryOf(item, read.deliveries?.from ?? 0, read.deliveries?.to ?? 0) ?? [])
+    : [],
+});
 
 export interface RecentDelivery {
   wamid: string;

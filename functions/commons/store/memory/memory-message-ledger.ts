@@ -147,14 +147,19 @@ export class MemoryMessageLedger implements ledger.MessageLedger {
     return found.length;
   }
 
-  async inboundInstants(
+  async readHistory(
     contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<EpochSeconds[]> {
+    read: ledger.HistoryRead,
+  ): Promise<ledger.ContactHistory> {
     const pk = contactPk(contact.phoneNumberId, contact.contactId);
-    return this.table
+    const { from, to } = ledger.historyRange(read);
+    const items = this.table
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
-      .flatMap((item) => ledger.inboundInstantOf(item, from, to) ?? []);
+      .filter((item) => {
+        const stamp = Number(String(item.historySk).split('#')[0]);
+        return stamp >= from && stamp <= to;
+      })
+      .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1));
+    return ledger.contactHistoryOf(items, read);
   }
 }
