@@ -255,6 +255,14 @@ const sequences: Sequence[] = [
     days: [dayOf(T)],
     sessionIds: (run) => [run.waId],
   },
+  {
+    name: '6b. after the TTL deleted the window, a late delivery of the reply to an ad still opens the free entry point',
+    before: [inbound('in', T, { referral: true }), text('a', T + 30), { kind: 'ttl', at: T + 3 * DAY }],
+    shuffled: [status('a', 'delivered', T + 60), status('a', 'read', T + 100)],
+    observeAt: T + 3 * DAY,
+    days: [dayOf(T)],
+    sessionIds: (run) => [run.waId],
+  },
 ];
 
 /** What a run ends with: the sessions, the report's rows of its number, their total, and the cells. */
@@ -440,6 +448,17 @@ describe('counted once, whatever the order (issue 12), over HTTP on the local st
     // 9: both forms of the number find the same window and conversation
     expect(at(7).sessions[0]).toEqual(at(7).sessions[1]);
     expect(at(7).sessions[0]?.window).toMatchObject({ open: true });
+    // 6b: the referral read back from the history: the same free entry point as 6, its one message free
+    expect(at(9).sessions[0]?.conversations).toEqual([
+      expect.objectContaining({
+        id: 'a',
+        origin: 'free_entry_point',
+        openedAt: new Date((T + 60) * 1000).toISOString(),
+        expiresAt: new Date((T + 60 + 72 * HOUR) * 1000).toISOString(),
+      }),
+    ]);
+    expect(at(9).total).toBe(0);
+    expect(at(9).cells[`${dayOf(T)}#message#US#service#PMP#free_entry_point`]).toBe(1);
     // 3b: one utility conversation (the first delivery's), both messages free inside the window as Meta says
     expect(Object.entries(at(8).cells).sort()).toEqual([
       [`${dayOf(T)}#conversation#US#utility#PMP#regular`, 1],
