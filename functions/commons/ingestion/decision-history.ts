@@ -24,15 +24,15 @@ const windowDecidesPrice = (state: MessageState): boolean => {
  *   131047 refusal that had closed it. Meta prices a message by the window at its delivery
  *   (https://developers.facebook.com/docs/whatsapp/pricing), and a reply within 24 h of a user's
  *   message from an ad opens a free entry point
- *   (https://developers.facebook.com/docs/whatsapp/pricing#free-entry-point-conversations);
+ *   (https://developers.facebook.com/docs/whatsapp/pricing, free entry point conversations);
  * - the conversations other deliveries opened around it (a conversation item expires with the
  *   conversation, and its slot goes to the next one): Meta bills one conversation per 24 h of a
  *   category however late we learn of its messages
  *   (https://developers.facebook.com/docs/whatsapp/pricing/conversation-based-pricing).
  *
- * Read only when the partition cannot answer: a delivery judged outside the window where the window
- * decides its price or it would open our own conversation, and one that would open our own
- * conversation. Both parts come from one Query of the index when both are needed.
+ * Read only when the partition cannot answer: a delivery that would open our own conversation, or
+ * one judged outside the window where the window decides its price. Both parts come from one Query
+ * of the index when both are needed.
  */
 export const withHistory = async (
   stores: { messages: Pick<MessageLedger, 'readHistory'> },
