@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { bundleAlias, LambdaFunction } from '../../lib/lambda-function.ts';
-import { SessionTable } from '../../lib/session-table.ts';
+import { bundleAlias } from '../../lib/lambda-function.ts';
+import { stagedBundle } from '../support/staged-bundle.ts';
 
 // The SDK's default chain says this when it passes over SSO; the environment's provider says the other.
 const SSO_LINK = 'Skipping SSO provider in default chain';
@@ -13,16 +12,7 @@ const ENV_REFUSAL = 'Unable to find environment variable credentials';
 
 describe("the credential chain in the functions' bundles", () => {
   it("a staged function carries the environment's credentials, without the rest of the SDK's chain", () => {
-    const stack = new Stack(new App(), 'Credentials');
-    const { table } = new SessionTable(stack, 'Sessions');
-    const { function: fn } = new LambdaFunction(stack, 'Verify', {
-      handlerName: 'webhook-verify',
-      table,
-      tableActions: [],
-    });
-    const staging = fn.node.findAll().find((child): child is AssetStaging => child instanceof AssetStaging);
-    if (!staging) throw new Error('no bundle staged');
-    const code = readFileSync(join(staging.absoluteStagedPath, 'index.mjs'), 'utf8');
+    const code = stagedBundle('webhook-verify');
     expect(code).toContain(ENV_REFUSAL);
     expect(code).not.toContain(SSO_LINK);
   });
