@@ -246,7 +246,8 @@ describe.each(adapters)('ContactStore %s', (_, adapter) => {
     const userMessages = async (contact: { phoneNumberId: string; contactId: string }) =>
       (await stores.messages.readHistory(contact, { window: { from: T - DAY, to: T } })).windowFacts;
     expect(await userMessages(merged)).toEqual([{ kind: 'inbound', at: T - 100 }]);
-    expect((await stores.messages.recentDeliveries(merged, T - DAY, T)).map((d) => d.wamid)).toEqual([sent]);
+    const { deliveries } = await stores.messages.readHistory(merged, { deliveries: { from: T - DAY, to: T } });
+    expect(deliveries.map((d) => d.wamid)).toEqual([sent]);
     expect(await userMessages({ phoneNumberId, contactId: waId })).toEqual([]);
     expect((await stores.messages.readMessage(sent))?.state.contactId).toBe(userId);
     // the record moved on a new version: a fold that read the old one retries on the moved record

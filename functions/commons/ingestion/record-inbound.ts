@@ -30,7 +30,7 @@ const judgeAgain = async (
   at: EpochSeconds,
   retainUntil: EpochSeconds,
 ): Promise<void> => {
-  const deliveries = await stores.messages.recentDeliveries(contact, at, windowExpiry(at));
+  const { deliveries } = await stores.messages.readHistory(contact, { deliveries: { from: at, to: windowExpiry(at) } });
   const outside = deliveries.filter((d) => d.decision?.inWindow === false).map((d) => d.wamid);
   await refold(stores, outside, retainUntil, { rejudge: true });
 };

@@ -225,7 +225,9 @@ export const updateMessage = async (
       const gone = [...(changes.withdrawn ? [changes.withdrawn] : []), ...superseded.map((s) => s.conversation)];
       for (const conversation of gone) {
         const contact = { phoneNumberId: state.phoneNumberId, contactId: state.contactId };
-        const joined = await stores.messages.recentDeliveries(contact, conversation.openedAt, conversation.expiresAt);
+        const { deliveries: joined } = await stores.messages.readHistory(contact, {
+          deliveries: { from: conversation.openedAt, to: conversation.expiresAt },
+        });
         const joiners = joined
           .filter((d) => d.wamid !== state.id && d.decision?.joinedConversationId === conversation.id)
           .map((d) => d.wamid);

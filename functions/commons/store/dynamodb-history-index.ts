@@ -9,13 +9,13 @@ const sortKeyAt = (at: EpochSeconds) => String(Math.max(0, at)).padStart(12, '0'
 
 /**
  * A contact's items on the history index (messages of both directions, by Meta's timestamp), all
- * pages: stamped in [from, to] and of one direction when given. The message ledger's reads of it.
+ * pages: stamped in [from, to] when given. The message ledger's reads of it.
  */
 export const historyItems = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   contact: { phoneNumberId: string; contactId: string },
-  range: { from: EpochSeconds; to: EpochSeconds; direction?: 'inbound' | 'outbound' } | undefined = undefined,
+  range: { from: EpochSeconds; to: EpochSeconds } | undefined = undefined,
 ): Promise<Record<string, unknown>[]> => {
   const found: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -25,12 +25,10 @@ export const historyItems = async (
         TableName: tableName,
         IndexName: index.name,
         KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
-        ...(range?.direction ? { FilterExpression: 'direction = :direction' } : {}),
         ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range ? { '#sk': index.sortKey } : {}) },
         ExpressionAttributeValues: {
           ':pk': contactPk(contact.phoneNumberId, contact.contactId),
           ...(range ? { ':from': sortKeyAt(range.from), ':to': `${sortKeyAt(range.to)}~` } : {}),
-          ...(range?.direction ? { ':direction': range.direction } : {}),
         },
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),

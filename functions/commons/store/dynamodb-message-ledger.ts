@@ -16,16 +16,13 @@ import { historyItems, moveMessage } from './dynamodb-history-index';
 import { windowConditions, windowItem } from './items/window';
 import {
   contactHistoryOf,
-  DELIVERY_LAG_SECONDS,
   historyRange,
-  recentDeliveryOf,
   storedMessageOf,
   type CommitInput,
   type ContactHistory,
   type HistoryRead,
   type CommitResult,
   type MessageLedger,
-  type RecentDelivery,
   type StoredMessage,
 } from './message-ledger';
 
@@ -292,19 +289,6 @@ export class DynamoDbMessageLedger implements MessageLedger {
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'contention';
       throw error;
     }
-  }
-
-  async recentDeliveries(
-    contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<RecentDelivery[]> {
-    const items = await historyItems(this.client, this.tableName, contact, {
-      from: Math.max(0, from - DELIVERY_LAG_SECONDS),
-      to,
-      direction: 'outbound',
-    });
-    return items.flatMap((item) => recentDeliveryOf(item, from, to) ?? []);
   }
 
   async readHistory(contact: { phoneNumberId: string; contactId: string }, read: HistoryRead): Promise<ContactHistory> {

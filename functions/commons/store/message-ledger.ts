@@ -92,15 +92,6 @@ export interface MessageLedger {
   /** The message and the changes to its effects, all or nothing, on the version read. */
   commitMessage(input: CommitInput): Promise<CommitResult>;
   /**
-   * The business messages of a contact delivered at or after `from` and before `to` (from the history
-   * index): what a late user message or a withdrawn conversation may change, to be decided again.
-   */
-  recentDeliveries(
-    contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<RecentDelivery[]>;
-  /**
    * Contact `from` was merged into `into`: its messages (both directions) move to `into`'s history,
    * so the history route, a late user message and a late delivery find them under one contact. The
    * message records stay where they are; only their contact (and the index key) changes, outbound
@@ -108,16 +99,17 @@ export interface MessageLedger {
    */
   moveHistory(phoneNumberId: string, from: string, into: string): Promise<number>;
   /**
-   * One read of the contact's history index, both directions, for a delivery whose decision the
-   * partition cannot take alone (DynamoDB's TTL took its window or conversations): the window's
-   * facts stamped in `read.window`, and the business messages delivered in `read.deliveries`.
+   * One read of the contact's history index, both directions: the window's facts stamped in
+   * `read.window` (for a delivery whose decision the partition cannot take alone, DynamoDB's TTL
+   * having taken its window), and the business messages delivered in `read.deliveries` (what a late
+   * user message, a withdrawn conversation or a conversation item gone may change).
    */
   readHistory(contact: { phoneNumberId: string; contactId: string }, read: HistoryRead): Promise<ContactHistory>;
 }
 
 export interface HistoryRead {
   /** the user messages, referrals and refusals stamped in [from, to] */
-  window: { from: EpochSeconds; to: EpochSeconds };
+  window?: { from: EpochSeconds; to: EpochSeconds };
   /** the business messages delivered in [from, to), read with their sends up to DELIVERY_LAG_SECONDS before */
   deliveries?: { from: EpochSeconds; to: EpochSeconds };
 }
@@ -128,10 +120,16 @@ export interface ContactHistory {
 }
 
 /** The stamps (message time) a HistoryRead covers in the index: one range for both parts. */
-export const historyRange = ({ window, deliveries }: HistoryRead): { from: EpochSeconds; to: EpochSeconds } => ({
-  from: Math.max(0, deliveries ? Math.min(window.from, deliveries.from - DELIVERY_LAG_SECONDS) : window.from),
-  to: deliveries ? Math.max(window.to, deliveries.to) : window.to,
-});
+export const historyRange = ({ window, deliveries }: HistoryRead): { from: EpochSeconds; to: EpochSeconds } => {
+  const ranges = [
+    ...(window ? [window] : []),
+    ...(deliveries ? [{ from: deliveries.from - DELIVERY_LAG_SECONDS, to: deliveries.to }] : []),
+  ];
+  return {
+    from: Math.max(0, Math.min(...ranges.map((range) => range.from))),
+    to: Math.max(...ranges.map((range) => range.to)),
+  };
+};
 
 /** Whether an inbound message's raw copy (projected into the index) carries Meta's referral object. */
 const cameWithReferral = (raw: unknown): boolean => {
@@ -165,11 +163,12 @@ export const windowFactsOf = (
 };
 
 /** A HistoryRead answered from the items of its range, in the index's order (both adapters). */
-export const contactHistoryOf = (items: readonly Record<string, unknown>[], read: HistoryRead): ContactHistory => ({
-  windowFacts: items.flatMap((item) => windowFactsOf(item, read.window.from, read.window.to)),
-  deliveries: read.deliveries
-    ? items.flatMap((item) => recentDeliveryOf(item, read.deliveries?.from ?? 0, read.deliveries?.to ?? 0) ?? [])
-    : [],
+export const contactHistoryOf = (
+  items: readonly Record<string, unknown>[],
+  { window, deliveries }: HistoryRead,
+): ContactHistory => ({
+  windowFacts: window ? items.flatMap((item) => windowFactsOf(item, window.from, window.to)) : [],
+  deliveries: deliveries ? items.flatMap((item) => recentDeliveryOf(item, deliveries.from, deliveries.to) ?? []) : [],
 });
 
 export interface RecentDelivery {

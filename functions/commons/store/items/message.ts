@@ -35,6 +35,9 @@ export const historyKeys = (
   ].join('#'),
 });
 
+/** The second a history sort key is stamped with (its first part, historyKeys above). */
+export const historyStampOf = (historySk: unknown): EpochSeconds => Number(String(historySk).split('#')[0]);
+
 /** A user's message: recorded once per id, its content kept for the retention period only. */
 export type InboundMessageItem = TableKey &
   HistoryAttributes & {

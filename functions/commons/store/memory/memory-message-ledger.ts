@@ -9,7 +9,13 @@ import { templateCellItem } from '../items/template-cell';
 import { conversationItem, heldSlotOf, moveHolds, toConversationItem } from '../items/conversation';
 import { countedUnitsItem, liveCountedUnits, toCountedUnitsItem } from '../items/counted-units';
 import { ledgerEntryItem, openerHolds, toLedgerEntryItem } from '../items/ledger-entry';
-import { isMessageKey, messageItem, toInboundMessageItem, toOutboundMessageItem } from '../items/message';
+import {
+  historyStampOf,
+  isMessageKey,
+  messageItem,
+  toInboundMessageItem,
+  toOutboundMessageItem,
+} from '../items/message';
 import { contactPk } from '../items/contact-partition';
 import * as ledger from '../message-ledger';
 import { revisionHolds, windowItem } from '../items/window';
@@ -127,18 +133,6 @@ export class MemoryMessageLedger implements ledger.MessageLedger {
     return 'committed';
   }
 
-  async recentDeliveries(
-    contact: { phoneNumberId: string; contactId: string },
-    from: EpochSeconds,
-    to: EpochSeconds,
-  ): Promise<ledger.RecentDelivery[]> {
-    const pk = contactPk(contact.phoneNumberId, contact.contactId);
-    return this.table
-      .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
-      .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1))
-      .flatMap((item) => ledger.recentDeliveryOf(item, from, to) ?? []);
-  }
-
   async moveHistory(phoneNumberId: string, from: string, into: string): Promise<number> {
     if (from === into) return 0;
     const pk = contactPk(phoneNumberId, from);
@@ -155,10 +149,7 @@ export class MemoryMessageLedger implements ledger.MessageLedger {
     const { from, to } = ledger.historyRange(read);
     const items = this.table
       .scan((item) => isMessageKey(item.pk, item.sk) && item.historyPk === pk)
-      .filter((item) => {
-        const stamp = Number(String(item.historySk).split('#')[0]);
-        return stamp >= from && stamp <= to;
-      })
+      .filter((item) => historyStampOf(item.historySk) >= from && historyStampOf(item.historySk) <= to)
       .sort((a, b) => (String(a.historySk) < String(b.historySk) ? -1 : 1));
     return ledger.contactHistoryOf(items, read);
   }
